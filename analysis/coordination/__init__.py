@@ -1,0 +1,1 @@
+"""Coordination detectors: co-action networks and the clusters they form."""

@@ -1,0 +1,42 @@
+-- The coordination signal: every member of a kept cluster, scored by the share of its actions that
+-- were matched within the window by an account it is tied to. Parameter: $window_seconds.
+DELETE FROM account_signals WHERE signal = 'coordination';
+
+INSERT INTO account_signals
+WITH activity AS (
+    SELECT c.platform, c.account_id,
+           sum(c.actions) AS actions,
+           sum(c.matched_actions) AS matched,
+           arg_max(coalesce(l.action_noun, 'actions'), c.matched_actions) AS action_noun
+    FROM coaction_accounts AS c LEFT JOIN behaviour_labels AS l USING (behaviour)
+    GROUP BY c.platform, c.account_id
+),
+ties AS (
+    SELECT e.behaviour, e.a_platform AS platform, e.a_account AS account_id, e.b_platform AS other_platform,
+           e.b_account AS other_account, e.weight, e.median_dt_s
+    FROM coaction_edges AS e
+    UNION ALL
+    SELECT e.behaviour, e.b_platform, e.b_account, e.a_platform, e.a_account, e.weight, e.median_dt_s
+    FROM coaction_edges AS e
+),
+strongest AS (
+    SELECT m.platform, m.account_id, t.other_platform, t.other_account, t.weight, t.median_dt_s,
+           coalesce(l.object_noun, 'objects') AS object_noun,
+           row_number() OVER (PARTITION BY m.platform, m.account_id
+                              ORDER BY t.weight DESC, t.median_dt_s, t.other_platform, t.other_account) AS nth
+    FROM account_clusters AS m
+    JOIN ties AS t ON t.platform = m.platform AND t.account_id = m.account_id
+    JOIN account_clusters AS o
+      ON o.platform = t.other_platform AND o.account_id = t.other_account AND o.cluster_id = m.cluster_id
+    LEFT JOIN behaviour_labels AS l ON l.behaviour = t.behaviour
+)
+SELECT 'coordination', m.platform, m.account_id, 'cluster-' || m.cluster_id,
+       round(a.matched / a.actions, 3) AS score,
+       format('{} of its {} {} ({}%) came within {} s of the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: @{}, {} shared {}, median gap {} s.',
+              a.matched, a.actions, a.action_noun, round(100.0 * a.matched / a.actions), $window_seconds,
+              m.cluster_id, count(*) OVER (PARTITION BY m.cluster_id),
+              coalesce(h.handle, s.other_account), s.weight, s.object_noun, round(s.median_dt_s, 1)) AS evidence
+FROM account_clusters AS m
+JOIN activity AS a USING (platform, account_id)
+JOIN strongest AS s ON s.platform = m.platform AND s.account_id = m.account_id AND s.nth = 1
+LEFT JOIN accounts AS h ON h.platform = s.other_platform AND h.account_id = s.other_account;

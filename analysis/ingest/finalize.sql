@@ -1,0 +1,71 @@
+-- Move one staged batch into the canonical tables. Parameters: $source_file, $format.
+-- Order matters: row checks first, then duplicates inside the batch, then events already in the database.
+
+UPDATE stage_events SET reject_reason = CASE
+    WHEN platform IS NULL OR trim(platform) = '' THEN 'missing platform: the adapter or the platform column must name it'
+    WHEN account_id IS NULL OR trim(account_id) = '' THEN 'missing account_id: every row needs the id of the acting account'
+    WHEN action IS NULL OR trim(action) = '' THEN 'missing action: use one of post, reply, repost, quote, mention, like, report, follow, comment'
+    WHEN action NOT IN ('post', 'reply', 'repost', 'quote', 'mention', 'like', 'report', 'follow', 'comment')
+        THEN 'unknown action "' || left(action, 40) || '": use one of post, reply, repost, quote, mention, like, report, follow, comment'
+    WHEN ts IS NULL THEN 'missing or unreadable timestamp: use ISO-8601 or Unix seconds/milliseconds'
+    WHEN NOT mt_ts_plausible(ts) THEN 'timestamp ' || CAST(ts AS VARCHAR) || ' is outside 1995-2099: check seconds versus milliseconds'
+    WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing event id: the export must carry the post id'
+END
+WHERE reject_reason IS NULL;
+
+UPDATE stage_events SET reject_reason = 'duplicate of event ' || left(event_id, 80) || ' earlier in this file'
+WHERE rowid IN (
+    SELECT rowid FROM (
+        SELECT rowid, row_number() OVER (PARTITION BY platform, event_id ORDER BY source_line, rowid) AS nth
+        FROM stage_events WHERE reject_reason IS NULL
+    ) WHERE nth > 1
+);
+
+UPDATE stage_events AS s
+SET reject_reason = 'event ' || left(s.event_id, 80) || ' was already ingested from ' || i.source_file || ':' || i.source_line
+FROM interactions AS i
+WHERE s.reject_reason IS NULL AND i.platform = s.platform AND i.event_id = s.event_id;
+
+INSERT INTO interactions BY NAME
+SELECT platform, event_id, account_id, account_handle, action, ts, target_account_id, target_post_id, text,
+       coalesce(urls, []) AS urls, coalesce(hashtags, []) AS hashtags, coalesce(mentions, []) AS mentions,
+       conversation_id, lang, $source_file AS source_file, source_line
+FROM stage_events WHERE reject_reason IS NULL;
+
+UPDATE stage_accounts SET reject_reason = CASE
+    WHEN platform IS NULL OR trim(platform) = '' THEN 'missing platform: the adapter or the platform column must name it'
+    WHEN account_id IS NULL OR trim(account_id) = '' THEN 'missing account_id: every account row needs an id'
+END
+WHERE reject_reason IS NULL;
+
+INSERT INTO quarantine BY NAME
+SELECT $source_file AS source_file, source_line, $format AS format, left(raw, 10000) AS raw, reject_reason AS reason
+FROM (SELECT source_line, raw, reject_reason FROM stage_events
+      UNION ALL
+      SELECT source_line, raw, reject_reason FROM stage_accounts)
+WHERE reject_reason IS NOT NULL;
+
+-- Account facts: newest non-null value wins, existing values are kept where the new file is silent.
+INSERT INTO accounts BY NAME
+SELECT platform, account_id,
+       arg_max(handle, order_key) FILTER (WHERE handle IS NOT NULL) AS handle,
+       arg_max(display_name, order_key) FILTER (WHERE display_name IS NOT NULL) AS display_name,
+       arg_max(created_at, order_key) FILTER (WHERE created_at IS NOT NULL) AS created_at,
+       arg_max(followers, order_key) FILTER (WHERE followers IS NOT NULL) AS followers,
+       arg_max(following, order_key) FILTER (WHERE following IS NOT NULL) AS following
+FROM (
+    SELECT platform, account_id, account_handle AS handle, account_display_name AS display_name,
+           account_created_at AS created_at, account_followers AS followers, account_following AS following,
+           epoch_us(ts) AS order_key
+    FROM stage_events WHERE reject_reason IS NULL
+    UNION ALL
+    SELECT platform, account_id, handle, display_name, created_at, followers, following, source_line AS order_key
+    FROM stage_accounts WHERE reject_reason IS NULL
+)
+GROUP BY platform, account_id
+ON CONFLICT (platform, account_id) DO UPDATE SET
+    handle = coalesce(EXCLUDED.handle, accounts.handle),
+    display_name = coalesce(EXCLUDED.display_name, accounts.display_name),
+    created_at = coalesce(EXCLUDED.created_at, accounts.created_at),
+    followers = coalesce(EXCLUDED.followers, accounts.followers),
+    following = coalesce(EXCLUDED.following, accounts.following);

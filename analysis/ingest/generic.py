@@ -1,0 +1,54 @@
+"""The generic input format: mobtrace's own column names in CSV/TSV, NDJSON or Parquet.
+
+Events file: ``account_id``, ``action`` and ``timestamp`` are required; optional columns are
+``platform`` (default ``generic``), ``event_id`` (derived from the row's content when absent),
+``account_handle``, ``target_account_id``, ``target_post_id``, ``text``, ``urls``, ``hashtags``,
+``mentions``, ``conversation_id``, ``lang`` and facts about the acting account
+(``account_display_name``, ``account_created_at``, ``account_followers``, ``account_following``).
+``timestamp`` is ISO-8601 (naive means UTC) or Unix seconds / milliseconds. List columns are JSON arrays
+or whitespace-separated values (NDJSON arrays and Parquet lists are read as they are).
+
+Accounts file: ``account_id`` plus any of ``platform``, ``handle``, ``display_name``, ``created_at``,
+``followers``, ``following``, and no ``action`` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from analysis.ingest.tabular import column_names, text_batches
+from analysis.sql import run_script
+
+HERE = Path(__file__).parent
+DEFAULT_PLATFORM = "generic"
+
+EVENT_COLUMNS = (
+    "platform", "event_id", "account_id", "account_handle", "action", "timestamp", "target_account_id",
+    "target_post_id", "text", "urls", "hashtags", "mentions", "conversation_id", "lang",
+    "account_display_name", "account_created_at", "account_followers", "account_following",
+)
+REQUIRED_EVENT_COLUMNS = {"account_id", "action", "timestamp"}
+ACCOUNT_COLUMNS = ("platform", "account_id", "handle", "display_name", "created_at", "followers", "following")
+
+
+def is_accounts_file(columns: list[str]) -> bool:
+    return "account_id" in columns and "action" not in columns and len(set(columns) & set(ACCOUNT_COLUMNS)) > 1
+
+
+class GenericAdapter:
+    name = "generic"
+    description = "mobtrace's own columns (account_id, action, timestamp, ...) in CSV, NDJSON or Parquet"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        columns = column_names(path, head)
+        return REQUIRED_EVENT_COLUMNS <= set(columns) or is_accounts_file(columns)
+
+    def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+        accounts = is_accounts_file(column_names(path))
+        columns, sql = (ACCOUNT_COLUMNS, "generic_accounts.sql") if accounts else (EVENT_COLUMNS, "generic.sql")
+        for _ in text_batches(con, path, columns):
+            run_script(con, HERE / sql, platform=DEFAULT_PLATFORM)
+            yield

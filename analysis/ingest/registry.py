@@ -1,0 +1,24 @@
+"""The adapters ``--format`` can name, in the order ``auto`` tries them (most specific first)."""
+
+from __future__ import annotations
+
+from analysis.ingest.core import Adapter, UnknownFormatError
+from analysis.ingest.generic import GenericAdapter
+from analysis.ingest.io_archive import IoArchiveAdapter
+from analysis.ingest.twarc2 import Twarc2Adapter
+
+ADAPTERS: dict[str, Adapter] = {
+    adapter.name: adapter
+    for adapter in (
+        Twarc2Adapter(),
+        IoArchiveAdapter(),
+        GenericAdapter(),  # last: it accepts any file with mobtrace's own column names
+    )
+}
+
+
+def get_adapter(name: str) -> Adapter:
+    try:
+        return ADAPTERS[name]
+    except KeyError:
+        raise UnknownFormatError(f"unknown format {name!r}: use auto or one of {', '.join(ADAPTERS)}") from None

@@ -1,0 +1,41 @@
+-- Per-batch staging tables. An adapter fills them (INSERT ... BY NAME, missing columns stay NULL);
+-- finalize.sql validates, de-duplicates and moves their rows into interactions / accounts / quarantine.
+-- Every staged row is one row read: it is either ingested or quarantined, never dropped.
+CREATE OR REPLACE TEMP TABLE stage_events (
+    platform             VARCHAR,
+    event_id             VARCHAR,
+    account_id           VARCHAR,
+    account_handle       VARCHAR,
+    action               VARCHAR,
+    ts                   TIMESTAMP,
+    target_account_id    VARCHAR,
+    target_post_id       VARCHAR,
+    text                 VARCHAR,
+    urls                 VARCHAR[],
+    hashtags             VARCHAR[],
+    mentions             VARCHAR[],
+    conversation_id      VARCHAR,
+    lang                 VARCHAR,
+    -- what the export says about the acting account, merged into `accounts`
+    account_display_name VARCHAR,
+    account_created_at   TIMESTAMP,
+    account_followers    BIGINT,
+    account_following    BIGINT,
+    source_line          BIGINT,
+    raw                  VARCHAR,
+    reject_reason        VARCHAR
+);
+
+-- Rows of account-only files (an accounts table exported beside the interactions).
+CREATE OR REPLACE TEMP TABLE stage_accounts (
+    platform      VARCHAR,
+    account_id    VARCHAR,
+    handle        VARCHAR,
+    display_name  VARCHAR,
+    created_at    TIMESTAMP,
+    followers     BIGINT,
+    following     BIGINT,
+    source_line   BIGINT,
+    raw           VARCHAR,
+    reject_reason VARCHAR
+);

@@ -1,0 +1,128 @@
+"""Tabular files (CSV/TSV, NDJSON, Parquet; CSV and NDJSON optionally gzipped) as text batches.
+
+``text_batches`` registers a relation ``raw_batch`` on the connection for each batch: the requested
+columns as text (a column the file lacks is NULL; NDJSON arrays and Parquet lists become JSON text),
+plus ``source_line``, ``raw`` and ``reject_reason``. Adapters for CSV-like exports then need only a
+mapping SQL file from ``raw_batch`` to the staging tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.ingest.readers import BATCH_ROWS, csv_batches, csv_header, line_batches, read_head
+
+PARQUET_MAGIC = b"PAR1"
+
+
+def tabular_kind(path: Path, head: bytes) -> str:
+    """'parquet', 'ndjson' or 'csv', from the file's first bytes."""
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "ndjson"
+    return "csv"
+
+
+def column_names(path: Path, head: bytes | None = None) -> list[str]:
+    """Lower-cased column names: CSV header, keys of the first NDJSON object, or Parquet schema."""
+    head = read_head(path) if head is None else head
+    kind = tabular_kind(path, head)
+    if kind == "parquet":
+        try:
+            return [name.lower() for name in pq.read_schema(path).names]
+        except (OSError, pa.ArrowException):
+            return []
+    if kind == "ndjson":
+        first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+        try:
+            record = json.loads(first)
+        except ValueError:
+            return []
+        return [str(key).lower() for key in record] if isinstance(record, dict) else []
+    return csv_header(path)
+
+
+def text_batches(con: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str]) -> Iterator[None]:
+    """Register ``raw_batch`` for each batch of the file; yield while it is registered."""
+    kind = tabular_kind(path, read_head(path))
+    batches = {"csv": _csv_batches, "ndjson": _ndjson_batches, "parquet": _parquet_batches}[kind]
+    yield from batches(con, path, list(columns))
+
+
+def _csv_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
+    for table in csv_batches(path):
+        for name in columns:
+            if name not in table.column_names:
+                table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
+        yield from _registered(con, table.select(["source_line", "raw", "reject_reason", *columns]))
+
+
+def _ndjson_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
+    fields = ",\n".join(
+        f"CASE WHEN json_type(j, '$.\"{name}\"') IN ('ARRAY', 'OBJECT') THEN CAST(j->'$.\"{name}\"' AS VARCHAR)"
+        f" ELSE j->>'$.\"{name}\"' END AS \"{name}\""
+        for name in columns
+    )
+    projection = f"""
+        SELECT source_line, raw,
+               CASE WHEN reject_reason IS NOT NULL THEN reject_reason
+                    WHEN j IS NULL OR json_type(j) <> 'OBJECT'
+                        THEN 'line is not a JSON object: each line must hold one complete {{...}} record'
+               END AS reject_reason,
+               {fields}
+        FROM (SELECT *, CASE WHEN json_valid(raw) THEN CAST(raw AS JSON) END AS j FROM raw_lines)
+    """
+    for table in line_batches(path):
+        con.register("raw_lines", table)
+        try:
+            yield from _registered(con, con.sql(projection).to_arrow_table())
+        finally:
+            con.unregister("raw_lines")
+
+
+def _parquet_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
+    parquet = pq.ParquetFile(path)
+    present = {name.lower(): name for name in parquet.schema_arrow.names}
+    offset = 0
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+        con.register("raw_parquet", pa.Table.from_batches([batch]))
+        try:
+            table = con.sql(_parquet_projection(parquet.schema_arrow, present, columns), params=[offset]).to_arrow_table()
+        finally:
+            con.unregister("raw_parquet")
+        offset += batch.num_rows
+        yield from _registered(con, table)
+
+
+def _parquet_projection(schema: pa.Schema, present: dict[str, str], columns: list[str]) -> str:
+    def as_text(name: str) -> str:
+        if name not in present:
+            return f'CAST(NULL AS VARCHAR) AS "{name}"'
+        original = present[name]
+        kind = schema.field(original).type
+        nested = pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_struct(kind)
+        value = f'CAST(to_json(p."{original}") AS VARCHAR)' if nested else f'CAST(p."{original}" AS VARCHAR)'
+        return f'{value} AS "{name}"'
+
+    fields = ",\n".join(as_text(name) for name in columns)
+    return f"""
+        SELECT CAST($1 + row_number() OVER () AS BIGINT) AS source_line,
+               CAST(to_json(p) AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS reject_reason,
+               {fields}
+        FROM raw_parquet AS p
+    """
+
+
+def _registered(con, table: pa.Table) -> Iterator[None]:
+    con.register("raw_batch", table)
+    try:
+        yield
+    finally:
+        con.unregister("raw_batch")

@@ -1,0 +1,9 @@
+"""Thin Dagster assets over the analysis library; each names the table or file it produces."""
+
+from assets.campaigns import campaign_fusion, flags_have_evidence
+from assets.coordination import account_clusters, coaction_edges, edges_well_formed
+from assets.ingest import ingested_exports, interactions_schema, rows_accounted_for
+from assets.report import report
+
+ALL_ASSETS = [ingested_exports, coaction_edges, account_clusters, campaign_fusion, report]
+ALL_CHECKS = [interactions_schema, rows_accounted_for, edges_well_formed, flags_have_evidence]

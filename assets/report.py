@@ -1,0 +1,29 @@
+"""The report asset: the HTML report and the machine-readable outputs, written to the reports folder."""
+
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from analysis.ingest.core import prepare
+from dashboards.outputs import write_outputs
+from dashboards.report import write_report
+from pipelines.resources import ReportsDir
+
+
+@dg.asset(
+    deps=["campaigns", "flagged_accounts", "coaction_edges", "quarantine"],
+    description="report.html (opens offline), flagged_accounts.csv, campaigns.json, coaction_edges.csv, coaction.graphml.",
+)
+def report(context: dg.AssetExecutionContext, duckdb: DuckDBResource, reports: ReportsDir) -> dg.MaterializeResult:
+    folder = reports.folder()
+    with duckdb.get_connection() as con:
+        prepare(con)
+        outputs = write_outputs(con, folder)
+        page = write_report(con, folder)
+    context.log.info(f"report written to {page}")
+    return dg.MaterializeResult(
+        metadata={
+            "report_path": dg.MetadataValue.path(str(page)),
+            **{f"{name}_path": dg.MetadataValue.path(str(path)) for name, path in outputs.items()},
+        }
+    )

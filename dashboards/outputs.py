@@ -1,0 +1,110 @@
+"""The machine-readable outputs of a run (the contract other tools rely on).
+
+- ``flagged_accounts.csv``: account_id, platform, handle, campaign_id, signals (;-separated), score, evidence
+- ``campaigns.json``: one object per campaign with id, accounts, targets, time span, signals, parameters
+- ``coaction_edges.csv`` and ``coaction.graphml``: the thresholded account graph with weights and behaviour
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import networkx as nx
+
+from analysis.provenance import provenance
+
+FLAGGED_COLUMNS = ["account_id", "platform", "handle", "campaign_id", "signals", "score", "evidence"]
+EDGE_COLUMNS = [
+    "behaviour", "a_platform", "a_account", "b_platform", "b_account", "weight", "matched_pairs",
+    "median_dt_s", "share_within_10s", "first_ts", "last_ts",
+]
+
+
+def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Path]:
+    """Write every machine-readable output into ``out_dir``; return their paths by name."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "flagged_accounts": out_dir / "flagged_accounts.csv",
+        "campaigns": out_dir / "campaigns.json",
+        "coaction_edges": out_dir / "coaction_edges.csv",
+        "graphml": out_dir / "coaction.graphml",
+    }
+    _copy_csv(con, f"SELECT {', '.join(FLAGGED_COLUMNS)} FROM flagged_accounts ORDER BY campaign_id, score DESC, platform, account_id", paths["flagged_accounts"])
+    _copy_csv(con, f"SELECT {', '.join(EDGE_COLUMNS)} FROM coaction_edges ORDER BY ALL", paths["coaction_edges"])
+    paths["campaigns"].write_text(json.dumps(campaigns_document(con), indent=2, default=str), encoding="utf-8")
+    nx.write_graphml(coaction_graph(con), paths["graphml"])
+    return paths
+
+
+def _copy_csv(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
+    con.execute(f"COPY ({select}) TO '{_sql_path(path)}' (HEADER, DELIMITER ',')")
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def campaigns_document(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """campaigns.json: every campaign with its member and target ids, span, signals and the run's provenance."""
+    run = provenance(con)
+    members = _grouped(con, "SELECT campaign_id, account_id, platform FROM campaign_accounts ORDER BY ALL")
+    targets = _grouped(con, "SELECT campaign_id, account_id, platform FROM campaign_targets ORDER BY campaign_id, members_engaged DESC, account_id")
+    rows = con.sql(
+        "SELECT campaign_id, n_accounts, platforms, signals, score, first_ts, last_ts FROM campaigns ORDER BY campaign_id"
+    ).fetchall()
+    return [
+        {
+            "id": campaign_id,
+            "accounts": [account for account, _ in members.get(campaign_id, [])],
+            "account_platforms": [platform for _, platform in members.get(campaign_id, [])],
+            "targets": [account for account, _ in targets.get(campaign_id, [])],
+            "target_platforms": [platform for _, platform in targets.get(campaign_id, [])],
+            "n_accounts": n_accounts,
+            "platforms": platforms,
+            "start": first_ts.isoformat() + "Z" if first_ts else None,
+            "end": last_ts.isoformat() + "Z" if last_ts else None,
+            "signals": signals,
+            "score": score,
+            "parameters": run["parameters"],
+            "inputs": [{"file": item["source_file"], "sha256": item["sha256"]} for item in run["inputs"]],
+            "software": run["software"],
+        }
+        for campaign_id, n_accounts, platforms, signals, score, first_ts, last_ts in rows
+    ]
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[tuple[str, str]]]:
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for key, account, platform in con.sql(sql).fetchall():
+        grouped.setdefault(key, []).append((account, platform))
+    return grouped
+
+
+def coaction_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
+    """The thresholded graph with node (platform, handle, campaign) and edge (weight, behaviours) attributes."""
+    graph = nx.Graph()
+    campaign_of = {
+        (platform, account): campaign
+        for campaign, platform, account in con.sql("SELECT campaign_id, platform, account_id FROM campaign_accounts").fetchall()
+    }
+    handles = dict(
+        ((platform, account), handle)
+        for platform, account, handle in con.sql(
+            "SELECT platform, account_id, handle FROM accounts WHERE handle IS NOT NULL AND (platform, account_id) IN "
+            "(SELECT (a_platform, a_account) FROM coaction_edges UNION SELECT (b_platform, b_account) FROM coaction_edges)"
+        ).fetchall()
+    )
+    edges = con.sql(
+        "SELECT a_platform, a_account, b_platform, b_account, sum(weight), string_agg(behaviour, ';' ORDER BY behaviour) "
+        "FROM coaction_edges GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    for a_platform, a_account, b_platform, b_account, weight, behaviours in edges:
+        for platform, account in ((a_platform, a_account), (b_platform, b_account)):
+            graph.add_node(
+                f"{platform}:{account}", platform=platform, account_id=account,
+                handle=handles.get((platform, account), ""), campaign=campaign_of.get((platform, account), ""),
+            )
+        graph.add_edge(f"{a_platform}:{a_account}", f"{b_platform}:{b_account}", weight=int(weight), behaviours=behaviours)
+    return graph

@@ -1,0 +1,1 @@
+"""Dagster definitions, resources, jobs and the mobtrace command line."""

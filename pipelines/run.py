@@ -1,0 +1,131 @@
+"""Run the whole asset graph in-process for the CLI, with a compact progress display and a summary."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from assets import ALL_ASSETS, ALL_CHECKS
+from assets.campaigns import CampaignConfig
+from assets.coordination import ClusterConfig, CoactionConfig
+from assets.ingest import IngestConfig
+from pipelines.resources import resources
+
+PROGRESS_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
+
+
+@dataclass
+class RunOptions:
+    inputs: list[str]
+    out_dir: Path
+    database: Path
+    input_format: str = "auto"
+    window_seconds: float = 60
+    min_weight: int = 3
+    seed: int = 42
+    behaviours: list[str] = field(default_factory=lambda: ["co_repost"])
+
+
+def run_config(options: RunOptions) -> dg.RunConfig:
+    return dg.RunConfig(
+        ops={
+            "ingested_exports": IngestConfig(paths=options.inputs, format=options.input_format),
+            "coaction_edges": CoactionConfig(window_seconds=options.window_seconds, min_weight=options.min_weight, behaviours=options.behaviours),
+            "account_clusters": ClusterConfig(seed=options.seed),
+            "campaign_fusion": CampaignConfig(),
+        },
+        loggers={"progress": {}},
+    )
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints one line per step start/end and per check, and the assets' own messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: dict[str, float] = {}
+        self.check_steps: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", {}) or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key") or ""
+        if event is None:
+            if step and record.levelno >= logging.INFO:
+                print(f"    {step}: {meta.get('orig_message', record.getMessage())}", flush=True)
+            return
+        kind = event.event_type_value
+        if kind not in PROGRESS_EVENTS:
+            return
+        if kind == "STEP_START":
+            self.started[step] = time.perf_counter()
+        elif kind == "STEP_SUCCESS" and step not in self.check_steps:
+            print(f"  ✓ {step} ({time.perf_counter() - self.started.get(step, time.perf_counter()):.1f} s)", flush=True)
+        elif kind == "STEP_FAILURE":
+            print(f"  ✗ {step} failed: {event.message or ''}", flush=True)
+        elif kind == "ASSET_CHECK_EVALUATION":
+            self.check_steps.add(step)
+            evaluation = event.event_specific_data
+            state = "passed" if evaluation.passed else "FAILED"
+            print(f"    check {evaluation.asset_check_key.name} on {evaluation.asset_key.to_user_string()}: {state}", flush=True)
+
+
+@dg.logger
+def progress_logger(_init_context) -> logging.Logger:
+    logger = logging.getLogger("mobtrace.progress")
+    logger.setLevel(logging.DEBUG)  # step events are logged at DEBUG
+    logger.handlers = [_ProgressHandler()]
+    logger.propagate = False
+    return logger
+
+
+def execute(options: RunOptions) -> dg.ExecuteInProcessResult:
+    """Materialise every asset and check in one in-process run."""
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    definitions = dg.Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=[dg.define_asset_job("mobtrace", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor)],
+        resources=resources(options.database, options.out_dir),
+        loggers={"progress": progress_logger},
+    )
+    job = definitions.resolve_job_def("mobtrace")
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(run_config=run_config(options), instance=instance, raise_on_error=False)
+
+
+def run_pipeline(options: RunOptions) -> int:
+    started = time.perf_counter()
+    print(f"mobtrace: {len(options.inputs)} input file(s) -> {options.database}")
+    result = execute(options)
+    if not result.success:
+        print("mobtrace: the run failed; see the step marked ✗ above.")
+        return 1
+    print_summary(options, time.perf_counter() - started)
+    return 0
+
+
+def print_summary(options: RunOptions, seconds: float) -> None:
+    with duckdb.connect(str(options.database), read_only=True) as con:
+        interactions, quarantined = con.sql("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM quarantine)").fetchall()[0]
+        per_signal = con.sql("SELECT signal, count(*) FROM account_signals GROUP BY ALL ORDER BY ALL").fetchall()
+        campaigns = con.sql(
+            """SELECT c.campaign_id, c.n_accounts, c.score, array_to_string(c.signals, ', '),
+                      coalesce(string_agg(coalesce('@' || t.handle, t.account_id), ', ' ORDER BY t.members_engaged DESC, t.account_id), '-')
+               FROM campaigns AS c LEFT JOIN campaign_targets AS t USING (campaign_id)
+               GROUP BY ALL ORDER BY c.score DESC, c.n_accounts DESC, c.campaign_id"""
+        ).fetchall()
+    print()
+    print(f"Analysed {interactions:,} interactions ({quarantined:,} rows quarantined) in {seconds:.1f} s.")
+    print(f"Campaigns found: {len(campaigns)}")
+    for campaign_id, size, score, signals, targets in campaigns[:10]:
+        print(f"  {campaign_id}: {size} accounts, score {score:.2f}, signals {signals}; targets {targets}")
+    if len(campaigns) > 10:
+        print(f"  ... and {len(campaigns) - 10} more (see the report)")
+    print("Accounts flagged per signal: " + (", ".join(f"{signal} {count}" for signal, count in per_signal) or "none"))
+    print(f"Report: {(options.out_dir / 'report.html').resolve()}")
