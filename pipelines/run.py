@@ -31,7 +31,8 @@ class RunOptions:
     behaviours: list[str] = field(default_factory=lambda: ["co_repost"])
 
 
-def run_config(options: RunOptions) -> dg.RunConfig:
+def run_config(options: RunOptions, progress: bool = False) -> dg.RunConfig:
+    """The assets' config for these options; ``progress`` also enables the CLI's progress logger."""
     return dg.RunConfig(
         ops={
             "ingested_exports": IngestConfig(paths=options.inputs, format=options.input_format),
@@ -39,7 +40,7 @@ def run_config(options: RunOptions) -> dg.RunConfig:
             "account_clusters": ClusterConfig(seed=options.seed),
             "campaign_fusion": CampaignConfig(),
         },
-        loggers={"progress": {}},
+        loggers={"progress": {}} if progress else None,
     )
 
 
@@ -96,7 +97,7 @@ def execute(options: RunOptions) -> dg.ExecuteInProcessResult:
     )
     job = definitions.resolve_job_def("mobtrace")
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(run_config=run_config(options), instance=instance, raise_on_error=False)
+        return job.execute_in_process(run_config=run_config(options, progress=True), instance=instance, raise_on_error=False)
 
 
 def run_pipeline(options: RunOptions) -> int:

@@ -32,10 +32,10 @@ strongest AS (
 )
 SELECT 'coordination', m.platform, m.account_id, 'cluster-' || m.cluster_id,
        round(a.matched / a.actions, 3) AS score,
-       format('{} of its {} {} ({}%) came within {} s of the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: @{}, {} shared {}, median gap {} s.',
-              a.matched, a.actions, a.action_noun, round(100.0 * a.matched / a.actions), $window_seconds,
+       format('{} of its {} {} ({}%) came within {} s of the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: {}, {} shared {}, median gap {} s.',
+              a.matched, a.actions, a.action_noun, CAST(round(100.0 * a.matched / a.actions) AS INTEGER), $window_seconds,
               m.cluster_id, count(*) OVER (PARTITION BY m.cluster_id),
-              coalesce(h.handle, s.other_account), s.weight, s.object_noun, round(s.median_dt_s, 1)) AS evidence
+              coalesce('@' || h.handle, s.other_account), s.weight, s.object_noun, round(s.median_dt_s, 1)) AS evidence
 FROM account_clusters AS m
 JOIN activity AS a USING (platform, account_id)
 JOIN strongest AS s ON s.platform = m.platform AND s.account_id = m.account_id AND s.nth = 1

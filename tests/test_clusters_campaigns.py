@@ -1,0 +1,67 @@
+"""Louvain clusters, the coordination signal and campaign fusion on hand-made graphs."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from analysis.campaigns import fuse_campaigns, fused_groups
+from analysis.coordination.clusters import account_clusters, louvain_clusters
+from analysis.coordination.coaction import coaction_edges
+from analysis.coordination.signal import coordination_signal
+from analysis.ingest import ingest_paths
+from tests.conftest import repost
+
+T0 = 1_740_830_400
+
+
+def test_louvain_is_reproducible_for_a_seed_and_splits_two_cliques():
+    graph = nx.Graph()
+    for clique in ("abcd", "wxyz"):
+        graph.add_weighted_edges_from(((("x", u), ("x", v), 5.0) for i, u in enumerate(clique) for v in clique[i + 1:]))
+    graph.add_edge(("x", "d"), ("x", "w"), weight=1.0)  # one weak bridge
+    first = louvain_clusters(graph, seed=3)
+    assert first == louvain_clusters(graph, seed=3)
+    assert first == [[("x", "a"), ("x", "b"), ("x", "c"), ("x", "d")], [("x", "w"), ("x", "x"), ("x", "y"), ("x", "z")]]
+    assert louvain_clusters(graph, seed=3, min_cluster_size=5) == []
+
+
+def test_fused_groups_join_groups_that_share_an_account():
+    rows = [("coordination", "g1", "x", "a"), ("coordination", "g1", "x", "b"),
+            ("burst", "g2", "x", "b"), ("burst", "g2", "x", "c"), ("coordination", "g3", "x", "z")]
+    assert fused_groups(rows) == [[("x", "a"), ("x", "b"), ("x", "c")], [("x", "z")]]
+
+
+def _ring_with_amplified_author(write_csv):
+    """Four accounts repost three posts by 'seed' that mention 'victim'; one member also replies to her."""
+    rows = []
+    for n in range(3):
+        post = f"p{n}"
+        rows.append({"platform": "x", "event_id": post, "account_id": "seed", "action": "post",
+                     "timestamp": T0 + 3600 * n, "mentions": '["victim"]', "text": "<script>alert(1)</script>"})
+        rows += [repost(f"{m}{n}", m, post, T0 + 3600 * n + 5 + i, author="seed") for i, m in enumerate("abcd")]
+    rows.append({"platform": "x", "event_id": "r1", "account_id": "a", "action": "reply", "timestamp": T0 + 10,
+                 "target_post_id": "v1", "target_account_id": "victim"})
+    return write_csv(rows)
+
+
+def test_ring_becomes_one_campaign_against_the_mentioned_victim(con, write_csv):
+    ingest_paths(con, [_ring_with_amplified_author(write_csv)])
+    coaction_edges(con, window_seconds=60, min_weight=3)
+    assert account_clusters(con, seed=1) == 1
+    assert coordination_signal(con, window_seconds=60) == 4
+    assert fuse_campaigns(con) == 1
+    assert con.sql("SELECT campaign_id, n_accounts, signals, targets FROM campaigns").fetchall() == [
+        ("C001", 4, ["coordination"], ["x:victim"])  # 'seed' is amplified (reposted), not targeted
+    ]
+    flagged = con.sql("SELECT account_id, signals, score, evidence FROM flagged_accounts ORDER BY account_id").fetchall()
+    assert [row[:3] for row in flagged] == [(m, "coordination", 1.0) for m in "abcd"]
+    assert flagged[0][3].startswith("3 of its 3 reposts (100%) came within 60 s of the same action by an account it is tied to (cluster 1, 4 accounts)")
+
+
+def test_no_edges_means_no_campaigns(con, write_csv):
+    ingest_paths(con, [write_csv([repost("1", "a", "p", T0)])])
+    coaction_edges(con)
+    assert account_clusters(con) == 0
+    assert coordination_signal(con) == 0
+    assert fuse_campaigns(con) == 0
+    assert con.sql("SELECT count(*) FROM flagged_accounts").fetchall() == [(0,)]

@@ -1,0 +1,127 @@
+"""End to end: the Dagster asset graph on a tmp DuckDB with a small generated data set."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from assets import ALL_ASSETS, ALL_CHECKS
+from assets.ingest import rows_accounted_for
+from data.generator import generate
+from pipelines.resources import resources
+from pipelines.run import RunOptions, run_config
+
+SEED, SCALE = 11, 20_000
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("generated")
+    generate(seed=SEED, scale=SCALE, out_dir=folder, fmt="csv")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def materialized(generated, tmp_path_factory):
+    work = tmp_path_factory.mktemp("run")
+    options = RunOptions(
+        inputs=[str(generated / "interactions.csv"), str(generated / "accounts.csv")],
+        out_dir=work / "reports", database=work / "mobtrace.duckdb",
+    )
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        resources=resources(options.database, options.out_dir),
+        run_config=run_config(options),
+    )
+    return result, options
+
+
+def _ground_truth(folder: Path, campaign_type: str) -> set[str]:
+    with open(folder / "ground_truth.csv", newline="") as handle:
+        return {row["account_id"] for row in csv.DictReader(handle)
+                if row["campaign_type"] == campaign_type and row["role"] == "member"}
+
+
+def test_every_asset_and_check_succeeds(materialized):
+    result, _ = materialized
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert {evaluation.asset_check_key.name for evaluation in evaluations} == {
+        "interactions_schema", "rows_accounted_for", "edges_well_formed", "flags_have_evidence"}
+    assert all(evaluation.passed for evaluation in evaluations)
+
+
+def test_planted_repost_ring_is_found_and_viral_reposters_are_not(materialized, generated):
+    _, options = materialized
+    ring = _ground_truth(generated, "repost_ring")
+    planted = set().union(*(_ground_truth(generated, kind) for kind in ("repost_ring", "pile_on", "mass_report", "paid_amplifier")))
+    with duckdb.connect(str(options.database), read_only=True) as con:
+        flagged = {account for (account,) in con.sql("SELECT account_id FROM flagged_accounts").fetchall()}
+        viral_reposters = {account for (account,) in con.sql(
+            """SELECT DISTINCT account_id FROM interactions WHERE action = 'repost' AND target_post_id IN
+               (SELECT target_post_id FROM interactions WHERE action = 'repost' GROUP BY ALL HAVING count(*) >= 100)"""
+        ).fetchall()}
+        ring_campaigns = con.sql(
+            "SELECT DISTINCT campaign_id FROM flagged_accounts WHERE account_id IN (SELECT unnest($1))", params=[sorted(ring)]
+        ).fetchall()
+    assert len(ring & flagged) >= 0.8 * len(ring), "most of the planted repost ring must be flagged"
+    assert len(ring_campaigns) == 1, "the ring must be one campaign"
+    organic_viral = viral_reposters - planted
+    assert len(organic_viral) > 50, "the generated set must contain organic viral reposters to test against"
+    assert not (organic_viral & flagged), "organic accounts that reposted viral posts must not be flagged"
+
+
+def test_outputs_follow_the_contract(materialized):
+    _, options = materialized
+    out = options.out_dir
+    for name in ("report.html", "plotly.min.js", "flagged_accounts.csv", "campaigns.json", "coaction_edges.csv", "coaction.graphml"):
+        assert (out / name).is_file(), name
+    with open(out / "flagged_accounts.csv", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert reader.fieldnames == ["account_id", "platform", "handle", "campaign_id", "signals", "score", "evidence"]
+    assert rows and all(row["evidence"] and 0 <= float(row["score"]) <= 1 for row in rows)
+    assert all(set(row["signals"].split(";")) <= {"coordination", "burst", "mass_reporting", "paid_amplification"} for row in rows)
+    campaigns = json.loads((out / "campaigns.json").read_text())
+    assert {"id", "accounts", "targets", "start", "end", "signals", "parameters"} <= set(campaigns[0])
+    assert campaigns[0]["parameters"]["coaction_edges"]["window_seconds"] == 60
+    assert "cdn.plot.ly" not in (out / "report.html").read_text()
+
+
+def test_rematerializing_is_idempotent(materialized):
+    result, options = materialized
+    with duckdb.connect(str(options.database), read_only=True) as con:
+        before = con.sql("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM flagged_accounts)").fetchall()
+    again = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=resources(options.database, options.out_dir), run_config=run_config(options))
+    assert again.success
+    with duckdb.connect(str(options.database), read_only=True) as con:
+        assert con.sql("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM flagged_accounts)").fetchall() == before
+
+
+def test_accounting_check_fails_when_rows_go_missing(materialized, tmp_path):
+    _, options = materialized
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(options.database.read_bytes())
+    with duckdb.connect(str(broken)) as con:
+        con.execute("DELETE FROM interactions WHERE rowid IN (SELECT rowid FROM interactions LIMIT 3)")
+    result = dg.materialize(
+        [*ALL_ASSETS, rows_accounted_for], resources=resources(broken, tmp_path / "out"),
+        selection=dg.AssetSelection.checks(rows_accounted_for), raise_on_error=False,
+    )
+    assert not result.success  # the check is blocking
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed
+    assert "events recorded vs" in str(evaluation.metadata["mismatches"].value)
+
+
+def test_definitions_load_with_every_asset_and_check():
+    from pipelines.definitions import defs
+
+    keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
+    assert {"interactions", "accounts", "quarantine", "coaction_edges", "account_clusters", "campaigns", "flagged_accounts", "report"} <= keys
+    assert defs.resolve_job_def("mobtrace") is not None
