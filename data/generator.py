@@ -75,6 +75,7 @@ rows, so 10 million Parquet rows take well under a minute and a few GB of memory
 
 from __future__ import annotations
 
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -642,7 +643,7 @@ def build_names(rng: np.random.Generator, vocab: Vocabulary, lang: np.ndarray,
 
 
 def make_unique(handles: pa.Array) -> pa.Array:
-    """Append the row number to every repeat of an earlier handle until all handles are distinct."""
+    """Append "_<row number>" to every repeat of an earlier handle until all handles are distinct."""
     while True:
         codes = np.asarray(pc.dictionary_encode(handles).indices)
         _, first = np.unique(codes, return_index=True)
@@ -1025,8 +1026,8 @@ def plant_campaigns(rng, plans: list[CampaignPlan], acc: Accounts, vocab: Vocabu
 
 
 def plant_repost_ring(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
-    acc, vocab, posts, picker, log, truth = ctx.acc, ctx.vocab, ctx.posts, ctx.picker, ctx.log, ctx.truth
-    target = picker.pick("repost_ring")[0]
+    vocab, log = ctx.vocab, ctx.log
+    target = ctx.picker.pick("repost_ring")[0]
     members = plan.members
     seeds = members[: int(rng.integers(1, 4))]
     n_posts = plan.params["n_posts"]
@@ -1037,8 +1038,8 @@ def plant_repost_ring(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
     lang = np.full(n_posts, plan.lang)
     bodies = vocab.pick(rng, "hostile_body", np.full(3, plan.lang))       # copypasta: 3 variants
     t = vocab.hostile_text(rng, lang, bodies)
-    handle = acc.handles[int(target)].as_py()
-    tag = vocab.add_hashtag(f"{handle}{rng.choice(['exposed', 'fraud', 'out', 'lies'])}")
+    suffix = rng.choice(["exposed", "fraud", "out", "lies"])
+    tag = vocab.add_hashtag(f"{ctx.acc.handles[int(target)].as_py()}{suffix}")
     extra_tag = np.where(rng.random(n_posts) < 0.3, vocab.organic_tags.sample(rng, n_posts), -1)
     post_rows = log.add(time=post_time, actor=author, action=POST, t0=t[0], t1=t[1], t2=t[2], t3=t[3],
                         h0=tag, h1=extra_tag, m0=target)
@@ -1055,18 +1056,19 @@ def plant_repost_ring(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
     likes = rng.random(len(mi)) < 0.35
     log.add(time=post_time[pi[likes]] + (rng.uniform(3, 90, int(likes.sum())) * SECOND).astype(np.int64),
             actor=members[mi[likes]], action=LIKE, tgt_acc=author[pi[likes]], tgt_post=post_rows[pi[likes]])
-    truth.add(plan, members, "member")
-    truth.add(plan, target, "target")
+    ctx.truth.add(plan, members, "member")
+    ctx.truth.add(plan, target, "target")
 
 
 def plant_pile_on(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
-    acc, vocab, posts, picker, log, truth = ctx.acc, ctx.vocab, ctx.posts, ctx.picker, ctx.log, ctx.truth
-    target = picker.pick("pile_on")[0]
+    acc, posts = ctx.acc, ctx.posts
+    target = ctx.picker.pick("pile_on")[0]
     own = posts.by_author(target)
     own = own[posts.time[own] < PILE_ON_LAST_POST]
     n_bursts = 2 if plan.params["second_burst"] and len(own) >= 2 else 1
     members = plan.members
-    tag = vocab.add_hashtag(f"{rng.choice(['ratio', 'cancel', 'shame', 'boycott'])}{acc.handles[int(target)].as_py()}")
+    prefix = rng.choice(["ratio", "cancel", "shame", "boycott"])
+    tag = ctx.vocab.add_hashtag(f"{prefix}{acc.handles[int(target)].as_py()}")
     for burst, p in enumerate(rng.choice(own, n_bursts, replace=False)):
         joined = members if burst == 0 else members[rng.random(len(members)) < 0.6]
         actor = np.repeat(joined, 1 + (rng.random(len(joined)) < 0.35) + (rng.random(len(joined)) < 0.1))
@@ -1075,18 +1077,18 @@ def plant_pile_on(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
         length = rng.uniform(20, 40) * MINUTE
         time = start + (length * rng.beta(1.6, 2.8, n)).astype(np.int64)
         kind = np.array([REPLY, MENTION, QUOTE])[pick_from_shares(rng, (0.65, 0.25, 0.10), n)]
-        t = vocab.hostile_text(rng, acc.lang[actor])
-        log.add(time=time, actor=actor, action=kind, tgt_acc=target,
-                tgt_post=np.where(kind == MENTION, -1, posts.row[p]),
-                t0=t[0], t1=t[1], t2=t[2], t3=t[3], m0=np.where(kind == QUOTE, -1, target),
-                h0=np.where(rng.random(n) < 0.2, tag, -1))
-    truth.add(plan, members, "member")
-    truth.add(plan, target, "target")
+        t = ctx.vocab.hostile_text(rng, acc.lang[actor])
+        ctx.log.add(time=time, actor=actor, action=kind, tgt_acc=target,
+                    tgt_post=np.where(kind == MENTION, -1, posts.row[p]),
+                    t0=t[0], t1=t[1], t2=t[2], t3=t[3], m0=np.where(kind == QUOTE, -1, target),
+                    h0=np.where(rng.random(n) < 0.2, tag, -1))
+    ctx.truth.add(plan, members, "member")
+    ctx.truth.add(plan, target, "target")
 
 
 def plant_mass_report(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
-    acc, vocab, posts, picker, log, truth = ctx.acc, ctx.vocab, ctx.posts, ctx.picker, ctx.log, ctx.truth
-    target = picker.pick("mass_report")[0]
+    vocab, posts = ctx.vocab, ctx.posts
+    target = ctx.picker.pick("mass_report")[0]
     own = posts.by_author(target)
     start = rng.uniform(posts.time[own[2]] + HOUR, MASS_REPORT_LATEST_START)   # after the victim posted a bit
     length = rng.uniform(60, 119) * MINUTE
@@ -1100,16 +1102,16 @@ def plant_mass_report(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
     n = len(actor)
     codes = np.where(rng.random(n) < 0.8, vocab.reason_code[reason],
                      rng.choice(vocab.reason_variant_codes[reason], n))
-    log.add(time=(start + length * rng.beta(1.3, 2.2, n)).astype(np.int64), actor=actor, action=REPORT,
-            tgt_acc=target, tgt_post=np.where(post >= 0, posts.row[np.maximum(post, 0)], -1), t0=codes)
-    truth.add(plan, members, "member")
-    truth.add(plan, target, "target")
+    ctx.log.add(time=(start + length * rng.beta(1.3, 2.2, n)).astype(np.int64), actor=actor, action=REPORT,
+                tgt_acc=target, tgt_post=np.where(post >= 0, posts.row[np.maximum(post, 0)], -1), t0=codes)
+    ctx.truth.add(plan, members, "member")
+    ctx.truth.add(plan, target, "target")
 
 
 def plant_paid_amplifier(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
-    acc, vocab, posts, picker, log, truth = ctx.acc, ctx.vocab, ctx.posts, ctx.picker, ctx.log, ctx.truth
+    posts = ctx.posts
     caps = [plan.params["main_cap"]] + plan.params["other_caps"]
-    clients = picker.pick("paid_amplifier", len(caps))
+    clients = ctx.picker.pick("paid_amplifier", len(caps))
     members = plan.members
     lag_repost = rng.uniform(5, 25, len(members))
     lag_like = rng.uniform(5, 25, len(members))
@@ -1121,12 +1123,13 @@ def plant_paid_amplifier(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
             own = np.sort(rng.choice(own, cap, replace=False))
         mi, pi = (g.ravel() for g in np.meshgrid(np.arange(len(members)), own, indexing="ij"))
         for action, lag in ((REPOST, lag_repost), (LIKE, lag_like)):
-            joins = (rng.random(len(mi)) < reliability[mi]) & ctx.not_done_before(members[mi], posts.row[pi], action)
+            joins = rng.random(len(mi)) < reliability[mi]
+            joins &= ctx.not_done_before(members[mi], posts.row[pi], action)
             delay = np.clip(lag[mi[joins]] + rng.normal(0, 1.2, int(joins.sum())), 5.0, 30.0)
-            log.add(time=posts.time[pi[joins]] + (delay * SECOND).astype(np.int64), actor=members[mi[joins]],
-                    action=action, tgt_acc=client, tgt_post=posts.row[pi[joins]])
-    truth.add(plan, members, "member")
-    truth.add(plan, clients, "client")
+            ctx.log.add(time=posts.time[pi[joins]] + (delay * SECOND).astype(np.int64), actor=members[mi[joins]],
+                        action=action, tgt_acc=client, tgt_post=posts.row[pi[joins]])
+    ctx.truth.add(plan, members, "member")
+    ctx.truth.add(plan, clients, "client")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1201,25 +1204,34 @@ def write_interactions(ev: dict[str, np.ndarray], acc: Accounts, vocab: Vocabula
     width = max(6, len(str(max(n - 1, 0))))
     strings = {"fragments": pa.array(vocab.fragments), "hashtags": pa.array(vocab.hashtags),
                "domains": pa.array(vocab.domains), "actions": pa.array(ACTIONS), "platform": pa.array([PLATFORM])}
-    chunks = (interactions_table(ev, lo, min(lo + CHUNK_ROWS, n), acc, vocab, strings, width, fmt == "csv")
-              for lo in range(0, max(n, 1), CHUNK_ROWS))
+    tables = built_in_order(lambda lo, hi: interactions_table(ev, lo, hi, acc, vocab, strings, width, fmt == "csv"), n)
     if fmt == "parquet":
-        # One row group per chunk; encoding chunk i (Arrow releases the GIL) overlaps building chunk i+1.
-        writer, pending = None, None
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            for table in chunks:
-                if writer is None:
-                    writer = pq.ParquetWriter(path, table.schema, compression="zstd", compression_level=3,
-                                              use_dictionary=True, write_statistics=True)
-                if pending is not None:
-                    pending.result()
-                pending = pool.submit(writer.write_table, table, row_group_size=CHUNK_ROWS)
-            pending.result()
+        writer = None
+        for table in tables:   # one row group per chunk
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd", compression_level=3,
+                                          use_dictionary=True, write_statistics=True)
+            writer.write_table(table, row_group_size=CHUNK_ROWS)
         writer.close()
     else:
         with open(path, "wb") as fh:
-            for i, table in enumerate(chunks):
+            for i, table in enumerate(tables):
                 write_csv(table, fh, header=i == 0)
+
+
+def built_in_order(build, n: int, workers: int = 1):
+    """Yield build(lo, hi) for consecutive CHUNK_ROWS slices, building up to ``workers`` ahead in threads
+    (Arrow kernels release the GIL) while the caller writes; results come back strictly in order, so the
+    output bytes do not depend on thread timing."""
+    bounds = [(lo, min(lo + CHUNK_ROWS, n)) for lo in range(0, max(n, 1), CHUNK_ROWS)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = deque()
+        for lo, hi in bounds:
+            pending.append(pool.submit(build, lo, hi))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def write_csv(table: pa.Table, fh, header: bool = True) -> None:

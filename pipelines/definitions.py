@@ -10,6 +10,7 @@ import dagster as dg
 
 from assets import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import resources
+from pipelines.sensors import inbox_sensor
 
 mobtrace_job = dg.define_asset_job(
     "mobtrace",
@@ -22,6 +23,7 @@ defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
     jobs=[mobtrace_job],
+    sensors=[inbox_sensor],
     resources=resources(),
     executor=dg.in_process_executor,
 )

@@ -147,6 +147,7 @@ def _ingest_batches(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path
         events += batch_events
         con.execute("DELETE FROM stage_events")
         con.execute("DELETE FROM stage_accounts")
+    run_script(con, HERE / "merge_accounts.sql")
     return read, read - quarantined, quarantined, events
 
 

@@ -45,27 +45,12 @@ FROM (SELECT source_line, raw, reject_reason FROM stage_events
       SELECT source_line, raw, reject_reason FROM stage_accounts)
 WHERE reject_reason IS NOT NULL;
 
--- Account facts: newest non-null value wins, existing values are kept where the new file is silent.
-INSERT INTO accounts BY NAME
-SELECT platform, account_id,
-       arg_max(handle, order_key) FILTER (WHERE handle IS NOT NULL) AS handle,
-       arg_max(display_name, order_key) FILTER (WHERE display_name IS NOT NULL) AS display_name,
-       arg_max(created_at, order_key) FILTER (WHERE created_at IS NOT NULL) AS created_at,
-       arg_max(followers, order_key) FILTER (WHERE followers IS NOT NULL) AS followers,
-       arg_max(following, order_key) FILTER (WHERE following IS NOT NULL) AS following
-FROM (
-    SELECT platform, account_id, account_handle AS handle, account_display_name AS display_name,
-           account_created_at AS created_at, account_followers AS followers, account_following AS following,
-           epoch_us(ts) AS order_key
-    FROM stage_events WHERE reject_reason IS NULL
-    UNION ALL
-    SELECT platform, account_id, handle, display_name, created_at, followers, following, source_line AS order_key
-    FROM stage_accounts WHERE reject_reason IS NULL
-)
-GROUP BY platform, account_id
-ON CONFLICT (platform, account_id) DO UPDATE SET
-    handle = coalesce(EXCLUDED.handle, accounts.handle),
-    display_name = coalesce(EXCLUDED.display_name, accounts.display_name),
-    created_at = coalesce(EXCLUDED.created_at, accounts.created_at),
-    followers = coalesce(EXCLUDED.followers, accounts.followers),
-    following = coalesce(EXCLUDED.following, accounts.following);
+-- Account facts are collected per file and merged once at its end (merge_accounts.sql): an upsert per
+-- batch costs more than the rest of ingest together.
+INSERT INTO file_account_facts
+SELECT platform, account_id, account_handle, account_display_name, account_created_at, account_followers,
+       account_following, epoch_us(ts)
+FROM stage_events WHERE reject_reason IS NULL
+UNION ALL
+SELECT platform, account_id, handle, display_name, created_at, followers, following, source_line
+FROM stage_accounts WHERE reject_reason IS NULL;

@@ -39,3 +39,15 @@ CREATE OR REPLACE TEMP TABLE stage_accounts (
     raw           VARCHAR,
     reject_reason VARCHAR
 );
+
+-- Facts about accounts seen in the current file, merged into `accounts` when the file is done.
+CREATE OR REPLACE TEMP TABLE file_account_facts (
+    platform     VARCHAR,
+    account_id   VARCHAR,
+    handle       VARCHAR,
+    display_name VARCHAR,
+    created_at   TIMESTAMP,
+    followers    BIGINT,
+    following    BIGINT,
+    order_key    BIGINT   -- later wins: event time for events, line for account rows
+);
