@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from analysis.ingest.core import Adapter, UnknownFormatError
 from analysis.ingest.generic import GenericAdapter
-from analysis.ingest.io_archive import IoArchiveAdapter
-from analysis.ingest.twarc2 import Twarc2Adapter
 
 ADAPTERS: dict[str, Adapter] = {
     adapter.name: adapter
     for adapter in (
-        Twarc2Adapter(),
-        IoArchiveAdapter(),
-        GenericAdapter(),  # last: it accepts any file with mobtrace's own column names
+        GenericAdapter(),
     )
 }
 
