@@ -38,7 +38,8 @@ def record_parameters(con: duckdb.DuckDBPyConnection, step: str, params: dict[st
 
 
 def parameters(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, object]]:
-    con.execute(PARAMETERS_DDL)
+    if not con.sql("SELECT 1 FROM information_schema.tables WHERE table_name = 'parameters'").fetchall():
+        return {}
     result: dict[str, dict[str, object]] = {}
     for step, name, value in con.sql("SELECT step, name, value FROM parameters ORDER BY step, name").fetchall():
         result.setdefault(step, {})[name] = json.loads(value)

@@ -1,7 +1,8 @@
 """The machine-readable outputs of a run (the contract other tools rely on).
 
 - ``flagged_accounts.csv``: account_id, platform, handle, campaign_id, signals (;-separated), score, evidence
-- ``campaigns.json``: one object per campaign with id, accounts, targets, time span, signals, parameters
+- ``campaigns.json``: one object per campaign with id, accounts, targets, time span, signals, score, reasons (plain
+  sentences), the links that joined its signal groups, and the run's parameters, inputs and software
 - ``coaction_edges.csv`` and ``coaction.graphml``: the thresholded account graph with weights and behaviour
 """
 
@@ -52,8 +53,13 @@ def campaigns_document(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]
     members = _grouped(con, "SELECT campaign_id, account_id, platform FROM campaign_accounts ORDER BY ALL")
     targets = _grouped(con, "SELECT campaign_id, account_id, platform FROM campaign_targets ORDER BY campaign_id, members_engaged DESC, account_id")
     rows = con.sql(
-        "SELECT campaign_id, n_accounts, platforms, signals, score, first_ts, last_ts FROM campaigns ORDER BY campaign_id"
+        "SELECT campaign_id, n_accounts, platforms, signals, score, first_ts, last_ts, reasons FROM campaigns ORDER BY campaign_id"
     ).fetchall()
+    links: dict[str, list[dict[str, str]]] = {}
+    for campaign_id, rule, group_a, group_b, detail in con.sql(
+        "SELECT campaign_id, rule, group_a, group_b, detail FROM campaign_links ORDER BY ALL"
+    ).fetchall():
+        links.setdefault(campaign_id, []).append({"rule": rule, "groups": [group_a, group_b], "detail": detail})
     return [
         {
             "id": campaign_id,
@@ -67,11 +73,13 @@ def campaigns_document(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]
             "end": last_ts.isoformat() + "Z" if last_ts else None,
             "signals": signals,
             "score": score,
+            "reasons": reasons,
+            "links": links.get(campaign_id, []),
             "parameters": run["parameters"],
             "inputs": [{"file": item["source_file"], "sha256": item["sha256"]} for item in run["inputs"]],
             "software": run["software"],
         }
-        for campaign_id, n_accounts, platforms, signals, score, first_ts, last_ts in rows
+        for campaign_id, n_accounts, platforms, signals, score, first_ts, last_ts, reasons in rows
     ]
 
 

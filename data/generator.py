@@ -20,7 +20,7 @@ Files written to ``out_dir``
     ``list<string>`` columns in Parquet; mentions hold account ids, hashtags have no ``#``. Rows are sorted
     by timestamp, then event_id. Empty targets / text are empty in CSV and null in Parquet.
 ``accounts.csv``
-    ``account_id,handle,display_name,created_at,followers,following`` for every account, organic or not.
+    ``platform,account_id,handle,display_name,created_at,followers,following`` for every account, organic or not.
 ``ground_truth.csv``
     ``campaign_id,campaign_type,account_id,role``: one row per (campaign, account); role is ``member``,
     ``target`` (the victim) or ``client`` (the account a paid amplifier network is paid to boost).
@@ -92,7 +92,7 @@ INTERACTION_COLUMNS = (
     "platform", "event_id", "account_id", "account_handle", "action", "timestamp",
     "target_account_id", "target_post_id", "text", "urls", "hashtags", "mentions",
 )
-ACCOUNT_COLUMNS = ("account_id", "handle", "display_name", "created_at", "followers", "following")
+ACCOUNT_COLUMNS = ("platform", "account_id", "handle", "display_name", "created_at", "followers", "following")
 GROUND_TRUTH_COLUMNS = ("campaign_id", "campaign_type", "account_id", "role")
 CAMPAIGN_TYPES = ("repost_ring", "pile_on", "mass_report", "paid_amplifier")
 
@@ -1242,6 +1242,7 @@ def write_csv(table: pa.Table, fh, header: bool = True) -> None:
 def write_accounts(acc: Accounts, path: Path) -> None:
     order = pa.array(np.argsort(acc.number))               # rows in account-id order
     table = pa.table({
+        "platform": pa.array([PLATFORM] * len(order), pa.string()),
         "account_id": acc.ids.take(order),
         "handle": acc.handles.take(order),
         "display_name": acc.display_names.take(order),

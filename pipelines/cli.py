@@ -48,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", default=str(SAMPLE_DIR), help="output folder (default: %(default)s)")
     generate.add_argument("--file-format", choices=["csv", "parquet"], default="csv")
     generate.set_defaults(command=_generate)
+
+    evidence = commands.add_parser("evidence", help="write one campaign's evidence package (folder and zip)")
+    evidence.add_argument("campaign_id", metavar="CAMPAIGN_ID", help="campaign id as in the report, e.g. C001")
+    evidence.add_argument("--db", default=DEFAULT_DATABASE, help="DuckDB file of a run (default: %(default)s)")
+    evidence.add_argument("--out", default=str(Path(DEFAULT_REPORTS) / "evidence"), help="output folder (default: %(default)s)")
+    evidence.set_defaults(command=_evidence)
+
+    transparency = commands.add_parser("transparency", help="write the publishable aggregate tables (needs MOBTRACE_PSEUDONYM_KEY)")
+    transparency.add_argument("--db", default=DEFAULT_DATABASE, help="DuckDB file of a run (default: %(default)s)")
+    transparency.add_argument("--out", default=str(Path(DEFAULT_REPORTS) / "transparency"), help="output folder (default: %(default)s)")
+    transparency.add_argument("--k", type=int, default=10, help="smallest count published; smaller cells are hidden (default: 10)")
+    transparency.set_defaults(command=_transparency)
     return parser
 
 
@@ -99,6 +111,39 @@ def _generate(args: argparse.Namespace) -> int:
     print(f"ground truth: {result.ground_truth_path}")
     return 0
 
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    import hashlib
+
+    import duckdb
+
+    from dashboards.evidence import write_evidence_package
+
+    if not Path(args.db).is_file():
+        raise FileNotFoundError(f"database {args.db} does not exist: run mobtrace run first, or pass --db")
+    with duckdb.connect(args.db) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        folder = write_evidence_package(con, args.campaign_id, Path(args.out))
+    archive = folder.with_suffix(".zip")
+    print(f"Evidence package: {folder.resolve()}")
+    print(f"Zip: {archive.resolve()} (SHA-256 {hashlib.sha256(archive.read_bytes()).hexdigest()})")
+    return 0
+
+
+def _transparency(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from dashboards.transparency import key_from_env, write_transparency
+
+    key = key_from_env()  # refuses to run without the key: there is no default
+    if not Path(args.db).is_file():
+        raise FileNotFoundError(f"database {args.db} does not exist: run mobtrace run first, or pass --db")
+    with duckdb.connect(args.db) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        written = write_transparency(con, Path(args.out), key, k=args.k)
+    print(f"Transparency export (k = {args.k}): {len(written)} files in {Path(args.out).resolve()}")
+    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())

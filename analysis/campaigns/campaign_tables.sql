@@ -1,39 +1,15 @@
--- Campaign tables from `campaign_accounts(campaign_id, platform, account_id)`, which campaigns.py fills by
--- fusing signal groups. Parameters: $min_target_share (share of members that must have acted on an
--- account for it to count as a target), $max_targets.
+-- Campaign tables from `campaign_accounts(campaign_id, platform, account_id)`, which __init__.py fills by
+-- fusing signal groups, and `signal_touches` (touches.sql). Parameters: $min_target_share (share of members
+-- that must have touched an account for it to count as a target), $max_targets.
 
--- Accounts the members went after: the account each reply/quote/mention/report/comment was aimed at, the
--- accounts each event mentions, and the accounts mentioned by the post it reposts/quotes/replies to.
--- The author of a reposted or liked post is amplified, not targeted, so is not counted here.
--- Mentions may be handles: resolved where known.
+-- The accounts each campaign's members went after (see touches.sql for what "touched" means).
 CREATE OR REPLACE TABLE campaign_targets AS
-WITH member_events AS (
-    SELECT c.campaign_id, i.platform, i.account_id AS member, i.action, i.target_account_id, i.mentions, i.target_post_id
-    FROM interactions AS i JOIN campaign_accounts AS c USING (platform, account_id)
-),
-touched AS (
-    SELECT campaign_id, platform, member, target_account_id AS target
-    FROM member_events
-    WHERE target_account_id IS NOT NULL AND action IN ('reply', 'quote', 'mention', 'report', 'comment')
-    UNION ALL
-    SELECT campaign_id, platform, member, unnest(mentions) FROM member_events
-    UNION ALL
-    SELECT m.campaign_id, m.platform, m.member, unnest(p.mentions)
-    FROM member_events AS m JOIN interactions AS p ON p.platform = m.platform AND p.event_id = m.target_post_id
-),
-resolved AS (
-    SELECT t.campaign_id, t.platform, t.member, coalesce(by_id.account_id, by_handle.account_id, t.target) AS target
-    FROM touched AS t
-    LEFT JOIN accounts AS by_id ON by_id.platform = t.platform AND by_id.account_id = t.target
-    LEFT JOIN (SELECT platform, lower(handle) AS handle, min(account_id) AS account_id FROM accounts
-               WHERE handle IS NOT NULL GROUP BY ALL) AS by_handle
-      ON by_id.account_id IS NULL AND by_handle.platform = t.platform AND by_handle.handle = lower(t.target)
-),
-counted AS (
-    SELECT r.campaign_id, r.platform, r.target AS account_id, count(DISTINCT r.member) AS members_engaged,
+WITH counted AS (
+    SELECT c.campaign_id, t.platform, t.target AS account_id, count(DISTINCT t.member) AS members_engaged,
            count(*) AS actions
-    FROM resolved AS r
-    ANTI JOIN campaign_accounts AS c ON c.campaign_id = r.campaign_id AND c.platform = r.platform AND c.account_id = r.target
+    FROM signal_touches AS t
+    JOIN campaign_accounts AS c ON c.platform = t.platform AND c.account_id = t.member
+    ANTI JOIN campaign_accounts AS own ON own.campaign_id = c.campaign_id AND own.platform = t.platform AND own.account_id = t.target
     GROUP BY ALL
 ),
 sized AS (
@@ -43,13 +19,48 @@ SELECT campaign_id, platform, account_id, a.handle, members_engaged, actions,
        round(members_engaged / n_accounts, 3) AS share_of_members
 FROM (
     SELECT t.*, s.n_accounts,
-           row_number() OVER (PARTITION BY t.campaign_id ORDER BY t.members_engaged DESC, t.actions DESC, t.account_id) AS nth
+           row_number() OVER (PARTITION BY t.campaign_id ORDER BY t.members_engaged DESC, t.actions DESC, t.platform, t.account_id) AS nth
     FROM counted AS t JOIN sized AS s USING (campaign_id)
     WHERE t.members_engaged >= greatest(2, ceil($min_target_share * s.n_accounts))
 ) AS ranked
 LEFT JOIN accounts AS a USING (platform, account_id)
 WHERE nth <= $max_targets
-ORDER BY campaign_id, members_engaged DESC, actions DESC, account_id;
+ORDER BY campaign_id, members_engaged DESC, actions DESC, platform, account_id;
+
+-- Every event, by anyone, aimed at a campaign target under the same rule as touches.sql (reply / quote /
+-- mention / report / comment aimed at it, a mention of its id or handle, or a repost / quote / reply of a
+-- post mentioning it), with whether a campaign member made it: the target's baseline and the attack.
+CREATE OR REPLACE TABLE campaign_target_events AS
+WITH targets AS (
+    SELECT campaign_id, platform, account_id, lower(coalesce(handle, account_id)) AS handle FROM campaign_targets
+),
+mentioning AS (
+    SELECT i.platform, i.event_id, lower(m) AS mention
+    FROM (SELECT platform, event_id, unnest(mentions) AS m FROM interactions WHERE len(mentions) > 0) AS i
+),
+mentions_target AS (
+    SELECT DISTINCT t.campaign_id, t.platform AS target_platform, t.account_id AS target_account_id, m.platform, m.event_id
+    FROM mentioning AS m
+    JOIN targets AS t ON t.platform = m.platform AND (m.mention = lower(t.account_id) OR m.mention = t.handle)
+),
+aimed AS (
+    SELECT t.campaign_id, t.platform AS target_platform, t.account_id AS target_account_id, i.platform, i.event_id
+    FROM interactions AS i JOIN targets AS t ON t.platform = i.platform AND t.account_id = i.target_account_id
+    WHERE i.action IN ('reply', 'quote', 'mention', 'report', 'comment')
+    UNION
+    SELECT * FROM mentions_target
+    UNION
+    SELECT p.campaign_id, p.target_platform, p.target_account_id, i.platform, i.event_id
+    FROM mentions_target AS p JOIN interactions AS i ON i.platform = p.platform AND i.target_post_id = p.event_id
+)
+SELECT a.campaign_id, a.target_platform, a.target_account_id, i.platform, i.account_id, i.event_id, i.action, i.ts,
+       c.account_id IS NOT NULL AS by_member
+FROM aimed AS a
+JOIN interactions AS i USING (platform, event_id)
+LEFT JOIN campaign_accounts AS c ON c.campaign_id = a.campaign_id AND c.platform = i.platform AND c.account_id = i.account_id
+-- a target's own posts mentioning itself are not aimed at it
+WHERE NOT (i.platform = a.target_platform AND i.account_id = a.target_account_id)
+ORDER BY a.campaign_id, a.target_platform, a.target_account_id, i.ts, i.platform, i.event_id;
 
 -- One row per flagged account: all its signals, its strongest score, and every signal's evidence.
 CREATE OR REPLACE TABLE flagged_accounts AS
@@ -63,7 +74,9 @@ LEFT JOIN accounts AS a USING (platform, account_id)
 GROUP BY s.account_id, s.platform, a.handle, c.campaign_id
 ORDER BY c.campaign_id, score DESC, s.platform, s.account_id;
 
--- One row per campaign.
+-- One row per campaign. first_ts / last_ts: when the members acted together or against the targets (the
+-- co-action edges inside the campaign and the members' events aimed at its targets); when neither exists,
+-- the span of the members' whole activity. `reasons` is added by __init__.py.
 CREATE OR REPLACE TABLE campaigns AS
 WITH members AS (
     SELECT c.campaign_id, count(*) AS n_accounts, list(DISTINCT c.platform ORDER BY c.platform) AS platforms,
@@ -72,12 +85,12 @@ WITH members AS (
     GROUP BY c.campaign_id
 ),
 fired AS (
-    SELECT c.campaign_id, list(DISTINCT s.signal ORDER BY s.signal) AS signals
+    SELECT c.campaign_id, list(DISTINCT s.signal ORDER BY s.signal) AS signals,
+           list(DISTINCT s.signal || ':' || s.group_key ORDER BY s.signal || ':' || s.group_key) AS groups
     FROM campaign_accounts AS c JOIN account_signals AS s USING (platform, account_id)
     GROUP BY c.campaign_id
 ),
-span AS (
-    -- when the members acted together: the co-action edges inside the campaign
+coacted AS (
     SELECT ca.campaign_id, min(e.first_ts) AS first_ts, max(e.last_ts) AS last_ts, sum(e.weight) AS coaction_weight,
            count(*) AS coaction_edges
     FROM coaction_edges AS e
@@ -85,14 +98,29 @@ span AS (
     JOIN campaign_accounts AS cb ON cb.platform = e.b_platform AND cb.account_id = e.b_account AND cb.campaign_id = ca.campaign_id
     GROUP BY ca.campaign_id
 ),
+attacked AS (
+    SELECT campaign_id, min(ts) AS first_ts, max(ts) AS last_ts
+    FROM campaign_target_events WHERE by_member GROUP BY ALL
+),
+active AS (
+    SELECT c.campaign_id, min(i.ts) AS first_ts, max(i.ts) AS last_ts
+    FROM campaign_accounts AS c JOIN interactions AS i USING (platform, account_id)
+    GROUP BY ALL
+),
 targets AS (
-    SELECT campaign_id, list(platform || ':' || account_id ORDER BY members_engaged DESC, actions DESC, account_id) AS targets
+    SELECT campaign_id, list(platform || ':' || account_id ORDER BY members_engaged DESC, actions DESC, platform, account_id) AS targets
     FROM campaign_targets GROUP BY ALL
 )
-SELECT m.campaign_id, m.n_accounts, m.platforms, f.signals, m.score,
-       coalesce(t.targets, []) AS targets, s.first_ts, s.last_ts,
+SELECT m.campaign_id, m.n_accounts, m.platforms, f.signals, f.groups, m.score,
+       coalesce(t.targets, []) AS targets,
+       CASE WHEN s.campaign_id IS NULL AND k.campaign_id IS NULL THEN a.first_ts
+            ELSE least(s.first_ts, k.first_ts) END AS first_ts,
+       CASE WHEN s.campaign_id IS NULL AND k.campaign_id IS NULL THEN a.last_ts
+            ELSE greatest(s.last_ts, k.last_ts) END AS last_ts,
        coalesce(s.coaction_edges, 0) AS coaction_edges, coalesce(s.coaction_weight, 0) AS coaction_weight
 FROM members AS m JOIN fired AS f USING (campaign_id)
-LEFT JOIN span AS s USING (campaign_id)
+LEFT JOIN coacted AS s USING (campaign_id)
+LEFT JOIN attacked AS k USING (campaign_id)
+LEFT JOIN active AS a USING (campaign_id)
 LEFT JOIN targets AS t USING (campaign_id)
 ORDER BY m.campaign_id;

@@ -1,0 +1,223 @@
+"""Safe HTML building blocks for the offline report.
+
+Everything that comes from the data (posts, handles, display names, file names, parameters) is hostile
+text. The rules this module enforces:
+
+- text goes through ``esc`` (``html.escape`` with quotes) before it reaches markup or a Plotly label;
+  Plotly draws labels as text nodes after decoding the entities, so ``<script>`` shows as ``<script>``;
+- figures travel as JSON inside ``<script type="application/json">`` with ``<``, ``>``, ``&`` and the
+  JavaScript line separators written as ``\\uXXXX``, so no data can close the script element, and the
+  page reads them with ``JSON.parse`` (never ``eval``);
+- the page carries a Content-Security-Policy that allows only ``plotly.min.js`` beside it and the one
+  static boot script below (by its SHA-256), no network, no inline event handlers: even if an escaping
+  bug slipped through, an injected script or ``onerror=`` would not run.
+
+>>> esc('<img src=x onerror=alert(1)>')
+'&lt;img src=x onerror=alert(1)&gt;'
+>>> safe_json({"t": "</script><b>&"})
+'{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness. Yellow last: weak on white.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+MEMBER_COLOUR = "#D55E00"   # vermillion: campaign members
+OTHER_COLOUR = "#0072B2"    # blue: everyone else
+NEUTRAL_COLOUR = "#999999"
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+# The page's only inline script: draws the figures from their JSON blocks one after another (so a long
+# report stays responsive), and makes tables with class "sortable" sortable by clicking a column header.
+BOOT_SCRIPT = """
+(function () {
+  "use strict";
+  var plots = Array.prototype.slice.call(document.querySelectorAll("div.plot[data-figure]"));
+  function drawNext() {
+    var div = plots.shift();
+    if (!div) { document.body.setAttribute("data-plots-done", "1"); return; }
+    try {
+      var spec = JSON.parse(document.getElementById(div.getAttribute("data-figure")).textContent);
+      Plotly.newPlot(div, spec.data, spec.layout, spec.config);
+    } catch (error) {
+      div.textContent = "This chart could not be drawn: " + error;
+    }
+    window.setTimeout(drawNext, 0);
+  }
+  if (window.Plotly) { drawNext(); } else {
+    plots.forEach(function (div) { div.textContent = "Charts need plotly.min.js in the same folder as this page."; });
+    document.body.setAttribute("data-plots-done", "1");
+  }
+  function key(cell, numeric) {
+    var raw = cell.getAttribute("data-value");
+    if (raw === null) { raw = cell.textContent; }
+    if (numeric) { var n = parseFloat(raw); return isNaN(n) ? -Infinity : n; }
+    return raw.toLowerCase();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    var headers = table.querySelectorAll("thead th");
+    Array.prototype.forEach.call(headers, function (th, index) {
+      var button = th.querySelector("button");
+      if (!button) { return; }
+      button.addEventListener("click", function () {
+        var numeric = th.getAttribute("data-type") === "num";
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(headers, function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = key(a.cells[index], numeric), y = key(b.cells[index], numeric);
+          return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+})();
+"""
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of a value (None is empty)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def safe_json(value: object) -> str:
+    """JSON that can sit inside a <script> element: no '<', '>', '&' or line separators stay raw."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    for raw, escaped in _JSON_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return text
+
+
+def script_hash(script: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; "
+    f"script-src 'self' file: '{script_hash(BOOT_SCRIPT)}'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def wrap(text: str, width: int = 80) -> list[str]:
+    """Words of ``text`` in lines of at most about ``width`` characters (for hover labels)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
+
+
+def hover(title: str, *lines: str, width: int = 80) -> str:
+    """A Plotly hover label: a bold escaped title and escaped, wrapped lines."""
+    body = [piece for text in lines for piece in wrap(esc(text), width)]
+    return "<br>".join([f"<b>{esc(title)}</b>", *body])
+
+
+@dataclass
+class Figures:
+    """The figures of one page; each ``add`` returns the placeholder to put where the figure goes."""
+
+    blocks: list[str] = field(default_factory=list)
+
+    def add(self, figure: go.Figure, caption: str = "", height: int | None = None) -> str:
+        number = len(self.blocks) + 1
+        figure_id = f"figure-{number}"
+        layout_height = height or figure.layout.height or 420
+        plotted = json.loads(pio.to_json(figure, validate=False))
+        spec = {
+            "data": plotted["data"],
+            "layout": {**plotted["layout"], "height": layout_height},
+            "config": {"responsive": True, "displaylogo": False},
+        }
+        self.blocks.append(f'<script type="application/json" id="{figure_id}-data">{safe_json(spec)}</script>')
+        caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
+        return (
+            f'<figure><div class="plot" id="{figure_id}" data-figure="{figure_id}-data" '
+            f'style="min-height:{layout_height}px"></div>{caption_html}</figure>'
+        )
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    numeric: bool = False
+    css: str = ""
+
+
+def table(columns: Sequence[Column], rows: Iterable[Sequence[object]], sortable: bool = False, caption: str = "") -> str:
+    """An HTML table. Each cell is either plain data (escaped here) or a ``Markup`` (trusted HTML),
+    optionally paired with a sort value: ``(cell, sort_value)``."""
+    head = "".join(_header(column, sortable) for column in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for column, value in zip(columns, row):
+            sort_value = None
+            if isinstance(value, tuple):
+                value, sort_value = value
+            text = value if isinstance(value, Markup) else esc(_format(value))
+            attributes = f' data-value="{esc(sort_value)}"' if sort_value is not None else ""
+            classes = " ".join(c for c in ("num" if column.numeric else "", column.css) if c)
+            if classes:
+                attributes += f' class="{classes}"'
+            cells.append(f"<td{attributes}>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
+    css = ' class="sortable"' if sortable else ""
+    return (
+        f'<div class="table-wrap"><table{css}>{caption_html}<thead><tr>{head}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table></div>'
+    )
+
+
+def _header(column: Column, sortable: bool) -> str:
+    attributes = ' scope="col"'
+    if column.numeric:
+        attributes += ' data-type="num"'
+    if column.css:
+        attributes += f' class="{esc(column.css)}"'
+    label = f'<button type="button">{esc(column.label)}</button>' if sortable else esc(column.label)
+    return f"<th{attributes}>{label}</th>"
+
+
+class Markup(str):
+    """A string that is already safe HTML (built here from escaped parts)."""
+
+
+def _format(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def timestamp(value: object) -> str:
+    """A UTC timestamp as 'YYYY-MM-DD HH:MM:SS' (None as empty)."""
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else str(value)
