@@ -64,7 +64,13 @@ def csv_header(path: Path) -> list[str]:
         first = handle.readline()
     delimiter = _delimiter(first)
     row = next(csv.reader([first], delimiter=delimiter), [])
-    return [name.strip().lower() for name in row]
+    return [_column_name(name) for name in row]
+
+
+def _column_name(name: str) -> str:
+    # Undecodable bytes in a header name would make Arrow raise: show them as U+FFFD instead, so
+    # the file's rows are still read (and quarantined for the column they then lack).
+    return _printable(name.strip().lower())
 
 
 def _delimiter(header_line: str) -> str:
@@ -81,7 +87,7 @@ def csv_batches(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[pa.Table]:
     with _text(path) as handle:
         header_line = handle.readline()
         delimiter = _delimiter(header_line)
-        header = [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
+        header = [_column_name(name) for name in next(csv.reader([header_line], delimiter=delimiter), [])]
         reader = csv.reader(handle, delimiter=delimiter)
         batch: list[tuple[int, str, str | None, list[str]]] = []
         while True:

@@ -1,0 +1,172 @@
+"""JSON record streams shared by the JSON export adapters (twarc2, reddit, bluesky, mastodon, telegram).
+
+Exports come as NDJSON (one record a line) or as one JSON array of records. Both are read in bounded
+memory and handed to DuckDB as Arrow tables ``source_line, raw, reject_reason`` registered as
+``raw_lines``, where each adapter's SQL does the field mapping:
+
+- NDJSON goes through ``readers.line_batches``: ``source_line`` is the physical line.
+- A JSON array is streamed with ijson: ``source_line`` is the record's 1-based position in the array
+  (the parser reports no line numbers), and ``raw`` is the record re-serialised as compact JSON.
+  If the document breaks off or is malformed, the records before the fault are kept and the rest of
+  the file becomes one quarantined row, so the user sees where it broke.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import duckdb
+import ijson
+import pyarrow as pa
+
+from analysis.ingest.readers import _printable, line_batches, open_binary, read_head
+from analysis.sql import run_script
+
+BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
+BATCH_BYTES = 32 << 20  # NDJSON lines per batch are chosen so a batch holds about this much text
+ARRAY_BATCH_ROWS = 20_000
+
+
+def head_kind(head: bytes) -> str:
+    """'array' when the document starts with '[', 'object' with '{', else 'other'."""
+    start = head.lstrip(BOM_AND_SPACE)[:1]
+    return {b"[": "array", b"{": "object"}.get(start, "other")
+
+
+def first_record(head: bytes) -> dict | None:
+    """The first JSON record of a file from its first bytes, when it is complete within them.
+
+    Works for NDJSON (the first line) and for arrays (the first element); None when the record is
+    cut off by the end of the head, is not an object, or the bytes are not JSON.
+    """
+    body = head.lstrip(BOM_AND_SPACE)
+    try:
+        if body.startswith(b"["):
+            record = next(ijson.items(io.BytesIO(body), "item", use_float=True), None)
+        else:
+            record = json.loads(body.split(b"\n", 1)[0])
+    except (ValueError, ijson.JSONError, UnicodeDecodeError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def head_text(head: bytes) -> str:
+    return head.decode("utf-8", "replace")
+
+
+def lines_per_batch(path: Path, target_bytes: int = BATCH_BYTES, sample_lines: int = 200) -> int:
+    """How many NDJSON lines make a batch of about ``target_bytes``, from the first lines' length.
+
+    A twarc2 page line can be megabytes and a Reddit comment a kilobyte: a fixed line count would
+    either exhaust memory or make batches so small that per-batch overhead dominates.
+    """
+    total = count = 0
+    with open_binary(path) as handle:
+        while count < sample_lines and total < target_bytes:
+            line = handle.readline(target_bytes)
+            if not line:
+                break
+            total += len(line)
+            count += 1
+    average = max(total / max(count, 1), 1.0)
+    return max(1, min(100_000, math.floor(target_bytes / average)))
+
+
+def record_batches(path: Path) -> Iterator[pa.Table]:
+    """The file's records as ``source_line, raw, reject_reason`` tables (NDJSON or a JSON array)."""
+    if head_kind(read_head(path, 4096)) == "array":
+        yield from array_batches(path, "item")
+    else:
+        yield from line_batches(path, lines_per_batch(path))
+
+
+def array_batches(path: Path, prefix: str, batch_rows: int = ARRAY_BATCH_ROWS) -> Iterator[pa.Table]:
+    """Stream the objects under ijson ``prefix`` (``item`` for a top-level array), numbered from 1."""
+    batch = RecordBatcher(batch_rows)
+    ordinal = 0
+    with open_binary(path) as handle:
+        try:
+            for record in ijson.items(handle, prefix, use_float=True):
+                ordinal += 1
+                yield from batch.add(ordinal, to_json(record))
+        except (ijson.JSONError, ValueError, UnicodeDecodeError, OSError, EOFError, RecursionError) as error:
+            yield from batch.add(ordinal + 1, None, broken_document_reason(error, ordinal))
+    yield from batch.flush()
+
+
+def broken_document_reason(error: BaseException, records_before: int) -> str:
+    detail = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    return (
+        f"the JSON document is malformed or cut off after record {records_before} ({detail}): "
+        "the rest of the file was not read; re-export it or repair the file"
+    )
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+
+
+class RecordBatcher:
+    """Collects ``(source_line, raw, reject_reason)`` records and emits Arrow tables of ``batch_rows``."""
+
+    def __init__(self, batch_rows: int = ARRAY_BATCH_ROWS, extra: Iterable[str] = ()):
+        self.batch_rows = batch_rows
+        self.extra = tuple(extra)
+        self._rows: list[tuple] = []
+
+    def add(self, source_line: int, raw: str | None, reason: str | None = None, *extra: object) -> Iterator[pa.Table]:
+        if raw is not None:
+            raw, reason = _checked_raw(raw, reason)
+        padding = (None,) * (len(self.extra) - len(extra))
+        self._rows.append((source_line, raw, reason, *extra[: len(self.extra)], *padding))
+        if len(self._rows) >= self.batch_rows:
+            yield from self.flush()
+
+    def flush(self) -> Iterator[pa.Table]:
+        if not self._rows:
+            return
+        columns = list(zip(*self._rows))
+        data = {
+            "source_line": pa.array(columns[0], pa.int64()),
+            "raw": pa.array(columns[1], pa.string()),
+            "reject_reason": pa.array(columns[2], pa.string()),
+        }
+        for name, values in zip(self.extra, columns[3:]):
+            data[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+        self._rows = []
+        yield pa.table(data)
+
+
+def _checked_raw(raw: str, reason: str | None) -> tuple[str, str | None]:
+    # Lone surrogates (from \udXXX escapes) cannot be stored as UTF-8: keep the record, quarantined.
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return _printable(raw), reason or "record holds invalid Unicode (lone surrogate escapes): repair the text"
+    return raw, reason
+
+
+def stage_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[pa.Table], sql: Path, **params: object) -> Iterator[None]:
+    """Register each table as ``raw_lines``, run the adapter's mapping SQL, and yield once per batch."""
+    for table in tables:
+        with registered(con, "raw_lines", table):
+            run_script(con, sql, **params)
+        yield
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """``table`` registered as ``name`` for the block; a failure inside is not masked by the unregister."""
+    con.register(name, table)
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):  # an aborted transaction refuses the unregister: keep the real error
+            con.unregister(name)
+        raise
+    con.unregister(name)

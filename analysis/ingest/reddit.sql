@@ -1,0 +1,66 @@
+-- Pushshift / Arctic Shift Reddit NDJSON -> stage_events. Input relation `raw_lines` (source_line, raw,
+-- reject_reason): one comment or submission a line.
+INSERT INTO stage_events BY NAME
+WITH lines AS (
+    SELECT source_line, raw, reject_reason,
+           CASE WHEN reject_reason IS NULL AND json_valid(raw) THEN CAST(raw AS JSON) END AS j
+    FROM raw_lines
+),
+parsed AS (
+    SELECT *,
+           json_transform(j, '{"id": "VARCHAR", "author": "VARCHAR", "author_created_utc": "VARCHAR",
+               "link_id": "VARCHAR", "parent_id": "VARCHAR", "created_utc": "VARCHAR", "body": "VARCHAR",
+               "title": "VARCHAR", "selftext": "VARCHAR", "url": "VARCHAR", "permalink": "VARCHAR",
+               "is_self": "BOOLEAN", "subreddit": "VARCHAR"}') AS r,
+           json_exists(j, '$.body') OR json_exists(j, '$.parent_id') AS is_comment
+    FROM lines
+),
+mapped AS (
+    SELECT *,
+           CASE WHEN is_comment THEN r.body
+                ELSE concat_ws(chr(10) || chr(10), nullif(r.title, ''),
+                               CASE WHEN r.selftext NOT IN ('', '[removed]', '[deleted]') THEN r.selftext END)
+           END AS post_text,
+           -- A link submission's url points away from Reddit; a self post's url is its own permalink.
+           CASE WHEN NOT is_comment AND NOT coalesce(r.is_self, false) AND mt_blank_null(r.url) IS NOT NULL
+                     AND r.url NOT LIKE '%reddit.com' || coalesce(r.permalink, '/nothing/') || '%'
+                THEN [r.url] ELSE CAST([] AS VARCHAR[]) END AS link_urls
+    FROM parsed
+)
+SELECT
+    'reddit' AS platform,
+    mt_blank_null(r.id) AS event_id,
+    mt_blank_null(r.author) AS account_id,
+    mt_blank_null(r.author) AS account_handle,
+    CASE WHEN is_comment THEN 'reply' ELSE 'post' END AS action,
+    mt_ts(r.created_utc) AS ts,
+    CASE WHEN is_comment THEN nullif(regexp_replace(coalesce(r.parent_id, ''), '^t[0-9]_', ''), '') END AS target_post_id,
+    nullif(post_text, '') AS text,
+    mt_clean_list(list_concat(link_urls, mt_text_urls(post_text))) AS urls,
+    CAST([] AS VARCHAR[]) AS hashtags,
+    mt_clean_list(regexp_extract_all(coalesce(post_text, ''), '(?:^|[^A-Za-z0-9_/])/?u/([A-Za-z0-9_-]{3,20})', 1)) AS mentions,
+    nullif(regexp_replace(coalesce(CASE WHEN is_comment THEN r.link_id ELSE r.id END, ''), '^t[0-9]_', ''), '')
+        AS conversation_id,
+    mt_ts(r.author_created_utc) AS account_created_at,
+    source_line,
+    raw,
+    coalesce(reject_reason, mt_json_problem(j), CASE
+        WHEN r.author IN ('[deleted]', '[removed]')
+            THEN 'author is ' || r.author || ': the account was deleted or removed, so the post cannot be attributed to anyone'
+        WHEN NOT is_comment AND r.title IS NULL
+            THEN 'neither a comment (body, parent_id) nor a submission (title): not a Reddit dump record'
+        WHEN mt_blank_null(r.created_utc) IS NOT NULL AND mt_ts(r.created_utc) IS NULL
+            THEN 'unreadable created_utc "' || left(r.created_utc, 40) || '": expected Unix seconds'
+    END) AS reject_reason
+FROM mapped;
+
+-- The replied-to author, when the parent is in this batch or was ingested before (dumps list parents first).
+UPDATE stage_events AS s SET target_account_id = p.account_id
+FROM stage_events AS p
+WHERE s.action = 'reply' AND s.target_account_id IS NULL AND s.reject_reason IS NULL AND p.reject_reason IS NULL
+  AND p.platform = s.platform AND p.event_id = s.target_post_id;
+
+UPDATE stage_events AS s SET target_account_id = i.account_id
+FROM interactions AS i
+WHERE s.action = 'reply' AND s.target_account_id IS NULL AND s.reject_reason IS NULL
+  AND i.platform = s.platform AND i.event_id = s.target_post_id;

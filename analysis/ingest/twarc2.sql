@@ -1,0 +1,115 @@
+-- twarc2 JSONL -> stage_events. Input relation `raw_lines` (source_line, raw, reject_reason): one line each.
+-- A response-page line becomes one staged row per tweet in its "data" (all with that line's number); a
+-- flattened line is one tweet; any other line is one quarantined row saying why.
+INSERT INTO stage_events BY NAME
+WITH lines AS (
+    SELECT source_line, raw, reject_reason,
+           CASE WHEN reject_reason IS NULL AND json_valid(raw) THEN CAST(raw AS JSON) END AS j
+    FROM raw_lines
+),
+shaped AS (
+    SELECT *, CASE
+        WHEN reject_reason IS NOT NULL OR mt_json_problem(j) IS NOT NULL THEN 'broken'
+        WHEN json_type(j, '$.data') = 'OBJECT' THEN 'page'
+        WHEN json_type(j, '$.data') = 'ARRAY' AND json_array_length(j, '$.data') > 0 THEN 'page'
+        WHEN json_exists(j, '$.data') OR json_exists(j, '$.errors') OR json_exists(j, '$.meta') THEN 'empty'
+        WHEN json_exists(j, '$.id') THEN 'tweet'
+        ELSE 'unknown'
+    END AS shape
+    FROM lines
+),
+page_tweets AS (
+    SELECT source_line, unnest(CASE WHEN json_type(j, '$.data') = 'OBJECT' THEN [j -> '$.data']
+                                    ELSE json_extract(j, '$.data[*]') END) AS tweet
+    FROM shaped WHERE shape = 'page'
+),
+-- Expansions of each page, keyed by id; any_value guards against a repeated id multiplying rows.
+page_users AS (
+    SELECT source_line, u ->> '$.id' AS user_id, any_value(u) AS u
+    FROM (SELECT source_line, unnest(json_extract(j, '$.includes.users[*]')) AS u FROM shaped WHERE shape = 'page')
+    WHERE u ->> '$.id' IS NOT NULL
+    GROUP BY ALL
+),
+page_included_tweets AS (
+    SELECT source_line, r ->> '$.id' AS tweet_id, any_value(r ->> '$.author_id') AS author_id
+    FROM (SELECT source_line, unnest(json_extract(j, '$.includes.tweets[*]')) AS r FROM shaped WHERE shape = 'page')
+    WHERE r ->> '$.id' IS NOT NULL
+    GROUP BY ALL
+),
+tweets AS (
+    SELECT source_line, tweet FROM page_tweets
+    UNION ALL
+    SELECT source_line, j AS tweet FROM shaped WHERE shape = 'tweet'
+),
+parsed AS (
+    SELECT source_line, tweet, json_type(tweet) = 'OBJECT' AS is_object,
+           json_transform(tweet, '{
+               "id": "VARCHAR", "author_id": "VARCHAR", "created_at": "VARCHAR", "text": "VARCHAR",
+               "note_tweet": {"text": "VARCHAR"},
+               "conversation_id": "VARCHAR", "lang": "VARCHAR", "in_reply_to_user_id": "VARCHAR",
+               "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR", "author_id": "VARCHAR"}],
+               "entities": {"urls": [{"url": "VARCHAR", "expanded_url": "VARCHAR"}],
+                            "hashtags": [{"tag": "VARCHAR"}],
+                            "mentions": [{"id": "VARCHAR", "username": "VARCHAR"}]},
+               "author": {"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR", "created_at": "VARCHAR",
+                          "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT"}}
+           }') AS t
+    FROM tweets
+),
+-- One action per tweet: a retweet is a repost, else a quote, else a reply (a quoting reply counts as a quote).
+picked AS (
+    SELECT *,
+           coalesce(list_filter(t.referenced_tweets, lambda r: r.type = 'retweeted')[1],
+                    list_filter(t.referenced_tweets, lambda r: r.type = 'quoted')[1],
+                    list_filter(t.referenced_tweets, lambda r: r.type = 'replied_to')[1]) AS ref
+    FROM parsed
+),
+mapped AS (
+    SELECT p.*,
+           coalesce(p.t.author, json_transform(u.u, '{"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR",
+               "created_at": "VARCHAR", "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT"}}')) AS author,
+           CASE p.ref.type WHEN 'retweeted' THEN 'repost' WHEN 'quoted' THEN 'quote' WHEN 'replied_to' THEN 'reply'
+                ELSE 'post' END AS action,
+           coalesce(p.ref.author_id, it.author_id) AS ref_author_id
+    FROM picked AS p
+    LEFT JOIN page_users AS u ON u.source_line = p.source_line AND u.user_id = coalesce(p.t.author_id, p.t.author.id)
+    LEFT JOIN page_included_tweets AS it ON it.source_line = p.source_line AND it.tweet_id = p.ref.id
+)
+SELECT
+    'x' AS platform,
+    mt_blank_null(t.id) AS event_id,
+    mt_blank_null(coalesce(t.author_id, t.author.id)) AS account_id,
+    mt_blank_null(author.username) AS account_handle,
+    action,
+    CASE WHEN mt_blank_null(t.created_at) IS NULL THEN mt_snowflake_ts(t.id) ELSE mt_ts(t.created_at) END AS ts,
+    mt_blank_null(CASE WHEN action = 'reply' THEN coalesce(t.in_reply_to_user_id, ref_author_id) ELSE ref_author_id END)
+        AS target_account_id,
+    mt_blank_null(ref.id) AS target_post_id,
+    coalesce(t.note_tweet.text, t.text) AS text,
+    mt_clean_list(list_transform(t.entities.urls, lambda x: coalesce(x.expanded_url, x.url))) AS urls,
+    mt_clean_list(list_transform(t.entities.hashtags, lambda x: x.tag)) AS hashtags,
+    mt_clean_list(list_transform(t.entities.mentions, lambda x: coalesce(x.id, x.username))) AS mentions,
+    mt_blank_null(t.conversation_id) AS conversation_id,
+    mt_blank_null(t.lang) AS lang,
+    author.name AS account_display_name,
+    mt_ts(author.created_at) AS account_created_at,
+    author.public_metrics.followers_count AS account_followers,
+    author.public_metrics.following_count AS account_following,
+    source_line,
+    CAST(tweet AS VARCHAR) AS raw,
+    CASE
+        WHEN NOT is_object THEN 'entry of "data" is not a tweet object: the page is malformed'
+        WHEN mt_blank_null(t.created_at) IS NOT NULL AND mt_ts(t.created_at) IS NULL
+            THEN 'unreadable created_at "' || left(t.created_at, 60) || '": expected ISO-8601 such as 2022-03-01T12:00:00.000Z'
+        WHEN mt_blank_null(t.created_at) IS NULL AND mt_snowflake_ts(t.id) IS NULL
+            THEN 'tweet has no created_at and its id is not a snowflake: re-collect with tweet.fields=created_at'
+    END AS reject_reason
+FROM mapped
+UNION ALL BY NAME
+SELECT
+    'x' AS platform, source_line, raw,
+    coalesce(reject_reason, mt_json_problem(j), CASE shape
+        WHEN 'empty' THEN 'response page holds no tweets (no or empty "data", only errors or meta): nothing to ingest'
+        ELSE 'JSON object is neither a twarc2 response page (with "data") nor a flattened tweet (with "id"): check that twarc2 wrote this file'
+    END) AS reject_reason
+FROM shaped WHERE shape IN ('broken', 'empty', 'unknown');

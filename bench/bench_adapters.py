@@ -1,0 +1,270 @@
+"""Throughput and memory of the platform export adapters on large synthetic files.
+
+For each format it writes a synthetic export into a temporary folder (1,000,000 records for the
+CSV-like formats by default, 300,000 tweets / records for the JSON ones), ingests it into a fresh
+DuckDB file in a child process, and prints rows read per second and the child's peak RSS. Running each
+format in its own process makes the peak RSS that format's own.
+
+    .venv/bin/python bench/bench_adapters.py                   # every format
+    .venv/bin/python bench/bench_adapters.py --rows 200000 io-archive twarc2
+    .venv/bin/python bench/bench_adapters.py --profile coortweet   # cProfile top functions as well
+
+The synthetic records are shaped like the fixtures under tests/fixtures (same columns and fields), with
+realistic lengths; they are not real data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TWITTER_EPOCH_MS = 1288834974657
+START_S = 1_646_136_000  # 2022-03-01 12:00 UTC
+CSV_FORMATS = ("io-archive", "ira538", "reports", "coortweet", "cnt")
+JSON_FORMATS = ("twarc2", "reddit", "bluesky", "mastodon", "telegram")
+TEXTS = ["Крым наш! #news https://t.co/abc", "مرحبا بالعالم 🌍 #حملة", "We love our president! #MAGA @someone",
+         "lol get rekt 🤡", "Please stop sending people to my profile", "RT @alice: Original post with a link"]
+
+
+def snowflake(seconds: float, sequence: int) -> int:
+    return ((int(seconds * 1000) - TWITTER_EPOCH_MS) << 22) + (sequence % 4096)
+
+
+def write_io_archive(path: Path, rows: int, rng: random.Random) -> int:
+    header = ["tweetid", "userid", "user_display_name", "user_screen_name", "user_reported_location",
+              "user_profile_description", "user_profile_url", "follower_count", "following_count",
+              "account_creation_date", "account_language", "tweet_language", "tweet_text", "tweet_time",
+              "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid", "is_retweet",
+              "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count", "reply_count", "like_count",
+              "retweet_count", "hashtags", "urls", "user_mentions", "poll_choices"]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for i in range(rows):
+            seconds = START_S + i * 0.7
+            retweet = i % 3 == 0
+            user = 2_950_000_000 + rng.randrange(20_000)
+            writer.writerow([
+                snowflake(seconds, i), user, f"User {user}", f"user_{user}", "Москва", "profile text", "",
+                rng.randrange(10_000), rng.randrange(5_000), "2014-12-20", "ru", "ru", rng.choice(TEXTS),
+                time.strftime("%Y-%m-%d %H:%M", time.gmtime(seconds)), "Twitter Web Client", "", "", "",
+                "True" if retweet else "False", user - 1 if retweet else "", snowflake(seconds - 60, i) if retweet else "",
+                "absent", "absent", 0, 0, rng.randrange(50), rng.randrange(50), "['news', 'Крым']",
+                "['http://example.ru/a']", "[]", "",
+            ])
+    return rows
+
+
+def write_ira538(path: Path, rows: int, rng: random.Random) -> int:
+    header = ["external_author_id", "author", "content", "region", "language", "publish_date", "harvested_date",
+              "following", "followers", "updates", "post_type", "account_type", "retweet", "account_category",
+              "new_june_2018", "alt_external_id", "tweet_id", "article_url", "tco1_step1", "tco2_step1", "tco3_step1"]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for i in range(rows):
+            seconds = START_S + i * 0.7
+            tm = time.gmtime(seconds)
+            user = 2_587_100_000 + rng.randrange(3_000)
+            writer.writerow([
+                user, f"AUTHOR_{user}", rng.choice(TEXTS), "United States", "English",
+                f"{tm.tm_mon}/{tm.tm_mday}/{tm.tm_year} {tm.tm_hour}:{tm.tm_min:02d}", "", 1000, 130000, 9000,
+                rng.choice(["", "RETWEET", "QUOTE_TWEET"]), "Right", 0, "RightTroll", 0, user, snowflake(seconds, i),
+                "", "http://bit.ly/2abc", "", "",
+            ])
+    return rows
+
+
+def write_reports(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["report_id", "reporter_id", "reported_account_id", "reported_post_id", "reason", "timestamp", "platform"])
+        for i in range(rows):
+            writer.writerow([f"r{i}", rng.randrange(50_000), rng.randrange(100), rng.randrange(10_000),
+                             rng.choice(["spam", "harassment", "impersonation"]), START_S + i, "x"])
+    return rows
+
+
+def write_coortweet(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["object_id", "account_id", "content_id", "timestamp_share"])
+        for i in range(rows):
+            writer.writerow([f"{rng.getrandbits(128):032x}", f"{rng.randrange(10_000):032x}", f"{i:032x}", f"{START_S + i}.0"])
+    return rows
+
+
+def write_cnt(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls"])
+        for i in range(rows):
+            kind = i % 3
+            writer.writerow([i, f"u{rng.randrange(10_000)}", f"name{i % 10_000}", i - 1 if kind == 1 else "",
+                             i - 2 if kind == 2 else "", rng.choice(TEXTS), START_S + i, "https://example.com/a http://bit.ly/b"])
+    return rows
+
+
+def write_twarc2(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", encoding="utf-8") as handle:
+        for page_start in range(0, rows, 100):
+            tweets, users = [], {}
+            for i in range(page_start, min(page_start + 100, rows)):
+                seconds = START_S + i * 0.3
+                author = str(rng.randrange(50_000))
+                users[author] = {"id": author, "username": f"user{author}", "name": f"User {author}",
+                                 "created_at": "2015-01-01T00:00:00.000Z",
+                                 "public_metrics": {"followers_count": 10, "following_count": 20, "tweet_count": 3}}
+                tweet = {"id": str(snowflake(seconds, i)), "author_id": author, "conversation_id": str(snowflake(seconds, i)),
+                         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(seconds)), "lang": "en",
+                         "text": rng.choice(TEXTS), "edit_history_tweet_ids": [str(snowflake(seconds, i))],
+                         "entities": {"urls": [{"url": "https://t.co/abc", "expanded_url": "https://example.org/a"}],
+                                      "hashtags": [{"tag": "news"}], "mentions": [{"username": "someone", "id": "42"}]},
+                         "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 1, "quote_count": 0}}
+                if i % 2:
+                    tweet["referenced_tweets"] = [{"type": "retweeted", "id": str(snowflake(START_S, 1))}]
+                tweets.append(tweet)
+            page = {"data": tweets, "includes": {"users": list(users.values()),
+                                                 "tweets": [{"id": str(snowflake(START_S, 1)), "author_id": "42", "text": "x"}]},
+                    "meta": {"result_count": len(tweets)}, "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.14.0"}}
+            handle.write(json.dumps(page, ensure_ascii=False) + "\n")
+    return rows
+
+
+def write_reddit(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(rows):
+            record = {"author": f"user{rng.randrange(20_000)}", "created_utc": START_S + i, "id": f"c{i:x}",
+                      "link_id": "t3_abc", "parent_id": f"t1_c{max(i - 1, 0):x}" if i % 2 else "t3_abc",
+                      "body": rng.choice(TEXTS), "subreddit": "target_sub", "score": 1,
+                      "permalink": f"/r/target_sub/comments/abc/x/c{i:x}/"}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return rows
+
+
+def write_bluesky(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(rows):
+            did = f"did:plc:user{rng.randrange(20_000)}"
+            if i % 2:
+                record = {"$type": "app.bsky.feed.repost", "createdAt": "2024-09-09T19:46:11.000Z",
+                          "subject": {"uri": "at://did:plc:target/app.bsky.feed.post/3l3qo2vutsw2b", "cid": "bafy"}}
+                collection = "app.bsky.feed.repost"
+            else:
+                record = {"$type": "app.bsky.feed.post", "createdAt": "2024-09-09T19:46:02.102Z", "langs": ["en"],
+                          "text": rng.choice(TEXTS), "facets": [{"features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "news"}]}]}
+                collection = "app.bsky.feed.post"
+            event = {"did": did, "time_us": 1_725_911_162_329_308 + i * 1000, "kind": "commit",
+                     "commit": {"operation": "create", "collection": collection, "rkey": f"3l{i:x}", "record": record, "cid": "bafy"}}
+            handle.write(json.dumps(event, ensure_ascii=False) + "\n")
+    return rows
+
+
+def write_mastodon(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("[\n")
+        for i in range(rows):
+            account = str(rng.randrange(20_000))
+            status = {"id": str(111_000_000_000_000_000 + i), "created_at": "2023-11-01T10:00:00.123Z", "visibility": "public",
+                      "in_reply_to_id": None, "in_reply_to_account_id": None, "language": "en",
+                      "content": f"<p>{rng.choice(TEXTS)} <a href=\"https://example.org/r?a=1&amp;b=2\">link</a></p>",
+                      "reblog": None, "account": {"id": account, "username": f"u{account}", "acct": f"u{account}@example.social",
+                                                  "display_name": "U", "created_at": "2022-11-07T00:00:00.000Z",
+                                                  "followers_count": 1, "following_count": 2},
+                      "mentions": [], "tags": [{"name": "news"}]}
+            handle.write(json.dumps(status, ensure_ascii=False) + (",\n" if i < rows - 1 else "\n"))
+        handle.write("]\n")
+    return rows
+
+
+def write_telegram(path: Path, rows: int, rng: random.Random) -> int:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('{\n "name": "Group",\n "type": "public_supergroup",\n "id": 1234567890,\n "messages": [\n')
+        for i in range(rows):
+            message = {"id": i + 1, "type": "message", "date": "2022-02-24T06:01:00", "date_unixtime": str(START_S + i),
+                       "from": "Someone", "from_id": f"user{rng.randrange(20_000)}", "text": rng.choice(TEXTS),
+                       "text_entities": [{"type": "plain", "text": "x"}, {"type": "hashtag", "text": "#news"}]}
+            if i % 3 == 1:
+                message["reply_to_message_id"] = i
+            handle.write("  " + json.dumps(message, ensure_ascii=False) + (",\n" if i < rows - 1 else "\n"))
+        handle.write(" ]\n}\n")
+    return rows
+
+
+WRITERS: dict[str, Callable[[Path, int, random.Random], int]] = {
+    "io-archive": write_io_archive, "ira538": write_ira538, "reports": write_reports, "coortweet": write_coortweet,
+    "cnt": write_cnt, "twarc2": write_twarc2, "reddit": write_reddit, "bluesky": write_bluesky,
+    "mastodon": write_mastodon, "telegram": write_telegram,
+}
+SUFFIX = {"twarc2": ".jsonl", "reddit": ".ndjson", "bluesky": ".ndjson", "mastodon": ".json", "telegram": ".json"}
+
+
+def ingest_one(fmt: str, path: Path, database: Path, profile: bool) -> dict[str, object]:
+    """Run in the child process: ingest one file and report the figures as a dict."""
+    sys.path.insert(0, str(ROOT))
+    from analysis.ingest import connect, ingest_paths
+
+    con = connect(database)
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        summary = profiler.runcall(ingest_paths, con, [path], fmt)[0]
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(12)
+    else:
+        summary = ingest_paths(con, [path], fmt)[0]
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"format": fmt, "rows_read": summary.rows_read, "ingested": summary.ingested, "seconds": seconds,
+            "rows_per_s": summary.rows_read / seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "file_mb": path.stat().st_size / 2**20}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("formats", nargs="*", metavar="FORMAT", help=f"any of {', '.join(WRITERS)} (default: all)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="records per CSV-like file (default 1,000,000)")
+    parser.add_argument("--json-rows", type=int, default=300_000, help="records per JSON file (default 300,000)")
+    parser.add_argument("--profile", action="store_true", help="print each ingest's cProfile top functions to stderr")
+    parser.add_argument("--child", nargs=3, metavar=("FORMAT", "FILE", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        fmt, path, database = args.child
+        print(json.dumps(ingest_one(fmt, Path(path), Path(database), args.profile)))
+        return
+
+    unknown = set(args.formats) - set(WRITERS)
+    if unknown:
+        parser.error(f"unknown format(s) {', '.join(sorted(unknown))}: use {', '.join(WRITERS)}")
+    print(f"{'format':<11} {'rows':>10} {'file MB':>8} {'seconds':>8} {'rows/s':>10} {'peak RSS MB':>12}")
+    with tempfile.TemporaryDirectory(prefix="mobtrace_bench_") as folder:
+        for fmt in args.formats or list(WRITERS):
+            rows = args.rows if fmt in CSV_FORMATS else args.json_rows
+            path = Path(folder) / f"{fmt}{SUFFIX.get(fmt, '.csv')}"
+            WRITERS[fmt](path, rows, random.Random(7))
+            database = Path(folder) / f"{fmt}.duckdb"
+            command = [sys.executable, __file__, "--child", fmt, str(path), str(database)] + (["--profile"] if args.profile else [])
+            child = subprocess.run(command, check=True, text=True, stdout=subprocess.PIPE)
+            result = json.loads(child.stdout)
+            print(f"{fmt:<11} {result['rows_read']:>10,} {result['file_mb']:>8.0f} {result['seconds']:>8.1f} "
+                  f"{result['rows_per_s']:>10,.0f} {result['peak_rss_mb']:>12,.0f}", flush=True)
+            path.unlink()
+            for leftover in Path(folder).glob(f"{fmt}.duckdb*"):
+                os.remove(leftover)
+
+
+if __name__ == "__main__":
+    main()
