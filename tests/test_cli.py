@@ -1,0 +1,34 @@
+"""The command line: a run writes the output contract; mistakes get a one-sentence error and exit 2."""
+
+from __future__ import annotations
+
+import json
+
+from pipelines.cli import main
+from tests.conftest import repost
+
+T0 = 1_740_830_400
+
+
+def _ring(write_csv):
+    rows = []
+    for n in range(4):
+        rows += [repost(f"{m}{n}", m, f"p{n}", T0 + 3600 * n + i) for i, m in enumerate("abcd")]
+    return write_csv(rows)
+
+
+def test_run_writes_every_output_and_a_summary(write_csv, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(_ring(write_csv)), "--out", str(out), "--window", "30", "--min-weight", "4"]) == 0
+    printed = capsys.readouterr().out
+    assert "Campaigns found: 1" in printed and "coordination 4" in printed and str(out / "report.html") in printed
+    assert {p.name for p in out.iterdir()} >= {"report.html", "plotly.min.js", "flagged_accounts.csv", "campaigns.json",
+                                               "coaction_edges.csv", "coaction.graphml", "mobtrace.duckdb"}
+    (campaign,) = json.loads((out / "campaigns.json").read_text())
+    assert campaign["accounts"] == ["a", "b", "c", "d"]
+    assert campaign["parameters"]["coaction_edges"]["window_seconds"] == 30
+
+
+def test_missing_input_is_a_one_sentence_error(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.csv"), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"mobtrace: input file {tmp_path / 'nope.csv'} does not exist: check the path"
