@@ -169,3 +169,11 @@ def test_checks_pass_on_clean_tables_and_fail_on_tampered_ones(con, write_csv):
     assert len(accounting_mismatches(con)) == 1
     con.execute("ALTER TABLE interactions ADD COLUMN extra INTEGER")
     assert schema_differences(con, "interactions") == ["expected None, found ('extra', 'INTEGER')"]
+
+
+def test_unreadable_parquet_is_one_quarantined_row(con, tmp_path):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1")  # the magic bytes and nothing else (found by fuzzing)
+    (summary,) = ingest_paths(con, [path], fmt="generic")
+    assert (summary.rows_read, summary.ingested, summary.quarantined) == (1, 0, 1)
+    assert "unreadable Parquet from row 1 on" in _quarantine(con)[0][1]

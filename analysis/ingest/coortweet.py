@@ -19,13 +19,9 @@ still stored as reposts whose ``target_post_id`` is that URL or hashtag.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
-from analysis.ingest.tabular import column_names, text_batches
-from analysis.sql import run_script
+from analysis.ingest.columns_adapter import ColumnsAdapter
 
 HERE = Path(__file__).parent
 DEFAULT_PLATFORM = "x"
@@ -33,14 +29,11 @@ COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share", "platform
 SIGNATURE = {"object_id", "account_id", "content_id", "timestamp_share"}
 
 
-class CoortweetAdapter:
-    name = "coortweet"
-    description = "CooRTweet's table (object_id, account_id, content_id, timestamp_share)"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        return SIGNATURE <= set(column_names(path, head))
-
-    def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
-        for _ in text_batches(con, path, COLUMNS):
-            run_script(con, HERE / "coortweet.sql", platform=DEFAULT_PLATFORM)
-            yield
+ADAPTER = ColumnsAdapter(
+    name="coortweet",
+    description="CooRTweet's table (object_id, account_id, content_id, timestamp_share)",
+    columns=COLUMNS,
+    signature=frozenset(SIGNATURE),
+    mapping_sql=HERE / "coortweet.sql",
+    params={"platform": DEFAULT_PLATFORM},
+)

@@ -30,13 +30,9 @@ Counting: one row per CSV record (header is line 1; a record spanning lines has 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
-from analysis.ingest.tabular import column_names, text_batches
-from analysis.sql import run_script
+from analysis.ingest.columns_adapter import ColumnsAdapter
 
 HERE = Path(__file__).parent
 
@@ -52,15 +48,10 @@ COLUMNS = (
 SIGNATURE = {"tweetid", "userid", "tweet_time", "is_retweet", "retweet_tweetid", "tweet_text"}
 
 
-class IoArchiveAdapter:
-    name = "io-archive"
-    description = "X/Twitter Information Operations archive CSV (tweetid, userid, tweet_time, is_retweet, ...)"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        return SIGNATURE <= set(column_names(path, head))
-
-    def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
-        run_script(con, HERE / "platform_macros.sql")
-        for _ in text_batches(con, path, COLUMNS):
-            run_script(con, HERE / "io_archive.sql")
-            yield
+ADAPTER = ColumnsAdapter(
+    name="io-archive",
+    description="X/Twitter Information Operations archive CSV (tweetid, userid, tweet_time, is_retweet, ...)",
+    columns=COLUMNS,
+    signature=frozenset(SIGNATURE),
+    mapping_sql=HERE / "io_archive.sql",
+)

@@ -27,13 +27,9 @@ Not mapped: ``region``, ``harvested_date``, ``updates``, ``account_type``, ``acc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
-from analysis.ingest.tabular import column_names, text_batches
-from analysis.sql import run_script
+from analysis.ingest.columns_adapter import ColumnsAdapter
 
 HERE = Path(__file__).parent
 
@@ -45,15 +41,10 @@ COLUMNS = (
 SIGNATURE = {"external_author_id", "author", "content", "publish_date", "post_type", "account_category"}
 
 
-class Ira538Adapter:
-    name = "ira538"
-    description = "FiveThirtyEight/Clemson IRA tweets CSV (external_author_id, author, content, publish_date, ...)"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        return SIGNATURE <= set(column_names(path, head))
-
-    def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
-        run_script(con, HERE / "platform_macros.sql")
-        for _ in text_batches(con, path, COLUMNS):
-            run_script(con, HERE / "ira538.sql")
-            yield
+ADAPTER = ColumnsAdapter(
+    name="ira538",
+    description="FiveThirtyEight/Clemson IRA tweets CSV (external_author_id, author, content, publish_date, ...)",
+    columns=COLUMNS,
+    signature=frozenset(SIGNATURE),
+    mapping_sql=HERE / "ira538.sql",
+)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from analysis.ingest.core import Adapter, UnknownFormatError
+from analysis.ingest import coortweet, io_archive, ira538, reports
 from analysis.ingest.bluesky import BlueskyAdapter
 from analysis.ingest.cnt import CntAdapter
-from analysis.ingest.coortweet import CoortweetAdapter
+from analysis.ingest.core import Adapter, UnknownFormatError
 from analysis.ingest.generic import GenericAdapter
-from analysis.ingest.io_archive import IoArchiveAdapter
-from analysis.ingest.ira538 import Ira538Adapter
 from analysis.ingest.mastodon import MastodonAdapter
 from analysis.ingest.reddit import RedditAdapter
-from analysis.ingest.reports import ReportsAdapter
 from analysis.ingest.telegram import TelegramAdapter
 from analysis.ingest.twarc2 import Twarc2Adapter
 
@@ -19,14 +16,14 @@ ADAPTERS: dict[str, Adapter] = {
     adapter.name: adapter
     for adapter in (
         Twarc2Adapter(),
-        IoArchiveAdapter(),
-        Ira538Adapter(),
+        io_archive.ADAPTER,
+        ira538.ADAPTER,
         TelegramAdapter(),
         RedditAdapter(),
         BlueskyAdapter(),
         MastodonAdapter(),
-        ReportsAdapter(),
-        CoortweetAdapter(),
+        reports.ADAPTER,
+        coortweet.ADAPTER,
         CntAdapter(),
         GenericAdapter(),  # last: it accepts any file with mobtrace's own column names
     )

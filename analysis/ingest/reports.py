@@ -16,13 +16,9 @@ A report that names neither an account nor a post is quarantined: there is nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
-from analysis.ingest.tabular import column_names, text_batches
-from analysis.sql import run_script
+from analysis.ingest.columns_adapter import ColumnsAdapter
 
 HERE = Path(__file__).parent
 DEFAULT_PLATFORM = "generic"
@@ -30,14 +26,11 @@ COLUMNS = ("reporter_id", "reported_account_id", "reported_post_id", "reason", "
 SIGNATURE = {"reporter_id", "reported_account_id", "timestamp"}
 
 
-class ReportsAdapter:
-    name = "reports"
-    description = "report logs (reporter_id, reported_account_id, reported_post_id, reason, timestamp)"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        return SIGNATURE <= set(column_names(path, head))
-
-    def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
-        for _ in text_batches(con, path, COLUMNS):
-            run_script(con, HERE / "reports.sql", platform=DEFAULT_PLATFORM)
-            yield
+ADAPTER = ColumnsAdapter(
+    name="reports",
+    description="report logs (reporter_id, reported_account_id, reported_post_id, reason, timestamp)",
+    columns=COLUMNS,
+    signature=frozenset(SIGNATURE),
+    mapping_sql=HERE / "reports.sql",
+    params={"platform": DEFAULT_PLATFORM},
+)

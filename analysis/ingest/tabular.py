@@ -88,17 +88,28 @@ def _ndjson_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
 
 
 def _parquet_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
-    parquet = pq.ParquetFile(path)
-    present = {name.lower(): name for name in parquet.schema_arrow.names}
+    """Parquet in record batches; a file (or the rest of one) pyarrow cannot read is one rejected row."""
     offset = 0
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-        con.register("raw_parquet", pa.Table.from_batches([batch]))
-        try:
-            table = con.sql(_parquet_projection(parquet.schema_arrow, present, columns), params=[offset]).to_arrow_table()
-        finally:
-            con.unregister("raw_parquet")
-        offset += batch.num_rows
-        yield from _registered(con, table)
+    try:
+        parquet = pq.ParquetFile(path)
+        present = {name.lower(): name for name in parquet.schema_arrow.names}
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+            con.register("raw_parquet", pa.Table.from_batches([batch]))
+            try:
+                sql = _parquet_projection(parquet.schema_arrow, present, columns)
+                table = con.sql(sql, params=[offset]).to_arrow_table()
+            finally:
+                con.unregister("raw_parquet")
+            offset += batch.num_rows
+            yield from _registered(con, table)
+    except (OSError, pa.ArrowException) as error:
+        reason = f"unreadable Parquet from row {offset + 1} on ({error}): re-export the file"
+        yield from _registered(con, _rejected_row(offset + 1, reason, columns))
+
+
+def _rejected_row(line: int, reason: str, columns: list[str]) -> pa.Table:
+    data = {"source_line": pa.array([line], pa.int64()), "raw": pa.array([None], pa.string()), "reject_reason": pa.array([reason])}
+    return pa.table({**data, **{name: pa.nulls(1, pa.string()) for name in columns}})
 
 
 def _parquet_projection(schema: pa.Schema, present: dict[str, str], columns: list[str]) -> str:
