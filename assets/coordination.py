@@ -5,6 +5,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+from analysis.coordination.cluster_stats import cluster_stats
 from analysis.coordination.clusters import account_clusters as compute_clusters
 from analysis.coordination.coaction import coaction_edges as compute_edges
 from analysis.coordination.signal import coordination_signal
@@ -16,8 +17,11 @@ from assets.metadata import table_metadata
 class CoactionConfig(dg.Config):
     window_seconds: float = Field(default=60, description="Largest gap (inclusive) between two accounts' actions on the same object.")
     min_weight: int = Field(default=3, description="Fewest distinct shared objects for an edge to be kept.")
-    behaviours: list[str] = Field(default=["co_repost"], description="Co-action behaviours to compute.")
+    auto_window: bool = Field(default=False, description="Estimate a window per object (CooRnet-style) instead of window_seconds.")
+    behaviours: list[str] = Field(default=["all"], description='Co-action behaviours to compute, or ["all"].')
     evidence_per_edge: int = Field(default=20, description="Matched event pairs kept per edge as evidence.")
+    alpha: float = Field(default=0.01, description="False-discovery rate of the null-model test an edge must pass to be clustered.")
+    seed: int = Field(default=0, description="Random state of the null model's sampling and of MinHash.")
 
 
 class ClusterConfig(dg.Config):
@@ -34,8 +38,13 @@ def coaction_edges(context: dg.AssetExecutionContext, config: CoactionConfig, du
     with duckdb.get_connection() as con:
         prepare(con)
         record_parameters(con, "coaction_edges", config.model_dump())
-        edges = compute_edges(con, config.window_seconds, config.min_weight, tuple(config.behaviours), config.evidence_per_edge)
-        context.log.info(f"{edges} co-action edges with weight >= {config.min_weight}")
+        behaviours = "all" if config.behaviours == ["all"] else tuple(config.behaviours)
+        edges = compute_edges(
+            con, config.window_seconds, config.min_weight, behaviours, config.evidence_per_edge,
+            window="auto" if config.auto_window else None, alpha=config.alpha, seed=config.seed,
+        )
+        significant = con.sql("SELECT count(*) FILTER (WHERE significant) FROM coaction_edges").fetchall()[0][0]
+        context.log.info(f"{edges} co-action edges with weight >= {config.min_weight}, {significant} significant at alpha {config.alpha}")
         return dg.MaterializeResult(metadata=table_metadata(con, "coaction_edges", evidence_rows=_count(con, "coaction_evidence")))
 
 
@@ -52,13 +61,14 @@ def edges_well_formed(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 @dg.asset(
     deps=["coaction_edges"],
-    description="Louvain communities (seeded) of the co-action graph; their members carry the coordination signal.",
+    description="Louvain communities (seeded) of the multiplex graph of significant co-action edges, with cluster statistics; their members carry the coordination signal.",
 )
 def account_clusters(context: dg.AssetExecutionContext, config: ClusterConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         prepare(con)
         record_parameters(con, "account_clusters", config.model_dump())
         clusters = compute_clusters(con, seed=config.seed, resolution=config.resolution, min_cluster_size=config.min_cluster_size)
+        cluster_stats(con)
         window = con.sql("SELECT value FROM parameters WHERE step = 'coaction_edges' AND name = 'window_seconds'").fetchall()
         flagged = coordination_signal(con, window_seconds=float(window[0][0]) if window else 60)
         context.log.info(f"{clusters} clusters, {flagged} accounts with the coordination signal")

@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="ingest export files and write the report")
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="export files (several platforms may be mixed)")
     _add_run_options(run, default_db=None)
+    compat = run.add_argument_group("peer compatibility (write only the peer tool's coaction_edges.csv)")
+    compat.add_argument("--compat", choices=["cnt", "coortweet"], help="reproduce coordination-network-toolkit 1.5.2 or CooRTweet 2.1.3 exactly")
+    compat.add_argument("--min-participation", type=int, default=2, help="coortweet: fewest shares for an account to count (default: 2)")
+    compat.add_argument("--edge-weight", type=float, default=0.5, help="coortweet: keep edges above this weight quantile (default: 0.5)")
+    compat.add_argument("--cnt-behaviours", nargs="+", default=["co_retweet", "co_link", "co_reply", "co_tweet"],
+                        help="cnt: networks to compute (default: all four)")
     run.set_defaults(command=_run)
 
     demo = commands.add_parser("demo", help="run on the bundled sample data set")
@@ -71,7 +77,7 @@ def _add_run_options(parser: argparse.ArgumentParser, default_db: str | None) ->
     parser.add_argument("--out", default=DEFAULT_REPORTS, help="output folder (default: %(default)s)")
     parser.add_argument("--db", default=default_db, help="DuckDB file (default: OUT/mobtrace.duckdb)" if default_db is None else "DuckDB file (default: %(default)s)")
     parser.add_argument("--window", type=float, default=60, help="co-action window in seconds, inclusive (default: 60)")
-    parser.add_argument("--min-weight", type=int, default=3, help="fewest shared objects for a co-action edge (default: 3)")
+    parser.add_argument("--min-weight", type=int, default=None, help="fewest shared objects for a co-action edge (default: 3; with --compat cnt: 1, as CNT)")
     parser.add_argument("--seed", type=int, default=42, help="Louvain random state (default: 42)")
 
 
@@ -81,16 +87,29 @@ def _run(args: argparse.Namespace) -> int:
     missing = [path for path in args.inputs if not Path(path).is_file()]
     if missing:
         raise FileNotFoundError(f"input file {missing[0]} does not exist: check the path")
+    database = Path(args.db) if args.db else Path(args.out) / "mobtrace.duckdb"
+    if getattr(args, "compat", None):
+        return _run_compat(args, database)
     options = RunOptions(
         inputs=[str(path) for path in args.inputs],
         input_format=args.format,
         out_dir=Path(args.out),
-        database=Path(args.db) if args.db else Path(args.out) / "mobtrace.duckdb",
+        database=database,
         window_seconds=args.window,
-        min_weight=args.min_weight,
+        min_weight=3 if args.min_weight is None else args.min_weight,
         seed=args.seed,
     )
     return run_pipeline(options)
+
+
+def _run_compat(args: argparse.Namespace, database: Path) -> int:
+    from pipelines.compat import CompatOptions, run_compat
+
+    return run_compat(CompatOptions(
+        mode=args.compat, inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
+        input_format=args.format, window_seconds=args.window, min_weight=1 if args.min_weight is None else args.min_weight,
+        min_participation=args.min_participation, edge_weight=args.edge_weight, cnt_behaviours=tuple(args.cnt_behaviours),
+    ))
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ class RunOptions:
     window_seconds: float = 60
     min_weight: int = 3
     seed: int = 42
-    behaviours: list[str] = field(default_factory=lambda: ["co_repost"])
+    behaviours: list[str] = field(default_factory=lambda: ["all"])
 
 
 def run_config(options: RunOptions, progress: bool = False) -> dg.RunConfig:

@@ -32,3 +32,22 @@ def test_run_writes_every_output_and_a_summary(write_csv, tmp_path, capsys):
 def test_missing_input_is_a_one_sentence_error(tmp_path, capsys):
     assert main(["run", str(tmp_path / "nope.csv"), "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == f"mobtrace: input file {tmp_path / 'nope.csv'} does not exist: check the path"
+
+
+def test_compat_coortweet_reproduces_the_reference_edges(tmp_path):
+    import csv
+    from pathlib import Path
+
+    import pytest
+
+    reference = Path(__file__).resolve().parents[2] / "shared" / "reference" / "coortweet_russian"
+    if not reference.is_dir():
+        pytest.skip("../shared/reference is not beside the project")
+    out = tmp_path / "out"
+    assert main(["run", str(reference / "russian_coord_tweets.csv"), "--compat", "coortweet", "--window", "60",
+                 "--min-participation", "2", "--edge-weight", "0.5", "--out", str(out)]) == 0
+    with open(out / "coaction_edges.csv", newline="") as handle:
+        ours = {(frozenset((row["source"], row["target"])), int(row["weight"])) for row in csv.DictReader(handle)}
+    with open(reference / "coortweet_edges.csv", newline="") as handle:
+        theirs = {(frozenset((row["from"], row["to"])), int(row["weight"])) for row in csv.DictReader(handle)}
+    assert len(ours) == 60 and ours == theirs

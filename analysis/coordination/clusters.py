@@ -2,8 +2,8 @@
 
 Definition
 ----------
-Accounts are nodes; every kept co-action edge joins two accounts, with the weights of all behaviours
-between the same two accounts summed. Communities are python-louvain's ``best_partition`` (modularity
+Accounts are nodes; the edges are the multiplex ``coordination_graph`` (see ``multiplex.py``): pairs
+with a significant co-action edge in at least one behaviour, weighted by their co-actions beyond chance. Communities are python-louvain's ``best_partition`` (modularity
 maximisation) with a fixed ``seed``, so the same graph always gives the same clusters. Clusters smaller
 than ``min_cluster_size`` are dropped. Cluster ids are numbered 1, 2, ... by size (largest first), ties
 broken by the smallest member, so they are stable across runs.
@@ -27,11 +27,15 @@ is not evidence; the per-account evidence comes from the edges themselves.
 
 Example
 -------
->>> import duckdb
->>> con = duckdb.connect()
->>> _ = con.execute("CREATE TABLE coaction_edges AS SELECT * FROM (VALUES "
-...     "('co_repost', 'x', 'a', 'x', 'b', 5), ('co_repost', 'x', 'b', 'x', 'c', 4), "
-...     "('co_repost', 'x', 'a', 'x', 'c', 3)) t(behaviour, a_platform, a_account, b_platform, b_account, weight)")
+>>> from analysis.ingest import connect
+>>> from analysis.coordination.coaction import coaction_edges
+>>> con = connect(":memory:")
+>>> _ = con.execute(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_post_id,
+...     source_file, source_line)
+...     SELECT 'x', a || i, a, 'repost', TIMESTAMP '2025-01-01' + to_days(i), 'p' || i, 'f', 1
+...     FROM range(3) t(i), (VALUES ('a'), ('b'), ('c')) s(a)\"\"\")
+>>> coaction_edges(con, window_seconds=60, min_weight=3, alpha=None)
+3
 >>> account_clusters(con, seed=1)
 1
 >>> con.sql("SELECT account_id, cluster_id FROM account_clusters ORDER BY account_id").fetchall()
@@ -45,14 +49,15 @@ import duckdb
 import networkx as nx
 import pandas as pd
 
+from analysis.coordination.multiplex import multiplex_graph
+
 Node = tuple[str, str]  # (platform, account_id)
 
 
-def coordination_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
-    """Undirected weighted graph of accounts, weights summed over behaviours, built in sorted order."""
+def account_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
+    """Undirected weighted graph of accounts from ``coordination_graph``, built in sorted order."""
     edges = con.sql(
-        "SELECT a_platform, a_account, b_platform, b_account, sum(weight) AS weight FROM coaction_edges "
-        "GROUP BY ALL ORDER BY ALL"
+        "SELECT a_platform, a_account, b_platform, b_account, weight FROM coordination_graph WHERE weight > 0 ORDER BY ALL"
     ).fetchall()
     graph = nx.Graph()
     graph.add_weighted_edges_from(((ap, aa), (bp, ba), float(w)) for ap, aa, bp, ba, w in edges)
@@ -74,8 +79,9 @@ def louvain_clusters(graph: nx.Graph, seed: int = 42, resolution: float = 1.0, m
 def account_clusters(
     con: duckdb.DuckDBPyConnection, seed: int = 42, resolution: float = 1.0, min_cluster_size: int = 3
 ) -> int:
-    """Write ``account_clusters`` and return the number of clusters."""
-    graph = coordination_graph(con)
+    """Build ``coordination_graph`` from ``coaction_edges``, write ``account_clusters``; return the cluster count."""
+    multiplex_graph(con)
+    graph = account_graph(con)
     clusters = louvain_clusters(graph, seed=seed, resolution=resolution, min_cluster_size=min_cluster_size)
     rows = [
         (platform, account, number, graph.degree(node), graph.degree(node, weight="weight"))

@@ -10,21 +10,52 @@ matched pair; edges with ``weight >= min_weight`` are kept.
 
 Parameters
 ----------
-window_seconds : float, default 60
-    Largest time gap that still counts as acting together.
+window_seconds : float or "auto", default 60
+    Largest time gap that still counts as acting together (see ``window``).
 min_weight : int, default 3
     Fewest distinct shared objects for an edge to be kept.
 behaviours : tuple of str, default ("co_repost",)
     Which behaviours to compute; each is one SQL file in ``behaviours/`` selecting
     ``object_id, platform, account_id, event_id, ts`` from ``interactions``.
 evidence_per_edge : int, default 20
-    Matched pairs kept per edge as evidence (closest in time first).
+    Matched pairs kept per edge in ``coaction_evidence`` (closest in time first); ``coaction_pairs`` keeps
+    them all.
+window : float or "auto", optional
+    Overrides ``window_seconds``. ``"auto"`` estimates a window per object in the spirit of CooRnet: the
+    time by which the fastest ``window_quantile`` (default 10%) of the object's actions after its first had
+    happened, clamped to ``window_bounds`` (default 5 s to 300 s); objects with fewer than 10 actions get
+    their behaviour's median estimate.
+alpha : float or None, default 0.01
+    Significance level (false discovery rate) of the null model in ``significance.py``; fills
+    ``expected_weight, p_value, q_value, significant``. ``None`` skips the test (those stay NULL).
+seed : int, default 0
+    Seed of everything random (the significance sample, near-duplicate hashing).
+near_threshold : float, default 0.8
+    Jaccard threshold of ``co_text_near``; ``min_text_chars`` (default 10) is the shortest text object.
+
+Behaviours
+----------
+co_repost, co_link, co_domain, co_hashtag, co_hashtag_seq, co_reply, co_mention, co_text, co_text_near
+(``behaviours="all"`` runs them all); each file's header comment defines its object. Objects that are not
+platform-specific (URLs, domains, hashtags, texts) pair accounts across platforms.
+
+How it scales
+-------------
+Accounts acting on fewer than ``min_weight`` distinct objects of a behaviour, and objects left with fewer
+than two accounts, are pruned first (exactly: they cannot be part of an edge). Edge weights are then
+counted from one row per (object, account, window bucket) holding the account's first and last action
+there, which decides "some pair within the window" exactly without listing pairs (``candidates.sql``).
+Only for the edges that pass ``min_weight`` are the matched action pairs listed (``pairs.sql``).
 
 Outputs (DuckDB tables)
 -----------------------
 ``coaction_edges`` (behaviour, a_platform, a_account, b_platform, b_account, weight, matched_pairs,
-median_dt_s, share_within_10s, first_ts, last_ts), ``coaction_evidence`` (the matched event pairs behind
-each edge) and ``coaction_accounts`` (per account: actions, and how many were matched by a partner).
+median_dt_s, share_within_10s, first_ts, last_ts, expected_weight, p_value, q_value, significant),
+``coaction_evidence`` (the matched event pairs behind each edge, capped: behaviour, the two accounts,
+object_id — post id, URL, domain, hashtag, text — and both event ids and times, dt_s), ``coaction_pairs``
+(the same, uncapped) and ``coaction_accounts`` (per account: actions, and how many were matched by a
+partner). ``coaction_edges`` holds every edge that reached ``min_weight``; ``significant`` says which of
+them beat the null model, and ``multiplex.coordination_graph`` keeps only those.
 
 Known false positives
 ---------------------
@@ -59,38 +90,117 @@ from analysis.sql import first_row, run_script, statements
 HERE = Path(__file__).parent
 BEHAVIOUR_DIR = HERE / "behaviours"
 
+DEFAULT_WINDOW_QUANTILE = 0.1
+DEFAULT_WINDOW_BOUNDS = (5.0, 300.0)
+AUTO_WINDOW_MIN_ACTIONS = 10
+# Behaviours whose SQL reads a table that Python fills first (text normalisation needs NFKC).
+_NEEDS_TEXTS = {"co_text", "co_text_near"}
+
 
 def available_behaviours() -> list[str]:
     """Names of the behaviours that have a definition in ``behaviours/``."""
     return sorted(path.stem for path in BEHAVIOUR_DIR.glob("*.sql"))
 
 
-def load_actions(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ...]) -> None:
+def load_actions(
+    con: duckdb.DuckDBPyConnection,
+    behaviours: tuple[str, ...],
+    *,
+    min_text_chars: int = 10,
+    near_threshold: float = 0.8,
+    seed: int = 0,
+) -> None:
     """Fill the temp table ``coaction_actions`` with every action of the chosen behaviours."""
     unknown = set(behaviours) - set(available_behaviours())
     if unknown:
         raise ValueError(f"unknown behaviour(s) {sorted(unknown)}: use some of {available_behaviours()}")
+    run_script(con, HERE / "macros.sql")
     run_script(con, HERE / "actions.sql")
+    if _NEEDS_TEXTS & set(behaviours):
+        from analysis.coordination.text import prepare_texts
+
+        prepare_texts(con, min_chars=min_text_chars)
+    if "co_text_near" in behaviours:
+        from analysis.coordination.neardup import prepare_near_duplicates
+
+        prepare_near_duplicates(con, threshold=near_threshold, seed=seed)
     for name in behaviours:
         (select,) = statements(BEHAVIOUR_DIR / f"{name}.sql")
         con.execute(f"INSERT INTO coaction_actions SELECT '{name}' AS behaviour, * FROM ({select})")
 
 
+def resolve_behaviours(behaviours: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
+    """A tuple of behaviour names; ``"all"`` means every defined behaviour."""
+    if behaviours == "all":
+        return tuple(available_behaviours())
+    if isinstance(behaviours, str):
+        return (behaviours,)
+    return tuple(dict.fromkeys(behaviours))
+
+
 def coaction_edges(
     con: duckdb.DuckDBPyConnection,
-    window_seconds: float = 60,
+    window_seconds: float | str = 60,
     min_weight: int = 3,
-    behaviours: tuple[str, ...] = ("co_repost",),
+    behaviours: tuple[str, ...] | str = ("co_repost",),
     evidence_per_edge: int = 20,
+    *,
+    window: float | str | None = None,
+    window_quantile: float = DEFAULT_WINDOW_QUANTILE,
+    window_bounds: tuple[float, float] = DEFAULT_WINDOW_BOUNDS,
+    alpha: float | None = 0.01,
+    seed: int = 0,
+    min_text_chars: int = 10,
+    near_threshold: float = 0.8,
 ) -> int:
-    """Build ``coaction_edges``, ``coaction_evidence`` and ``coaction_accounts``; return the edge count."""
-    if window_seconds < 0:
-        raise ValueError("window_seconds must be zero or positive")
+    """Build ``coaction_edges``, ``coaction_evidence``, ``coaction_pairs`` and ``coaction_accounts``;
+    return the edge count."""
+    window = window_seconds if window is None else window
+    auto = window == "auto"
+    if not auto and (isinstance(window, str) or window < 0):
+        raise ValueError('window must be zero or positive seconds, or "auto"')
     if min_weight < 1:
         raise ValueError("min_weight must be at least 1")
-    load_actions(con, behaviours)
-    window_us = round(window_seconds * 1_000_000)
-    run_script(con, HERE / "pairs.sql", window_us=window_us, bucket_us=max(window_us, 1))
+    if auto and not (0 < window_quantile <= 1 and 0 <= window_bounds[0] <= window_bounds[1]):
+        raise ValueError("window_quantile must be in (0, 1] and window_bounds a (low, high) pair")
+    behaviours = resolve_behaviours(behaviours)
+    load_actions(con, behaviours, min_text_chars=min_text_chars, near_threshold=near_threshold, seed=seed)
+    _number_behaviours(con, behaviours)
+    run_script(con, HERE / "ids.sql")
+    run_script(
+        con, HERE / "windows.sql",
+        auto=auto, window_us=0 if auto else round(window * 1_000_000), quantile=window_quantile,
+        min_us=round(window_bounds[0] * 1_000_000), max_us=round(window_bounds[1] * 1_000_000),
+        min_actions=AUTO_WINDOW_MIN_ACTIONS,
+    )
+    _prune(con, min_weight)
+    run_script(con, HERE / "candidates.sql", min_weight=min_weight)
+    run_script(con, HERE / "pairs.sql")
+    # The collapsed rows are not needed any more; the rest stays for edge_significance.
+    con.execute("DROP TABLE IF EXISTS coaction_compact")
+    con.execute("DROP TABLE IF EXISTS coaction_live")
     run_script(con, HERE / "edges.sql", min_weight=min_weight, evidence_per_edge=evidence_per_edge)
-    con.execute("DROP TABLE coaction_pairs")
+    if alpha is not None:
+        from analysis.coordination.significance import edge_significance
+
+        edge_significance(con, alpha=alpha, seed=seed)
     return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
+
+
+def _number_behaviours(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ...]) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE coaction_behaviours (beh_id SMALLINT, behaviour VARCHAR)")
+    con.executemany("INSERT INTO coaction_behaviours VALUES (?, ?)", list(enumerate(behaviours)))
+
+
+def _prune(con: duckdb.DuckDBPyConnection, min_weight: int) -> None:
+    """Leave in ``coaction_live`` only actions that can still be part of an edge (see prune.sql)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE coaction_live AS SELECT * FROM coaction_acts SEMI JOIN coaction_windows USING (obj_id)")
+    rows = first_row(con, "SELECT count(*) FROM coaction_live")[0]
+    while True:
+        run_script(con, HERE / "prune.sql", min_weight=min_weight)
+        kept = first_row(con, "SELECT count(*) FROM coaction_live_next")[0]
+        con.execute("DROP TABLE coaction_live")
+        con.execute("ALTER TABLE coaction_live_next RENAME TO coaction_live")
+        if kept == rows:
+            return
+        rows = kept

@@ -1,5 +1,5 @@
--- Thresholded co-action edges, one per (behaviour, account pair): weight = distinct objects both
--- accounts acted on within the window of each other. Parameter: $min_weight.
+-- Thresholded co-action edges, one per (behaviour, account pair): weight = distinct objects both accounts
+-- acted on within the window of each other. Parameter: $min_weight.
 CREATE OR REPLACE TABLE coaction_edges AS
 SELECT behaviour, a_platform, a_account, b_platform, b_account,
        count(DISTINCT object_id) AS weight,
@@ -7,7 +7,11 @@ SELECT behaviour, a_platform, a_account, b_platform, b_account,
        median(dt_s) AS median_dt_s,
        avg(CAST(dt_s <= 10 AS DOUBLE)) AS share_within_10s,
        min(least(a_ts, b_ts)) AS first_ts,
-       max(greatest(a_ts, b_ts)) AS last_ts
+       max(greatest(a_ts, b_ts)) AS last_ts,
+       CAST(NULL AS DOUBLE) AS expected_weight,
+       CAST(NULL AS DOUBLE) AS p_value,
+       CAST(NULL AS DOUBLE) AS q_value,
+       CAST(NULL AS BOOLEAN) AS significant
 FROM coaction_pairs
 GROUP BY behaviour, a_platform, a_account, b_platform, b_account
 HAVING count(DISTINCT object_id) >= $min_weight
@@ -29,11 +33,9 @@ ORDER BY behaviour, a_platform, a_account, b_platform, b_account, dt_s, a_ts;
 -- Per account and behaviour: how many of its actions were matched by an account it has an edge with.
 CREATE OR REPLACE TABLE coaction_accounts AS
 WITH matched AS (
-    SELECT behaviour, a_platform AS platform, a_account AS account_id, a_event AS event_id
-    FROM coaction_pairs SEMI JOIN coaction_edges USING (behaviour, a_platform, a_account, b_platform, b_account)
+    SELECT behaviour, a_platform AS platform, a_account AS account_id, a_event AS event_id FROM coaction_pairs
     UNION
-    SELECT behaviour, b_platform, b_account, b_event
-    FROM coaction_pairs SEMI JOIN coaction_edges USING (behaviour, a_platform, a_account, b_platform, b_account)
+    SELECT behaviour, b_platform, b_account, b_event FROM coaction_pairs
 ),
 flagged AS (
     SELECT behaviour, platform, account_id, count(*) AS matched_actions FROM matched GROUP BY ALL

@@ -1,39 +1,47 @@
--- Co-action pairs: two actions by different accounts on the same object with |t_a - t_b| <= window
--- (inclusive). Time is cut into buckets one window wide, so any such pair lies in the same or adjacent
--- buckets: joining on (object, bucket) and (object, bucket + 1) pairs only actions inside the window,
--- never every action on a popular object with every other. Accounts are ordered (a < b) by node key.
--- Parameters: $window_us, $bucket_us (= max(window, 1 µs)); times are compared to the microsecond.
-CREATE OR REPLACE TEMP TABLE coaction_pairs AS
+-- The matched action pairs behind the candidate edges: two actions on the same object by different
+-- accounts with |t_a - t_b| <= the object's window (inclusive, to the microsecond). Only accounts that have
+-- a candidate edge take part, and time is cut into buckets one window wide, so a post reposted 100,000
+-- times over hours pairs only actions in the same or adjacent bucket, never every action with every other.
+-- Accounts are ordered a < b by (platform, account_id).
+CREATE OR REPLACE TEMP TABLE coaction_edge_nodes AS
+SELECT beh_id, lo AS node_id FROM coaction_candidates
+UNION
+SELECT beh_id, hi FROM coaction_candidates;
+
+CREATE OR REPLACE TEMP TABLE coaction_pair_ids AS
 WITH acts AS (
-    SELECT behaviour, object_id, platform, account_id, event_id, ts,
-           platform || chr(31) || account_id AS node,
-           epoch_us(ts) AS t_us,
-           CAST(floor(epoch_us(ts) / $bucket_us) AS BIGINT) AS bucket
-    FROM coaction_actions
+    SELECT l.beh_id, l.obj_id, l.node_id, l.t_us, l.event_id, w.w_us, l.t_us // w.bucket_us AS bucket
+    FROM coaction_live AS l SEMI JOIN coaction_edge_nodes USING (beh_id, node_id)
+    JOIN coaction_windows AS w USING (obj_id)
 ),
 matched AS (
-        SELECT struct_pack(node := x.node, platform := x.platform, account_id := x.account_id, event_id := x.event_id, ts := x.ts, t_us := x.t_us) AS x,
-               struct_pack(node := y.node, platform := y.platform, account_id := y.account_id, event_id := y.event_id, ts := y.ts, t_us := y.t_us) AS y,
-               x.behaviour, x.object_id
-        FROM acts AS x JOIN acts AS y
-          ON x.behaviour = y.behaviour AND x.object_id = y.object_id AND y.bucket = x.bucket
-        WHERE x.node < y.node AND abs(x.t_us - y.t_us) <= $window_us
-        UNION ALL
-        SELECT struct_pack(node := x.node, platform := x.platform, account_id := x.account_id, event_id := x.event_id, ts := x.ts, t_us := x.t_us),
-               struct_pack(node := y.node, platform := y.platform, account_id := y.account_id, event_id := y.event_id, ts := y.ts, t_us := y.t_us),
-               x.behaviour, x.object_id
-        FROM acts AS x JOIN acts AS y
-          ON x.behaviour = y.behaviour AND x.object_id = y.object_id AND y.bucket = x.bucket + 1
-        WHERE x.node <> y.node AND abs(x.t_us - y.t_us) <= $window_us
-),
-oriented AS (
-    SELECT behaviour, object_id,
-           CASE WHEN x.node < y.node THEN x ELSE y END AS a,
-           CASE WHEN x.node < y.node THEN y ELSE x END AS b
-    FROM matched
+    SELECT x.beh_id, x.obj_id, x.node_id AS lo, x.event_id AS lo_event, x.t_us AS lo_t,
+           y.node_id AS hi, y.event_id AS hi_event, y.t_us AS hi_t
+    FROM acts AS x JOIN acts AS y
+      ON y.obj_id = x.obj_id AND y.bucket = x.bucket AND y.node_id > x.node_id
+    WHERE abs(x.t_us - y.t_us) <= x.w_us
+    UNION ALL
+    SELECT x.beh_id, x.obj_id,
+           CASE WHEN x.node_id < y.node_id THEN x.node_id ELSE y.node_id END,
+           CASE WHEN x.node_id < y.node_id THEN x.event_id ELSE y.event_id END,
+           CASE WHEN x.node_id < y.node_id THEN x.t_us ELSE y.t_us END,
+           CASE WHEN x.node_id < y.node_id THEN y.node_id ELSE x.node_id END,
+           CASE WHEN x.node_id < y.node_id THEN y.event_id ELSE x.event_id END,
+           CASE WHEN x.node_id < y.node_id THEN y.t_us ELSE x.t_us END
+    FROM acts AS x JOIN acts AS y
+      ON y.obj_id = x.obj_id AND y.bucket = x.bucket + 1 AND y.node_id <> x.node_id
+    WHERE y.t_us - x.t_us <= x.w_us
 )
-SELECT behaviour, object_id,
-       a.platform AS a_platform, a.account_id AS a_account, a.event_id AS a_event, a.ts AS a_ts,
-       b.platform AS b_platform, b.account_id AS b_account, b.event_id AS b_event, b.ts AS b_ts,
-       abs(a.t_us - b.t_us) / 1e6 AS dt_s
-FROM oriented;
+SELECT * FROM matched SEMI JOIN coaction_candidates USING (beh_id, lo, hi);
+
+-- The same pairs with names, for evidence and statistics (a permanent table: the full evidence).
+CREATE OR REPLACE TABLE coaction_pairs AS
+SELECT b.behaviour, o.object_id,
+       na.platform AS a_platform, na.account_id AS a_account, p.lo_event AS a_event, make_timestamp(p.lo_t) AS a_ts,
+       nb.platform AS b_platform, nb.account_id AS b_account, p.hi_event AS b_event, make_timestamp(p.hi_t) AS b_ts,
+       abs(p.lo_t - p.hi_t) / 1e6 AS dt_s
+FROM coaction_pair_ids AS p
+JOIN coaction_behaviours AS b USING (beh_id)
+JOIN coaction_objects AS o USING (obj_id)
+JOIN coaction_nodes AS na ON na.node_id = p.lo
+JOIN coaction_nodes AS nb ON nb.node_id = p.hi;

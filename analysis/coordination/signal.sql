@@ -1,5 +1,6 @@
 -- The coordination signal: every member of a kept cluster, scored by the share of its actions that
--- were matched within the window by an account it is tied to. Parameter: $window_seconds.
+-- were matched within the window by an account it is tied to. Ties are significant edges only
+-- (`significant` is NULL when the null model did not run). Parameter: $window_seconds.
 DELETE FROM account_signals WHERE signal = 'coordination';
 
 INSERT INTO account_signals
@@ -14,10 +15,10 @@ WITH activity AS (
 ties AS (
     SELECT e.behaviour, e.a_platform AS platform, e.a_account AS account_id, e.b_platform AS other_platform,
            e.b_account AS other_account, e.weight, e.median_dt_s
-    FROM coaction_edges AS e
+    FROM coaction_edges AS e WHERE e.significant IS NOT FALSE
     UNION ALL
     SELECT e.behaviour, e.b_platform, e.b_account, e.a_platform, e.a_account, e.weight, e.median_dt_s
-    FROM coaction_edges AS e
+    FROM coaction_edges AS e WHERE e.significant IS NOT FALSE
 ),
 strongest AS (
     SELECT m.platform, m.account_id, t.other_platform, t.other_account, t.weight, t.median_dt_s,

@@ -1,0 +1,1 @@
+"""Compatibility modes: mobtrace reproducing established coordination tools exactly."""

@@ -1,0 +1,6 @@
+-- co_text: posting the exact same text after normalisation (analysis.coordination.text.normalise_text: NFKC,
+-- case folding, links and @mentions removed, whitespace collapsed; at least 10 code points, so "lol" is not an
+-- object). Works for any script. The object is the normalised text itself, so evidence shows what was said.
+-- Cross-platform. Reads the temp table coaction_texts, which the co-action core fills first (prepare_texts).
+SELECT t.norm_text AS object_id, i.platform, i.account_id, i.event_id, i.ts
+FROM coaction_texts AS t JOIN interactions AS i USING (platform, event_id)

@@ -1,0 +1,6 @@
+-- co_text_near: posting near-duplicate texts. Normalised texts (as co_text) are clustered by MinHash-LSH over
+-- character 5-grams with estimated Jaccard >= 0.8 (analysis.coordination.neardup); each cluster is one object,
+-- 'near:' plus the cluster's earliest text, then the usual window pairing applies. Cross-platform, any script.
+-- Reads the temp table coaction_text_near, which the co-action core fills first (prepare_near_duplicates).
+SELECT 'near:' || n.cluster_text AS object_id, i.platform, i.account_id, i.event_id, i.ts
+FROM coaction_text_near AS n JOIN interactions AS i USING (platform, event_id)

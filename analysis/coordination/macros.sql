@@ -1,0 +1,77 @@
+-- Object normalisation for the co-action behaviours. Pure string functions: no network look-ups, so a
+-- shortened or redirected link stays what it was (resolve links upstream if that matters).
+
+-- Query parameters that only say who clicked where. Dropping them makes the same article shared from
+-- two campaigns the same object. Keys compare case-insensitively; every key starting utm_ counts too.
+CREATE OR REPLACE TEMP MACRO mt_url_tracking_key(k) AS (
+    starts_with(lower(k), 'utm_')
+    OR lower(k) IN ('fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid',
+                    'ttclid', 'li_fat_id', 'igshid', 'igsh', 'mc_cid', 'mc_eid', 'ref_src', 'ref_url',
+                    '_hsenc', '_hsmi', 'mkt_tok', 'vero_id', 'oly_anon_id', 'oly_enc_id', 'rb_clickid',
+                    's_cid', '__s', 'wt_mc_id', 'cmpid', 'spm')
+);
+
+-- URL parts: scheme, authority, path, query ('?...'). A URL without a scheme is read as http://; one with
+-- an opaque scheme (mailto:, tel:, javascript:) is kept apart so it normalises to NULL.
+CREATE OR REPLACE TEMP MACRO mt_url_parts(u) AS (
+    regexp_extract(
+        CASE WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*://') THEN trim(u)
+             WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*:[^0-9/]') THEN 'opaque://' || trim(u)
+             ELSE 'http://' || trim(u) END,
+        '^([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)([^?#]*)(\?[^#]*)?',
+        ['scheme', 'auth', 'path', 'query'])
+);
+
+-- Host of a URL: lower-case, without user info, default port or trailing dot. (Constant patterns only:
+-- a pattern chosen per row would be compiled per row.)
+CREATE OR REPLACE TEMP MACRO mt_url_strip_port(host, scheme) AS (
+    CASE WHEN lower(scheme) = 'https' AND suffix(host, ':443') THEN left(host, -4)
+         WHEN lower(scheme) = 'http' AND suffix(host, ':80') THEN left(host, -3)
+         ELSE host END
+);
+CREATE OR REPLACE TEMP MACRO mt_url_host_of(parts) AS (
+    rtrim(mt_url_strip_port(lower(regexp_replace(parts.auth, '^.*@', '')), parts.scheme), '.')
+);
+
+-- Normalised URL: lower-case scheme and host, tracking parameters dropped, the other parameters sorted,
+-- fragment and trailing slash dropped. NULL for blanks and for schemes other than http(s).
+-- (The one-element list_transform evaluates the regular expression once: a macro argument used several
+-- times would otherwise be computed each time.)
+CREATE OR REPLACE TEMP MACRO mt_url_build(p, host) AS (
+    CASE
+        WHEN lower(p.scheme) NOT IN ('http', 'https') OR host = '' THEN NULL
+        ELSE lower(p.scheme) || '://' || host || rtrim(p.path, '/')
+             || coalesce('?' || nullif(array_to_string(list_sort(list_filter(
+                    string_split(ltrim(p.query, '?'), '&'),
+                    lambda q: q <> '' AND NOT mt_url_tracking_key(split_part(q, '=', 1)))), '&'), ''), '')
+    END
+);
+
+CREATE OR REPLACE TEMP MACRO mt_url_norm(u) AS (
+    CASE WHEN u IS NULL OR trim(u) = '' THEN NULL
+         ELSE list_transform([mt_url_parts(u)], lambda p: mt_url_build(p, mt_url_host_of(p)))[1] END
+);
+
+-- Domain of a URL for co_domain: the normalised host with a leading www. (www2., ...) stripped.
+-- Subdomains stay distinct (blog.example.com is not example.com): without a public-suffix list a
+-- shortcut would merge every *.github.io or *.substack.com publisher into one object.
+CREATE OR REPLACE TEMP MACRO mt_url_domain(u) AS (
+    CASE WHEN u IS NULL OR trim(u) = '' THEN NULL
+         ELSE list_transform([mt_url_parts(u)], lambda p:
+                  CASE WHEN lower(p.scheme) NOT IN ('http', 'https') OR mt_url_host_of(p) = '' THEN NULL
+                       ELSE regexp_replace(mt_url_host_of(p), '^www[0-9]*\.', '') END)[1] END
+);
+
+-- Whitespace the way Python's str.split() sees it in ASCII (RE2's \s lacks \v and \x1c-\x1f).
+CREATE OR REPLACE TEMP MACRO mt_ascii_ws() AS ('[\t\n\x0b\x0c\r\x1c-\x1f ]');
+
+-- co_text normalisation of an all-ASCII text (NFKC and case folding are plain lower() there): links and
+-- @mentions removed, whitespace collapsed. analysis.coordination.text.normalise_text is the same rule
+-- for every script; tests hold the two equal on ASCII input.
+CREATE OR REPLACE TEMP MACRO mt_text_norm_ascii(s) AS (
+    trim(regexp_replace(
+        regexp_replace(
+            regexp_replace(lower(s), '(https?://|www\.)[^\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g'),
+            '@[A-Za-z0-9_]+', ' ', 'g'),
+        '[\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g'), ' ')
+);

@@ -1,0 +1,98 @@
+-- Null model for co-action edges (see significance.py). Parameters: $seed, $objects_per_class, $prior_pairs.
+-- 1. Every object that can pair gets a size class: floor(log2(distinct accounts on it)), per behaviour.
+-- 2. A seeded sample of up to $objects_per_class objects per class measures each object's coincidence rate:
+--    the share of its action pairs by different accounts that lie within the object's window.
+--    Objects where more than half the accounts co-act within the window with a candidate-edge partner
+--    (the pairs under test) are left out: a campaign's own URLs would otherwise teach the model that
+--    bursts of exactly those accounts are normal for that size.
+-- 3. The class rate is the median of those rates for objects of 8 or more accounts (robust to what is left
+--    of campaigns), and the mean for smaller objects, whose rates take only a few values.
+-- 4. $prior_pairs pseudo-objects at the uniform background rate (2w / observed time span) keep a class
+--    with few sampled objects from a rate of exactly 0 or 1; a class with none uses that rate.
+CREATE OR REPLACE TEMP TABLE significance_classes AS
+WITH engaged AS (
+    SELECT obj_id, count(DISTINCT node_id) AS accounts
+    FROM (SELECT obj_id, lo AS node_id FROM coaction_pair_ids UNION SELECT obj_id, hi FROM coaction_pair_ids)
+    GROUP BY obj_id
+),
+classed AS (
+    SELECT w.beh_id, w.obj_id, w.w_us, CAST(floor(log2(w.n_nodes)) AS INTEGER) AS size_class
+    FROM coaction_windows AS w LEFT JOIN engaged AS g USING (obj_id)
+    WHERE coalesce(g.accounts, 0) * 2 <= w.n_nodes
+),
+sample AS (
+    SELECT * FROM (
+        SELECT c.*, row_number() OVER (PARTITION BY beh_id, size_class ORDER BY hash(obj_id, $seed)) AS nth
+        FROM classed AS c
+    ) WHERE nth <= $objects_per_class
+),
+acts AS (
+    SELECT a.obj_id, a.node_id, a.t_us, s.w_us FROM coaction_acts AS a JOIN sample AS s USING (obj_id)
+),
+degrees AS (
+    -- actions of other accounts within the window of each action
+    SELECT obj_id, node_id,
+           count(*) OVER (PARTITION BY obj_id ORDER BY t_us RANGE BETWEEN w_us PRECEDING AND w_us FOLLOWING)
+           - count(*) OVER (PARTITION BY obj_id, node_id ORDER BY t_us RANGE BETWEEN w_us PRECEDING AND w_us FOLLOWING)
+           AS degree
+    FROM acts
+),
+per_node AS (
+    SELECT obj_id, node_id, count(*) AS k, sum(degree) AS d FROM degrees GROUP BY obj_id, node_id
+),
+rates AS (
+    SELECT obj_id, (sum(d) / 2) / ((sum(k) * sum(k) - sum(k * k)) / 2) AS rate FROM per_node GROUP BY obj_id
+),
+spans AS (
+    SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id
+),
+per_class AS (
+    SELECT s.beh_id, s.size_class, count(*) AS sampled,
+           least(1.0, (2 * avg(s.w_us) + 1) / any_value(p.span_us)) AS p0,
+           CASE WHEN s.size_class >= 3 THEN median(r.rate) ELSE avg(r.rate) END AS typical_rate
+    FROM sample AS s JOIN rates AS r USING (obj_id) JOIN spans AS p USING (beh_id)
+    GROUP BY s.beh_id, s.size_class
+)
+SELECT beh_id, size_class, sampled, p0, typical_rate,
+       (sampled * typical_rate + $prior_pairs * p0) / (sampled + $prior_pairs) AS rate
+FROM per_class;
+
+-- Expected weight of each candidate edge: over the objects both accounts acted on at all (at any time), the
+-- chance that at least one of their k_a * k_b action pairs falls within the window by chance.
+CREATE OR REPLACE TEMP TABLE significance_expected AS
+WITH k AS (
+    SELECT beh_id, obj_id, node_id, count(*) AS k
+    FROM coaction_acts SEMI JOIN coaction_edge_nodes USING (beh_id, node_id)
+    GROUP BY ALL
+),
+degree AS (
+    SELECT beh_id, node_id, count(*) AS objects FROM k GROUP BY ALL
+),
+oriented AS (
+    -- walk the objects of the less active account and look each up for the other: the join then costs
+    -- the sum over edges of the smaller activity, not of the first account's (hyperactive accounts)
+    SELECT e.beh_id, e.lo, e.hi, e.weight,
+           CASE WHEN dl.objects <= dh.objects THEN e.lo ELSE e.hi END AS small,
+           CASE WHEN dl.objects <= dh.objects THEN e.hi ELSE e.lo END AS large
+    FROM coaction_candidates AS e
+    JOIN degree AS dl ON dl.beh_id = e.beh_id AND dl.node_id = e.lo
+    JOIN degree AS dh ON dh.beh_id = e.beh_id AND dh.node_id = e.hi
+),
+spans AS (
+    SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id
+),
+object_rate AS (
+    SELECT w.obj_id, coalesce(c.rate, least(1.0, (2 * w.w_us + 1) / p.span_us)) AS rate
+    FROM coaction_windows AS w
+    JOIN spans AS p USING (beh_id)
+    LEFT JOIN significance_classes AS c
+      ON c.beh_id = w.beh_id AND c.size_class = CAST(floor(log2(w.n_nodes)) AS INTEGER)
+)
+SELECT e.beh_id, e.lo, e.hi, e.weight,
+       sum(1 - pow(1 - r.rate, ks.k * kl.k)) AS expected_weight,
+       count(*) AS shared_objects
+FROM oriented AS e
+JOIN k AS ks ON ks.beh_id = e.beh_id AND ks.node_id = e.small
+JOIN k AS kl ON kl.obj_id = ks.obj_id AND kl.node_id = e.large
+JOIN object_rate AS r ON r.obj_id = ks.obj_id
+GROUP BY e.beh_id, e.lo, e.hi, e.weight;

@@ -1,0 +1,194 @@
+"""Benchmark of the coordination detectors (a benchmark, not a test): wall time and peak RSS per stage.
+
+    .venv/bin/python bench/bench_coordination.py                 # 10M interactions, as reported
+    .venv/bin/python bench/bench_coordination.py --n 1000000 --cnt   # smaller, plus the CNT comparison
+
+Stages: generate the skewed workload (bench/workload.py: Zipf accounts, heavy-tailed reposts with posts
+reposted 100,000 times over hours, multilingual texts, links, hashtags, campaigns), load it into a DuckDB
+file, then each exact behaviour (co-action edges with evidence), the significance test of its edges,
+near-duplicate text over ``--near-posts`` posts, the multiplex graph, seeded Louvain clustering and the
+cluster statistics. With ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py)
+and mobtrace's identical ``--compat cnt`` mode on the same workload for a speed ratio.
+
+The connection uses ``memory_limit`` (default 3GB) and a ``temp_directory`` so DuckDB spills to disk
+instead of failing; peak RSS is sampled every 20 ms per stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from workload import generate, load  # noqa: E402
+
+from analysis.coordination.cluster_stats import cluster_stats  # noqa: E402
+from analysis.coordination.coaction import coaction_edges  # noqa: E402
+from analysis.coordination.multiplex import multiplex_graph  # noqa: E402
+from analysis.coordination.significance import edge_significance  # noqa: E402
+from analysis.ingest import connect  # noqa: E402
+
+EXACT = ("co_repost", "co_link", "co_domain", "co_hashtag", "co_hashtag_seq", "co_reply", "co_mention", "co_text")
+ROWS: list[tuple[str, float, float, str]] = []
+
+
+@contextmanager
+def stage(name: str, note: str = ""):
+    """Time a stage and sample this process's RSS while it runs."""
+    process = psutil.Process()
+    peak = [process.memory_info().rss]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], process.memory_info().rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    info = {"note": note}
+    try:
+        yield info
+    finally:
+        elapsed = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        ROWS.append((name, elapsed, max(peak[0], process.memory_info().rss) / 2**30, info["note"]))
+        print(f"{name:<28} {elapsed:8.1f} s  {ROWS[-1][2]:6.2f} GiB  {info['note']}", flush=True)
+
+
+def louvain_clusters(con, seed: int = 42) -> int:
+    """Seeded python-louvain partition of coordination_graph into account_clusters (as clusters.py does)."""
+    import community as community_louvain
+    import networkx as nx
+    import pandas as pd
+
+    graph = nx.Graph()
+    for ap, aa, bp, ba, w in con.sql("SELECT a_platform, a_account, b_platform, b_account, weight FROM coordination_graph ORDER BY ALL").fetchall():
+        graph.add_edge((ap, aa), (bp, ba), weight=float(max(w, 1e-9)))
+    partition = community_louvain.best_partition(graph, random_state=seed) if graph.number_of_edges() else {}
+    frame = pd.DataFrame([(p, a, c) for (p, a), c in partition.items()], columns=["platform", "account_id", "cluster_id"])
+    con.register("_clusters", frame)
+    con.execute("CREATE OR REPLACE TABLE account_clusters AS SELECT * FROM _clusters")
+    con.unregister("_clusters")
+    return frame.cluster_id.nunique()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000_000, help="interactions to generate")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench_out")
+    parser.add_argument("--window", type=float, default=60)
+    parser.add_argument("--min-weight", type=int, default=3)
+    parser.add_argument("--memory-limit", default="3GB")
+    parser.add_argument("--near-posts", type=int, default=1_000_000, help="posts for the near-duplicate stage")
+    parser.add_argument("--cnt", action="store_true", help="also run coordination-network-toolkit for a speed ratio")
+    parser.add_argument("--cnt-n", type=int, default=1_000_000, help="workload size for the CNT comparison")
+    args = parser.parse_args()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {platform.platform()}, {psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GiB; "
+          f"python {platform.python_version()}", flush=True)
+    workload = args.out / f"workload_{args.n}.parquet"
+    if not workload.exists():
+        with stage("generate workload (not timed)", str(workload.name)):
+            generate(workload, n=args.n)
+    database = args.out / "bench.duckdb"
+    for leftover in (database, Path(f"{database}.wal")):
+        leftover.unlink(missing_ok=True)
+    con = connect(database)
+    con.execute(f"SET memory_limit = '{args.memory_limit}'")
+    con.execute(f"SET temp_directory = '{args.out / 'spill'}'")
+    con.execute("SET preserve_insertion_order = false")
+
+    with stage("load into DuckDB") as info:
+        info["note"] = f"{load(con, workload):,} interactions"
+    total_exact = 0.0
+    for behaviour in EXACT:
+        with stage(behaviour) as info:
+            edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=(behaviour,), alpha=None)
+            actions = con.sql("SELECT count(*) FROM coaction_actions").fetchall()[0][0]
+            pairs = con.sql("SELECT count(*) FROM coaction_pairs").fetchall()[0][0]
+            info["note"] = f"{actions:,} actions, {edges:,} edges, {pairs:,} evidence pairs"
+        total_exact += ROWS[-1][1]
+        with stage(f"  significance {behaviour}") as info:
+            info["note"] = f"{edge_significance(con, seed=0):,} significant"
+        total_exact += ROWS[-1][1]
+        con.execute("CREATE TABLE IF NOT EXISTS bench_edges AS SELECT * FROM coaction_edges LIMIT 0")
+        con.execute("INSERT INTO bench_edges SELECT * FROM coaction_edges")
+    con.execute("CREATE OR REPLACE TABLE coaction_edges AS SELECT * FROM bench_edges")
+    with stage("multiplex graph") as info:
+        info["note"] = f"{multiplex_graph(con):,} edges"
+    total_exact += ROWS[-1][1]
+    with stage("louvain clusters (seed 42)") as info:
+        info["note"] = f"{louvain_clusters(con):,} clusters"
+    total_exact += ROWS[-1][1]
+    with stage("cluster statistics") as info:
+        info["note"] = f"{cluster_stats(con):,} clusters"
+    total_exact += ROWS[-1][1]
+    print(f"{'TOTAL exact+significance+clusters':<28} {total_exact:8.1f} s", flush=True)
+
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE near_subset AS
+                    SELECT * FROM interactions WHERE action IN ('post', 'reply', 'quote') AND text IS NOT NULL
+                    ORDER BY hash(event_id) LIMIT {args.near_posts}""")
+    con.execute("ALTER TABLE interactions RENAME TO interactions_all")
+    con.execute("CREATE TEMP VIEW interactions AS SELECT * FROM near_subset")
+    try:
+        with stage("co_text_near") as info:
+            edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=("co_text_near",), alpha=None)
+            clusters = con.sql("SELECT count(DISTINCT cluster_text) FROM coaction_text_near").fetchall()[0][0]
+            info["note"] = f"{args.near_posts:,} posts, {clusters:,} text objects, {edges:,} edges"
+    finally:
+        con.execute("DROP VIEW interactions")
+        con.execute("ALTER TABLE interactions_all RENAME TO interactions")
+    con.close()
+
+    if args.cnt:
+        compare_with_cnt(args)
+    print("\n| stage | wall s | peak RSS GiB | note |\n|---|---:|---:|---|")
+    for name, seconds, rss, note in ROWS:
+        print(f"| {name.strip()} | {seconds:.1f} | {rss:.2f} | {note} |")
+
+
+def compare_with_cnt(args) -> None:
+    """CNT 1.5.2 and mobtrace's --compat cnt on the same (smaller) workload, all four networks."""
+    workload = args.out / f"workload_{args.cnt_n}.parquet"
+    if not workload.exists():
+        generate(workload, n=args.cnt_n, viral=2)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "cnt_oracle.py"), str(workload), str(args.out / "cnt"),
+                             "co_retweet,co_link,co_reply,co_tweet", str(int(args.window)), str(args.min_weight)],
+                            capture_output=True, text=True, check=True)
+    cnt_seconds = time.perf_counter() - start
+    stages = [line for line in result.stdout.splitlines() if line.startswith("cnt_")]
+    ROWS.append(("CNT 1.5.2 (4 networks)", cnt_seconds, float("nan"), "; ".join(stages)))
+    print(f"CNT 1.5.2 total {cnt_seconds:.1f} s: {stages}", flush=True)
+    from analysis.compat.cnt import cnt_networks
+
+    database = args.out / "cnt_compare.duckdb"
+    database.unlink(missing_ok=True)
+    con = connect(database)
+    con.execute(f"SET memory_limit = '{args.memory_limit}'")
+    with stage("mobtrace --compat cnt (4 networks)") as info:
+        load(con, workload)
+        frame = cnt_networks(con, time_window=args.window, min_edge_weight=args.min_weight)
+        info["note"] = f"{len(frame):,} directed edges (load included)"
+    ours = ROWS[-1][1]
+    ROWS.append(("speed ratio CNT / mobtrace", cnt_seconds / ours, float("nan"), "same workload, same four networks"))
+    print(f"speed ratio CNT / mobtrace: {cnt_seconds / ours:.1f}x", flush=True)
+    con.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The co-action core against brute force, the viral-post bound, automatic windows, significance,
+multiplex graph, cluster statistics and exports."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+import networkx as nx
+import pytest
+
+from analysis.coordination.cluster_stats import cluster_stats
+from analysis.coordination.coaction import coaction_edges
+from analysis.coordination.export import write_edge_list, write_gexf, write_graphml, write_node_list
+from analysis.coordination.multiplex import multiplex_graph
+from tests.coordination_helpers import database, edge_weights, event
+
+
+def brute_force(rows, window_s: float, min_weight: int, windows_us: dict | None = None):
+    """{(a, b): (weight, matched_pairs)} by comparing every two actions on an object."""
+    by_object = defaultdict(list)
+    for r in rows:
+        by_object[r["target_post_id"]].append((r["account_id"], r["ts"]))
+    objects, pairs = defaultdict(set), defaultdict(int)
+    for obj, acts in by_object.items():
+        limit = window_s * 1e6 if windows_us is None else windows_us[obj]
+        for i, (a, ta) in enumerate(acts):
+            for b, tb in acts[i + 1:]:
+                if a != b and abs((ta - tb).total_seconds() * 1e6) <= limit + 1e-6:
+                    key = tuple(sorted((a, b)))
+                    objects[key].add(obj)
+                    pairs[key] += 1
+    return {k: (len(v), pairs[k]) for k, v in objects.items() if len(v) >= min_weight}
+
+
+def random_reposts(seed: int, n: int = 400):
+    rng = random.Random(seed)
+    return [event(f"u{rng.randrange(15)}", rng.randrange(0, 1800) + rng.choice([0, 0.5, 0.000001]), "repost",
+                  target_post_id=f"p{rng.randrange(8)}") for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("min_weight", [1, 3])
+def test_weights_and_pairs_equal_brute_force(seed, min_weight):
+    rows = random_reposts(seed)
+    con = database(rows)
+    coaction_edges(con, window_seconds=30, min_weight=min_weight, alpha=None)
+    got = {(a, b): (w, m) for a, b, w, m in
+           con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
+    assert got == brute_force(rows, 30, min_weight)
+
+
+def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():
+    rows = random_reposts(5, 600)
+    con = database(rows)
+    coaction_edges(con, window="auto", min_weight=2, alpha=None, window_bounds=(5, 40))
+    windows = dict(con.sql("""SELECT split_part(o.object_id, ':', 2), w.w_us FROM coaction_windows AS w
+                              JOIN coaction_objects AS o USING (obj_id)""").fetchall())
+    assert windows and all(5e6 <= w <= 40e6 for w in windows.values())
+    got = {(a, b): (w, m) for a, b, w, m in
+           con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
+    assert got == brute_force(rows, 0, 2, windows)
+
+
+def test_viral_post_pairs_only_inside_the_window():
+    rng = random.Random(3)
+    # 2,500 accounts repost one post over three hours: only neighbours within 60 s may pair.
+    rows = [event(f"fan{i}", rng.uniform(0, 3 * 3600), "repost", target_post_id="viral") for i in range(2500)]
+    con = database(rows)
+    coaction_edges(con, window_seconds=60, min_weight=1, alpha=None)
+    times = sorted(r["ts"].timestamp() for r in rows)
+    within = sum(1 for i, t in enumerate(times) for u in times[i + 1:i + 400] if u - t <= 60)
+    assert con.sql("SELECT count(*), max(dt_s) FROM coaction_pairs").fetchall() == [(within, pytest.approx(60, abs=1))]
+    assert within < 2500 * 2499 / 2 / 20  # far fewer than all pairs
+
+
+def significance_fixture(seed: int = 1):
+    """Organic background with bursty popular posts, two hyperactive organic reposters, and a quiet pair."""
+    rng = random.Random(seed)
+    rows = []
+    organic = [f"o{i}" for i in range(3000)]  # a realistic crowd: organic accounts rarely meet twice
+    for p in range(400):  # popular posts: 40 organic reposts each, exponential burst (mean 2 min)
+        born = p * 3600
+        for account in rng.sample(organic, 40):
+            rows.append(event(account, born + rng.expovariate(1 / 120), "repost", target_post_id=f"pop{p}"))
+        for hyper in ("h1", "h2"):
+            if rng.random() < 0.75:
+                rows.append(event(hyper, born + rng.expovariate(1 / 120), "repost", target_post_id=f"pop{p}"))
+    for n in range(600):  # niche posts: 2-4 organic reposts spread over days
+        for account in rng.sample(organic, rng.randint(2, 4)):
+            rows.append(event(account, rng.uniform(0, 400 * 3600), "repost", target_post_id=f"niche{n}"))
+    for n in range(5):  # the quiet pair: five niche posts, reposted by both within 3 s
+        t = rng.uniform(0, 400 * 3600)
+        rows += [event("q1", t, "repost", target_post_id=f"niche{n}"),
+                 event("q2", t + rng.uniform(0, 3), "repost", target_post_id=f"niche{n}")]
+    return rows
+
+
+def test_significance_spares_hyperactive_organic_accounts_and_flags_a_quiet_fast_pair():
+    con = database(significance_fixture())
+    coaction_edges(con, window_seconds=60, min_weight=3, alpha=0.01, seed=0)
+    edges = {(a, b): (w, e, p, s) for a, b, w, e, p, s in con.sql(
+        "SELECT a_account, b_account, weight, expected_weight, p_value, significant FROM coaction_edges").fetchall()}
+    hyper_weight, hyper_expected, _, hyper_flag = edges[("h1", "h2")]
+    assert hyper_weight >= 30 and not hyper_flag  # many co-reposts, but as many as chance gives
+    assert hyper_expected > 0.6 * hyper_weight
+    quiet_weight, quiet_expected, quiet_p, quiet_flag = edges[("q1", "q2")]
+    assert quiet_weight == 5 and quiet_flag and quiet_expected < 0.5 and quiet_p < 1e-6
+    # the same seed gives the same figures (to float summation order, which parallel aggregation varies)
+    figures = """SELECT a_account, b_account, weight, round(expected_weight, 6), round(log10(p_value), 6), significant
+                  FROM coaction_edges ORDER BY ALL"""
+    first = con.sql(figures).fetchall()
+    coaction_edges(con, window_seconds=60, min_weight=3, alpha=0.01, seed=0)
+    assert con.sql(figures).fetchall() == first
+
+
+def test_multiplex_cluster_stats_and_exports(tmp_path):
+    rows = []
+    for k in range(4):  # a, b, c co-repost and co-link within seconds on four occasions
+        for i, account in enumerate("abc"):
+            rows.append(event(account, k * 86_400 + i, "repost", target_post_id=f"p{k}"))
+            rows.append(event(account, k * 86_400 + 5000 + i, urls=[f"https://camp.example/{k}"]))
+    con = database(rows)
+    con.execute("""INSERT INTO accounts (platform, account_id, handle, created_at)
+                   VALUES ('x', 'a', 'alpha', TIMESTAMP '2024-01-01'), ('x', 'b', 'beta', TIMESTAMP '2024-01-03')""")
+    coaction_edges(con, window_seconds=60, min_weight=3, behaviours=("co_repost", "co_link"), alpha=None)
+    assert multiplex_graph(con) == 3
+    assert con.sql("SELECT a_account, b_account, weight, behaviours FROM coordination_graph ORDER BY ALL").fetchall() == [
+        ("a", "b", 8.0, ["co_link", "co_repost"]), ("a", "c", 8.0, ["co_link", "co_repost"]),
+        ("b", "c", 8.0, ["co_link", "co_repost"])]
+    con.execute("CREATE TABLE account_clusters AS SELECT 'x' AS platform, unnest(['a', 'b', 'c']) AS account_id, 7 AS cluster_id")
+    assert cluster_stats(con) == 1
+    stats = con.sql("""SELECT size, edges, density, co_actions, median_dt_s, share_within_10s, created_spread_days
+                       FROM cluster_stats""").fetchall()
+    assert stats == [(3, 3, 1.0, 24, 1.0, 1.0, 2.0)]
+    graph = write_graphml(con, tmp_path / "g.graphml")
+    assert nx.read_graphml(tmp_path / "g.graphml").nodes["x:a"]["handle"] == "alpha"
+    assert graph.nodes["x:c"]["cluster"] == 7 and graph.edges["x:a", "x:b"]["behaviours"] == "co_link,co_repost"
+    write_gexf(con, tmp_path / "g.gexf")
+    assert nx.read_gexf(tmp_path / "g.gexf").number_of_edges() == 3
+    assert write_edge_list(con, tmp_path / "e.parquet") == 3 and write_edge_list(con, tmp_path / "e.csv") == 3
+    assert write_node_list(con, tmp_path / "n.csv") == 3
+    assert "co_link,co_repost" in (tmp_path / "e.csv").read_text()
