@@ -12,7 +12,7 @@ from pipelines.resources import ReportsDir
 
 @dg.asset(
     deps=["campaigns", "flagged_accounts", "coaction_edges", "quarantine"],
-    description="report.html (opens offline), flagged_accounts.csv, campaigns.json, coaction_edges.csv, coaction.graphml.",
+    description="report.html (opens offline), flagged_accounts.csv, campaigns.json, coaction_edges.csv, and the clustered graph as GraphML, GEXF and Parquet edge/node lists.",
 )
 def report(context: dg.AssetExecutionContext, duckdb: DuckDBResource, reports: ReportsDir) -> dg.MaterializeResult:
     folder = reports.folder()

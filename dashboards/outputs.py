@@ -3,7 +3,9 @@
 - ``flagged_accounts.csv``: account_id, platform, handle, campaign_id, signals (;-separated), score, evidence
 - ``campaigns.json``: one object per campaign with id, accounts, targets, time span, signals, score, reasons (plain
   sentences), the links that joined its signal groups, and the run's parameters, inputs and software
-- ``coaction_edges.csv`` and ``coaction.graphml``: the thresholded account graph with weights and behaviour
+- ``coaction_edges.csv``: every co-action edge with its behaviour, weight, timing and significance
+- ``coaction.graphml`` / ``coaction.gexf`` (Gephi), ``coordination_edges.parquet`` / ``coordination_nodes.parquet``:
+  the clustered graph (significant edges, behaviours merged), see ``analysis/coordination/export.py``
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ import json
 from pathlib import Path
 
 import duckdb
-import networkx as nx
-
+from analysis.coordination import export
 from analysis.provenance import provenance
 
 FLAGGED_COLUMNS = ["account_id", "platform", "handle", "campaign_id", "signals", "score", "evidence"]
 EDGE_COLUMNS = [
     "behaviour", "a_platform", "a_account", "b_platform", "b_account", "weight", "matched_pairs",
-    "median_dt_s", "share_within_10s", "first_ts", "last_ts",
+    "median_dt_s", "share_within_10s", "first_ts", "last_ts", "expected_weight", "p_value", "q_value", "significant",
 ]
 
 
@@ -31,11 +32,17 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Pa
         "campaigns": out_dir / "campaigns.json",
         "coaction_edges": out_dir / "coaction_edges.csv",
         "graphml": out_dir / "coaction.graphml",
+        "gexf": out_dir / "coaction.gexf",
+        "edge_list": out_dir / "coordination_edges.parquet",
+        "node_list": out_dir / "coordination_nodes.parquet",
     }
     _copy_csv(con, f"SELECT {', '.join(FLAGGED_COLUMNS)} FROM flagged_accounts ORDER BY campaign_id, score DESC, platform, account_id", paths["flagged_accounts"])
     _copy_csv(con, f"SELECT {', '.join(EDGE_COLUMNS)} FROM coaction_edges ORDER BY ALL", paths["coaction_edges"])
     paths["campaigns"].write_text(json.dumps(campaigns_document(con), indent=2, default=str), encoding="utf-8")
-    nx.write_graphml(coaction_graph(con), paths["graphml"])
+    export.write_graphml(con, paths["graphml"])
+    export.write_gexf(con, paths["gexf"])
+    export.write_edge_list(con, paths["edge_list"])
+    export.write_node_list(con, paths["node_list"])
     return paths
 
 
@@ -88,31 +95,3 @@ def _grouped(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[tuple[s
     for key, account, platform in con.sql(sql).fetchall():
         grouped.setdefault(key, []).append((account, platform))
     return grouped
-
-
-def coaction_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
-    """The thresholded graph with node (platform, handle, campaign) and edge (weight, behaviours) attributes."""
-    graph = nx.Graph()
-    campaign_of = {
-        (platform, account): campaign
-        for campaign, platform, account in con.sql("SELECT campaign_id, platform, account_id FROM campaign_accounts").fetchall()
-    }
-    handles = dict(
-        ((platform, account), handle)
-        for platform, account, handle in con.sql(
-            "SELECT platform, account_id, handle FROM accounts WHERE handle IS NOT NULL AND (platform, account_id) IN "
-            "(SELECT (a_platform, a_account) FROM coaction_edges UNION SELECT (b_platform, b_account) FROM coaction_edges)"
-        ).fetchall()
-    )
-    edges = con.sql(
-        "SELECT a_platform, a_account, b_platform, b_account, sum(weight), string_agg(behaviour, ';' ORDER BY behaviour) "
-        "FROM coaction_edges GROUP BY ALL ORDER BY ALL"
-    ).fetchall()
-    for a_platform, a_account, b_platform, b_account, weight, behaviours in edges:
-        for platform, account in ((a_platform, a_account), (b_platform, b_account)):
-            graph.add_node(
-                f"{platform}:{account}", platform=platform, account_id=account,
-                handle=handles.get((platform, account), ""), campaign=campaign_of.get((platform, account), ""),
-            )
-        graph.add_edge(f"{a_platform}:{a_account}", f"{b_platform}:{b_account}", weight=int(weight), behaviours=behaviours)
-    return graph
