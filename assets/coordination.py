@@ -10,8 +10,8 @@ from analysis.coordination.clusters import account_clusters as compute_clusters
 from analysis.coordination.coaction import coaction_edges as compute_edges
 from analysis.coordination.signal import coordination_signal
 from analysis.ingest.core import prepare
-from analysis.provenance import record_parameters
-from assets.metadata import table_metadata
+from analysis.provenance import parameters, record_parameters
+from assets.metadata import row_count, table_metadata
 
 
 class CoactionConfig(dg.Config):
@@ -45,7 +45,7 @@ def coaction_edges(context: dg.AssetExecutionContext, config: CoactionConfig, du
         )
         significant = con.sql("SELECT count(*) FILTER (WHERE significant) FROM coaction_edges").fetchall()[0][0]
         context.log.info(f"{edges} co-action edges with weight >= {config.min_weight}, {significant} significant at alpha {config.alpha}")
-        return dg.MaterializeResult(metadata=table_metadata(con, "coaction_edges", evidence_rows=_count(con, "coaction_evidence")))
+        return dg.MaterializeResult(metadata=table_metadata(con, "coaction_edges", evidence_rows=row_count(con, "coaction_evidence")))
 
 
 @dg.asset_check(asset="coaction_edges", description="Edges join two different accounts in canonical order, and every edge has evidence.")
@@ -69,11 +69,8 @@ def account_clusters(context: dg.AssetExecutionContext, config: ClusterConfig, d
         record_parameters(con, "account_clusters", config.model_dump())
         clusters = compute_clusters(con, seed=config.seed, resolution=config.resolution, min_cluster_size=config.min_cluster_size)
         cluster_stats(con)
-        window = con.sql("SELECT value FROM parameters WHERE step = 'coaction_edges' AND name = 'window_seconds'").fetchall()
-        flagged = coordination_signal(con, window_seconds=float(window[0][0]) if window else 60)
+        window = parameters(con).get("coaction_edges", {}).get("window_seconds", 60)
+        flagged = coordination_signal(con, window_seconds=float(window))
         context.log.info(f"{clusters} clusters, {flagged} accounts with the coordination signal")
         return dg.MaterializeResult(metadata=table_metadata(con, "account_clusters", clusters=clusters, flagged_accounts=flagged))
 
-
-def _count(con, table: str) -> int:
-    return con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
