@@ -3,11 +3,15 @@
 For each format it writes a synthetic export into a temporary folder (1,000,000 records for the
 CSV-like formats by default, 300,000 tweets / records for the JSON ones), ingests it into a fresh
 DuckDB file in a child process, and prints rows read per second and the child's peak RSS. Running each
-format in its own process makes the peak RSS that format's own.
+format in its own process makes the peak RSS that format's own. For the CSV-like formats the child
+first times the record reader alone (``readers.csv_batches``; CNT's positional reader for cnt), so
+that the reader's share of the ingest is visible. DuckDB's memory limit is $MOBTRACE_MEMORY_LIMIT
+(default 4GB, see analysis/ingest/core.py); ``--memory-limit`` sets it for the children.
 
     .venv/bin/python bench/bench_adapters.py                   # every format
     .venv/bin/python bench/bench_adapters.py --rows 200000 io-archive twarc2
     .venv/bin/python bench/bench_adapters.py --profile coortweet   # cProfile top functions as well
+    .venv/bin/python bench/bench_adapters.py --rows 3000000 --memory-limit 1GB io-archive
 
 The synthetic records are shaped like the fixtures under tests/fixtures (same columns and fields), with
 realistic lengths; they are not real data.
@@ -210,11 +214,25 @@ WRITERS: dict[str, Callable[[Path, int, random.Random], int]] = {
 SUFFIX = {"twarc2": ".jsonl", "reddit": ".ndjson", "bluesky": ".ndjson", "mastodon": ".json", "telegram": ".json"}
 
 
+def read_only(fmt: str, path: Path) -> float | None:
+    """Rows per second of the CSV record reader alone (None for the JSON formats)."""
+    if fmt not in CSV_FORMATS:
+        return None
+    from analysis.ingest.cnt import first_row_role, positional_batches
+    from analysis.ingest.readers import csv_batches
+
+    started = time.perf_counter()
+    batches = positional_batches(path, first_row_role(path)) if fmt == "cnt" else csv_batches(path)
+    rows = sum(batch.num_rows for batch in batches)
+    return rows / (time.perf_counter() - started)
+
+
 def ingest_one(fmt: str, path: Path, database: Path, profile: bool) -> dict[str, object]:
     """Run in the child process: ingest one file and report the figures as a dict."""
     sys.path.insert(0, str(ROOT))
     from analysis.ingest import connect, ingest_paths
 
+    reader_rows_per_s = read_only(fmt, path)
     con = connect(database)
     started = time.perf_counter()
     if profile:
@@ -230,7 +248,7 @@ def ingest_one(fmt: str, path: Path, database: Path, profile: bool) -> dict[str,
     con.close()
     return {"format": fmt, "rows_read": summary.rows_read, "ingested": summary.ingested, "seconds": seconds,
             "rows_per_s": summary.rows_read / seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "file_mb": path.stat().st_size / 2**20}
+            "file_mb": path.stat().st_size / 2**20, "reader_rows_per_s": reader_rows_per_s}
 
 
 def main() -> None:
@@ -239,6 +257,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="records per CSV-like file (default 1,000,000)")
     parser.add_argument("--json-rows", type=int, default=300_000, help="records per JSON file (default 300,000)")
     parser.add_argument("--profile", action="store_true", help="print each ingest's cProfile top functions to stderr")
+    parser.add_argument("--memory-limit", help="DuckDB memory limit for the children, e.g. 1GB (sets $MOBTRACE_MEMORY_LIMIT)")
     parser.add_argument("--child", nargs=3, metavar=("FORMAT", "FILE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -249,7 +268,9 @@ def main() -> None:
     unknown = set(args.formats) - set(WRITERS)
     if unknown:
         parser.error(f"unknown format(s) {', '.join(sorted(unknown))}: use {', '.join(WRITERS)}")
-    print(f"{'format':<11} {'rows':>10} {'file MB':>8} {'seconds':>8} {'rows/s':>10} {'peak RSS MB':>12}")
+    if args.memory_limit:
+        os.environ["MOBTRACE_MEMORY_LIMIT"] = args.memory_limit
+    print(f"{'format':<11} {'rows':>10} {'file MB':>8} {'seconds':>8} {'rows/s':>10} {'peak RSS MB':>12} {'reader rows/s':>14}")
     with tempfile.TemporaryDirectory(prefix="mobtrace_bench_") as folder:
         for fmt in args.formats or list(WRITERS):
             rows = args.rows if fmt in CSV_FORMATS else args.json_rows
@@ -259,8 +280,9 @@ def main() -> None:
             command = [sys.executable, __file__, "--child", fmt, str(path), str(database)] + (["--profile"] if args.profile else [])
             child = subprocess.run(command, check=True, text=True, stdout=subprocess.PIPE)
             result = json.loads(child.stdout)
+            reader = f"{result['reader_rows_per_s']:,.0f}" if result["reader_rows_per_s"] else "-"
             print(f"{fmt:<11} {result['rows_read']:>10,} {result['file_mb']:>8.0f} {result['seconds']:>8.1f} "
-                  f"{result['rows_per_s']:>10,.0f} {result['peak_rss_mb']:>12,.0f}", flush=True)
+                  f"{result['rows_per_s']:>10,.0f} {result['peak_rss_mb']:>12,.0f} {reader:>14}", flush=True)
             path.unlink()
             for leftover in Path(folder).glob(f"{fmt}.duckdb*"):
                 os.remove(leftover)

@@ -19,6 +19,10 @@ Example
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
+import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +34,9 @@ from analysis.ingest.readers import read_head
 from analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
+MEMORY_LIMIT_ENV = "MOBTRACE_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
+_memory_databases = itertools.count()
 
 
 class Adapter(Protocol):
@@ -70,12 +77,44 @@ def connect(database: str | Path = ":memory:", *, read_only: bool = False) -> du
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Put an open connection in mobtrace's state: UTC session, schema (unless read-only), macros."""
+    """Put an open connection in mobtrace's state: UTC session, bounded memory, schema (unless
+    read-only), macros."""
     con.execute("SET TimeZone = 'UTC'")
+    limit_memory(con)
     if not read_only:
         run_script(con, HERE / "schema.sql")
     run_script(con, HERE / "macros.sql")
     return con
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Cap DuckDB's memory and give it somewhere to spill, so a file of any size is ingested in bounded
+    memory.
+
+    ``memory_limit`` comes from $MOBTRACE_MEMORY_LIMIT (a DuckDB size such as '4GB' or '512MB'; default
+    4GB, where DuckDB's own default is 80% of RAM). Beyond it DuckDB writes to ``temp_directory``: next to
+    the database file, or a directory of its own under the system temp folder for an in-memory database
+    (DuckDB's default there would be ``.tmp`` in the current directory). DuckDB removes the directory
+    when it closes. One file is ingested in one transaction and DuckDB keeps that transaction's rows
+    (and the staging rows deleted after each batch) until it commits, so spilling is what keeps a
+    multi-gigabyte file within the limit. ``preserve_insertion_order`` stays on: the staging tables'
+    rowids order records that share a line (twarc2 pages) and the per-batch inserts are too small for
+    it to cost memory.
+    """
+    limit = os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+    problem = f"{MEMORY_LIMIT_ENV}={limit!r} is not a memory size: use e.g. 4GB or 512MB"
+    if not re.fullmatch(r"[0-9.]+ *[A-Za-z]*", limit):  # also keeps quotes out of the SET below
+        raise ValueError(problem)
+    try:
+        con.execute(f"SET memory_limit = '{limit}'")
+    except duckdb.Error as error:
+        raise ValueError(f"{problem} ({error})") from error
+    database = first_row(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    if database and database[0]:
+        spill = f"{database[0]}.tmp"
+    else:
+        spill = os.path.join(tempfile.gettempdir(), f"mobtrace-duckdb-{os.getpid()}-{next(_memory_databases)}")
+    con.execute("SET temp_directory = $1", [spill])
 
 
 def file_sha256(path: Path) -> str:

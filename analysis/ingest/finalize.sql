@@ -21,6 +21,12 @@ WHERE rowid IN (
     ) WHERE nth > 1
 );
 
+-- A hash join that scans interactions: DuckDB has no index join (the primary key's ART serves constant
+-- lookups only). Time-ordered ids (X snowflakes, Mastodon, Bluesky TIDs) keep it cheap, as DuckDB prunes
+-- row groups with the batch's min/max id: 11 ms per 100,000-row batch at the start and at the end of a
+-- 3M-row IO-archive file. Random ids (content hashes) are scanned in full: about 40 ms per million rows
+-- stored. The index-based alternative, INSERT ... ON CONFLICT DO NOTHING RETURNING, measured no faster
+-- (1.5 s per batch into 20M random ids, against 0.75 s here plus 0.75 s for the insert's own key check).
 UPDATE stage_events AS s
 SET reject_reason = 'event ' || left(s.event_id, 80) || ' was already ingested from ' || i.source_file || ':' || i.source_line
 FROM interactions AS i
