@@ -177,3 +177,15 @@ def test_unreadable_parquet_is_one_quarantined_row(con, tmp_path):
     (summary,) = ingest_paths(con, [path], fmt="generic")
     assert (summary.rows_read, summary.ingested, summary.quarantined) == (1, 0, 1)
     assert "unreadable Parquet from row 1 on" in _quarantine(con)[0][1]
+
+
+def test_truncated_gzip_is_accounted_for_not_a_crash(con, tmp_path):
+    rows = "".join(f"x,{n},a,post,{1740830400 + n}\n" for n in range(20_000))
+    whole = gzip.compress(("platform,event_id,account_id,action,timestamp\n" + rows).encode())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])  # a download that stopped half-way
+    (summary,) = ingest_paths(con, [path])
+    assert summary.rows_read == summary.ingested + summary.quarantined
+    assert summary.quarantined == 1 and summary.ingested < 20_000  # batches read before the break are kept
+    assert "cannot be read past record" in _quarantine(con)[0][1]
+    assert accounting_mismatches(con) == []

@@ -19,6 +19,7 @@ Example
 from __future__ import annotations
 
 import hashlib
+import zlib
 import itertools
 import os
 import re
@@ -173,7 +174,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
 def _ingest_batches(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path) -> tuple[int, int, int, int]:
     read = quarantined = events = 0
     run_script(con, HERE / "stage.sql")
-    for _ in adapter.stage(con, path):
+    for broken in _batches_until_broken(adapter.stage(con, path)):
+        if broken:
+            # The file ends or breaks mid-way (a truncated download): what was read stays, the rest is one row.
+            reason = f"the file cannot be read past record {read} ({broken}): download or export it again"
+            con.execute("INSERT INTO quarantine VALUES (?, 0, ?, NULL, ?)", [str(path), adapter.name, reason])
+            read, quarantined = read + 1, quarantined + 1
+            break
         run_script(con, HERE / "finalize.sql", source_file=str(path), format=adapter.name)
         batch_read, batch_rejected, batch_events = first_row(
             con,
@@ -188,6 +195,19 @@ def _ingest_batches(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path
         con.execute("DELETE FROM stage_accounts")
     run_script(con, HERE / "merge_accounts.sql")
     return read, read - quarantined, quarantined, events
+
+
+def _batches_until_broken(stage: Iterator[None]) -> Iterator[str | None]:
+    """Yield None per staged batch, then the error text if reading the file failed part-way."""
+    while True:
+        try:
+            next(stage)
+        except StopIteration:
+            return
+        except (EOFError, OSError, zlib.error) as error:
+            yield f"{type(error).__name__}: {error}"
+            return
+        yield None
 
 
 def _record_source(con, path: Path, sha256: str, fmt: str, read: int, ingested: int, quarantined: int, events: int) -> None:
