@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from analysis.ingest.jsondoc import registered
+from analysis.ingest.tabular import registered
 from analysis.ingest.readers import BATCH_ROWS, _check_record, _csv_table, _text
 from analysis.sql import run_script
 

@@ -17,7 +17,6 @@ import io
 import json
 import math
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -25,6 +24,7 @@ import ijson
 import pyarrow as pa
 
 from analysis.ingest.readers import _printable, line_batches, open_binary, read_head
+from analysis.ingest.tabular import registered
 from analysis.sql import run_script
 
 BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
@@ -157,16 +157,3 @@ def stage_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[pa.Table], sql
         with registered(con, "raw_lines", table):
             run_script(con, sql, **params)
         yield
-
-
-@contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
-    """``table`` registered as ``name`` for the block; a failure inside is not masked by the unregister."""
-    con.register(name, table)
-    try:
-        yield
-    except BaseException:
-        with suppress(duckdb.Error):  # an aborted transaction refuses the unregister: keep the real error
-            con.unregister(name)
-        raise
-    con.unregister(name)

@@ -9,6 +9,7 @@ mapping SQL file from ``raw_batch`` to the staging tables.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager, suppress
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -80,13 +81,9 @@ def _ndjson_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
         FROM (SELECT *, CASE WHEN json_valid(raw) THEN CAST(raw AS JSON) END AS j FROM raw_lines)
     """
     for table in line_batches(path):
-        lines = _ArrowView(table)
-        con.register("raw_lines", lines)
-        try:
-            yield from _registered(con, con.sql(projection).to_arrow_table())
-        finally:
-            con.unregister("raw_lines")
-            lines.release()
+        with registered(con, "raw_lines", table):
+            projected = con.sql(projection).to_arrow_table()
+        yield from _registered(con, projected)
 
 
 def _parquet_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
@@ -96,14 +93,9 @@ def _parquet_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
         parquet = pq.ParquetFile(path)
         present = {name.lower(): name for name in parquet.schema_arrow.names}
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-            rows = _ArrowView(pa.Table.from_batches([batch]))
-            con.register("raw_parquet", rows)
-            try:
+            with registered(con, "raw_parquet", pa.Table.from_batches([batch])):
                 sql = _parquet_projection(parquet.schema_arrow, present, columns)
                 table = con.sql(sql, params=[offset]).to_arrow_table()
-            finally:
-                con.unregister("raw_parquet")
-                rows.release()
             offset += batch.num_rows
             yield from _registered(con, table)
     except (OSError, pa.ArrowException) as error:
@@ -136,15 +128,26 @@ def _parquet_projection(schema: pa.Schema, present: dict[str, str], columns: lis
 
 
 def _registered(con, table: pa.Table) -> Iterator[None]:
+    with registered(con, "raw_batch", table):
+        yield
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """``table`` visible to SQL as ``name`` for the block, and let go of afterwards (see ``_ArrowView``).
+    A failure inside is not masked by the unregister, which an aborted transaction refuses."""
     view = _ArrowView(table)
-    con.register("raw_batch", view)
+    con.register(name, view)
     try:
         yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    else:
+        con.unregister(name)
     finally:
-        try:
-            con.unregister("raw_batch")
-        finally:
-            view.release()
+        view.release()
 
 
 class _ArrowView:
