@@ -2,8 +2,10 @@
 
 For each format it writes a synthetic export into a temporary folder (1,000,000 records for the
 CSV-like formats by default, 300,000 tweets / records for the JSON ones), ingests it into a fresh
-DuckDB file in a child process, and prints rows read per second and the child's peak RSS. Running each
-format in its own process makes the peak RSS that format's own. For the CSV-like formats the child
+DuckDB file in a child process, and prints rows read per second, the CPU time the ingest took (all
+threads: more than its seconds when reading overlaps the SQL; on a busy machine it varies less than the
+seconds do) and the child's peak RSS. Running each format in its own process makes the peak RSS that
+format's own. For the CSV-like formats the child
 first times the record reader alone (``readers.csv_batches``; CNT's positional reader for cnt), so
 that the reader's share of the ingest is visible. DuckDB's memory limit is $MOBTRACE_MEMORY_LIMIT
 (default 4GB, see analysis/ingest/core.py); ``--memory-limit`` sets it for the children.
@@ -234,7 +236,7 @@ def ingest_one(fmt: str, path: Path, database: Path, profile: bool) -> dict[str,
 
     reader_rows_per_s = read_only(fmt, path)
     con = connect(database)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if profile:
         import cProfile
         import pstats
@@ -244,9 +246,10 @@ def ingest_one(fmt: str, path: Path, database: Path, profile: bool) -> dict[str,
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(12)
     else:
         summary = ingest_paths(con, [path], fmt)[0]
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     con.close()
     return {"format": fmt, "rows_read": summary.rows_read, "ingested": summary.ingested, "seconds": seconds,
+            "cpu_seconds": cpu_seconds,
             "rows_per_s": summary.rows_read / seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "file_mb": path.stat().st_size / 2**20, "reader_rows_per_s": reader_rows_per_s}
 
@@ -270,7 +273,7 @@ def main() -> None:
         parser.error(f"unknown format(s) {', '.join(sorted(unknown))}: use {', '.join(WRITERS)}")
     if args.memory_limit:
         os.environ["MOBTRACE_MEMORY_LIMIT"] = args.memory_limit
-    print(f"{'format':<11} {'rows':>10} {'file MB':>8} {'seconds':>8} {'rows/s':>10} {'peak RSS MB':>12} {'reader rows/s':>14}")
+    print(f"{'format':<11} {'rows':>10} {'file MB':>8} {'seconds':>8} {'CPU s':>6} {'rows/s':>10} {'peak RSS MB':>12} {'reader rows/s':>14}")
     with tempfile.TemporaryDirectory(prefix="mobtrace_bench_") as folder:
         for fmt in args.formats or list(WRITERS):
             rows = args.rows if fmt in CSV_FORMATS else args.json_rows
@@ -281,7 +284,7 @@ def main() -> None:
             child = subprocess.run(command, check=True, text=True, stdout=subprocess.PIPE)
             result = json.loads(child.stdout)
             reader = f"{result['reader_rows_per_s']:,.0f}" if result["reader_rows_per_s"] else "-"
-            print(f"{fmt:<11} {result['rows_read']:>10,} {result['file_mb']:>8.0f} {result['seconds']:>8.1f} "
+            print(f"{fmt:<11} {result['rows_read']:>10,} {result['file_mb']:>8.0f} {result['seconds']:>8.1f} {result['cpu_seconds']:>6.1f} "
                   f"{result['rows_per_s']:>10,.0f} {result['peak_rss_mb']:>12,.0f} {reader:>14}", flush=True)
             path.unlink()
             for leftover in Path(folder).glob(f"{fmt}.duckdb*"):

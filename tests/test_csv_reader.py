@@ -276,3 +276,72 @@ def test_memory_limit_and_spill_directory(tmp_path, monkeypatch):
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "lots")
     with pytest.raises(ValueError, match=MEMORY_LIMIT_ENV):
         connect(":memory:")
+
+
+@st.composite
+def cnt_files(draw) -> bytes:
+    """coordination-network-toolkit CSV: eight fields by position, with or without a header, sometimes
+    starting with a blank line or a record that spans lines, then damaged a little."""
+    out = io.StringIO()
+    out.write(draw(st.sampled_from(["", "", "", "\n", "\r\n"])))  # blank lines before the first row
+    writer = csv.writer(out, lineterminator=draw(st.sampled_from(["\n", "\r\n", "\r"])))
+    first = draw(st.sampled_from(["canonical", "other", "record", "none"]))
+    if first == "canonical":
+        writer.writerow(["message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls"])
+    elif first == "other":
+        writer.writerow(draw(st.lists(st.sampled_from(["id", "Name", "", "two\nlines"]), min_size=1, max_size=9)))
+    for _ in range(draw(st.integers(0, 30))):
+        count = draw(st.sampled_from([8] * 6 + [0, 1, 9]))
+        writer.writerow(draw(st.lists(st.sampled_from(FIELDS) | st.text(max_size=8), min_size=count, max_size=count)))
+        if draw(st.integers(0, 15)) == 0:
+            out.write(draw(st.sampled_from(["\n", "\r\n", "\r"])))
+    data = bytearray(out.getvalue().encode("utf-8", "surrogatepass"))
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 3]))):
+        position = draw(st.integers(0, len(data)))
+        data[position:position] = draw(st.sampled_from([b"\xff", b"\xef\xbb\xbf", b'"', b"\r", b"\n", b"\t\t\t\t\t\t\t\t"]))
+    if draw(st.booleans()):
+        data[0:0] = readers.UTF8_BOM
+    if draw(st.integers(0, 9)) == 0:
+        data = data[: draw(st.integers(0, len(data)))]
+    return bytes(data)
+
+
+@PROPERTY
+@given(data=cnt_files() | csv_files() | token_soup(), sizes=sizes, batch_rows=st.sampled_from([1, 3, 100]),
+       role=st.sampled_from([None, "header", "record", "other-header"]))
+def test_cnt_positional_reader_matches_its_reference(tmp_path, small_blocks, data, sizes, batch_rows, role):
+    from analysis.ingest.cnt import _positional_batches_reference, first_row_role, positional_batches
+
+    small_blocks(*sizes)
+    path = tmp_path / "input.csv"
+    path.write_bytes(data)
+    role = role or first_row_role(path)
+    fast = list(positional_batches(path, role, batch_rows))
+    reference = list(_positional_batches_reference(path, role, batch_rows))
+    assert _records(fast) == _records(reference)
+    assert [table.num_rows for table in fast] == [table.num_rows for table in reference]
+    assert all(a.schema == b.schema and a.equals(b) for a, b in zip(fast, reference))
+
+
+def test_read_ahead_keeps_order_raises_in_place_and_closes_early():
+    closed = []
+
+    def source(fail_after: int | None):
+        try:
+            for number in range(5):
+                if number == fail_after:
+                    raise EOFError("cut off")
+                yield number
+        finally:
+            closed.append(True)
+
+    assert list(readers.read_ahead(source(None))) == [0, 1, 2, 3, 4]
+    got = []
+    with pytest.raises(EOFError, match="cut off"):
+        for item in readers.read_ahead(source(2)):
+            got.append(item)
+    assert got == [0, 1]
+    early = readers.read_ahead(source(None))
+    assert next(early) == 0
+    early.close()
+    assert closed == [True, True, True]

@@ -34,7 +34,7 @@ import duckdb
 import pyarrow as pa
 
 from analysis.ingest.tabular import registered
-from analysis.ingest.readers import BATCH_ROWS, _check_record, _csv_table, _text
+from analysis.ingest.readers import BATCH_ROWS, _check_record, _csv_table, _Rebatcher, _text, csv_batches, read_ahead
 from analysis.sql import run_script
 
 HERE = Path(__file__).parent
@@ -94,7 +94,42 @@ def positional_batches(path: Path, first_row: str, batch_rows: int = BATCH_ROWS)
 
     ``first_row`` is the role of the first row (see first_row_role): a canonical header is skipped, a
     record is read, and any other header is reported as one quarantined row so nothing vanishes unseen.
+
+    When the first row is the file's first line, that row is read here and the rest by the fast
+    ``readers.csv_batches``; otherwise (blank lines or a multi-line record first, an unreadable first
+    row) the csv module reads the whole file (``_positional_batches_reference``). Either way the
+    batches are the same, record for record and batch for batch (tests/test_csv_reader.py checks it).
     """
+    first = _first_line_record(path)
+    if first is None:
+        yield from _positional_batches_reference(path, first_row, batch_rows)
+        return
+    header = list(COLUMNS)
+    batches = _Rebatcher(batch_rows)
+    if first_row == "record":
+        yield from batches.add(_csv_table([(1, *_check_record(first, header, None))], header))
+    elif first_row == "other-header":
+        raw, _, _ = _check_record(first, header, None)
+        yield from batches.add(_csv_table([(1, raw, OTHER_HEADER_REASON, [])], header))
+    for table in csv_batches(path, batch_rows, names=header, delimiter=","):
+        yield from batches.add(table)
+    yield from batches.flush()
+
+
+def _first_line_record(path: Path) -> list[str] | None:
+    """The fields of the file's first line when it holds the first record, whole; else None."""
+    try:
+        with _text(path) as handle:
+            reader = csv.reader(handle)
+            fields = next(reader, None)
+            return fields if fields and reader.line_num == 1 else None
+    except (csv.Error, OSError, EOFError, UnicodeError):
+        return None
+
+
+def _positional_batches_reference(path: Path, first_row: str, batch_rows: int = BATCH_ROWS) -> Iterator[pa.Table]:
+    """``positional_batches`` read by the csv module alone, record by record: the definition of what it
+    yields, and its path for files whose first record is not simply their first line."""
     header = list(COLUMNS)
     with _text(path) as handle:
         reader = csv.reader(handle)
@@ -138,7 +173,7 @@ class CntAdapter:
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         run_script(con, HERE / "platform_macros.sql")
-        for table in positional_batches(path, first_row_role(path)):
+        for table in read_ahead(positional_batches(path, first_row_role(path))):
             with registered(con, "raw_batch", table):
                 run_script(con, HERE / "cnt.sql", platform=DEFAULT_PLATFORM)
             yield

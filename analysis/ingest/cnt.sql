@@ -14,7 +14,7 @@ SELECT
     coalesce(mt_blank_null(repost_id), mt_blank_null(reply_id)) AS target_post_id,
     nullif(message, '') AS text,
     -- URLs are space-separated, as the toolkit splits them.
-    mt_clean_list(string_split(coalesce(urls, ''), ' ')) AS urls,
+    mt_split_spaces(urls) AS urls,
     source_line,
     raw,
     coalesce(reject_reason, CASE

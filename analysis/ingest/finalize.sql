@@ -1,6 +1,8 @@
 -- Move one staged batch into the canonical tables. Parameters: $source_file, $format.
 -- Order matters: row checks first, then duplicates inside the batch, then events already in the database.
 
+-- Only the rows that may fail a check are updated (writing NULL over every other row costs more than the
+-- checks themselves); mt_maybe_blank is true for every blank value.
 UPDATE stage_events SET reject_reason = CASE
     WHEN platform IS NULL OR trim(platform) = '' THEN 'missing platform: the adapter or the platform column must name it'
     WHEN account_id IS NULL OR trim(account_id) = '' THEN 'missing account_id: every row needs the id of the acting account'
@@ -11,13 +13,19 @@ UPDATE stage_events SET reject_reason = CASE
     WHEN NOT mt_ts_plausible(ts) THEN 'timestamp ' || CAST(ts AS VARCHAR) || ' is outside 1995-2099: check seconds versus milliseconds'
     WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing event id: the export must carry the post id'
 END
-WHERE reject_reason IS NULL;
+WHERE reject_reason IS NULL
+  AND (mt_maybe_blank(platform) OR mt_maybe_blank(account_id) OR mt_maybe_blank(action) OR mt_maybe_blank(event_id)
+       OR action NOT IN ('post', 'reply', 'repost', 'quote', 'mention', 'like', 'report', 'follow', 'comment')
+       OR ts IS NULL OR NOT mt_ts_plausible(ts));
 
+-- The window only sorts the rows whose event id occurs more than once (usually none): a hash aggregate finds them.
 UPDATE stage_events SET reject_reason = 'duplicate of event ' || left(event_id, 80) || ' earlier in this file'
 WHERE rowid IN (
     SELECT rowid FROM (
         SELECT rowid, row_number() OVER (PARTITION BY platform, event_id ORDER BY source_line, rowid) AS nth
-        FROM stage_events WHERE reject_reason IS NULL
+        FROM stage_events
+        WHERE reject_reason IS NULL
+          AND event_id IN (SELECT event_id FROM stage_events WHERE reject_reason IS NULL GROUP BY event_id HAVING count(*) > 1)
     ) WHERE nth > 1
 );
 

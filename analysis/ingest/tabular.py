@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.ingest.readers import BATCH_ROWS, csv_batches, csv_header, line_batches, read_head
+from analysis.ingest.readers import BATCH_ROWS, csv_batches, csv_header, line_batches, read_ahead, read_head
 
 PARQUET_MAGIC = b"PAR1"
 
@@ -58,7 +58,8 @@ def text_batches(con: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[s
 
 
 def _csv_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
-    for table in csv_batches(path):
+    """CSV batches, each next one parsed in a worker thread while the SQL maps the current one."""
+    for table in read_ahead(csv_batches(path)):
         for name in columns:
             if name not in table.column_names:
                 table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
