@@ -5,13 +5,14 @@
 
 Stages: generate the skewed workload (bench/workload.py: Zipf accounts, heavy-tailed reposts with posts
 reposted 100,000 times over hours, multilingual texts, links, hashtags, campaigns), load it into a DuckDB
-file, then each exact behaviour (co-action edges with evidence), the significance test of its edges,
-near-duplicate text over ``--near-posts`` posts, the multiplex graph, seeded Louvain clustering and the
-cluster statistics. With ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py)
+file, then each exact behaviour as the pipeline runs it (``coaction_edges(alpha=0.01)``: edges, the
+significance test, evidence for the significant edges), near-duplicate text over ``--near-posts`` posts,
+the multiplex graph, seeded Louvain clustering and the cluster statistics. With ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py)
 and mobtrace's identical ``--compat cnt`` mode on the same workload for a speed ratio.
 
 The connection uses ``memory_limit`` (default 3GB) and a ``temp_directory`` so DuckDB spills to disk
-instead of failing; peak RSS is sampled every 20 ms per stage.
+instead of failing; peak RSS is sampled every 20 ms per stage, and the process's CPU seconds are reported
+next to wall seconds (on a shared machine the wall time also measures the neighbours).
 """
 
 from __future__ import annotations
@@ -36,11 +37,10 @@ from workload import generate, load  # noqa: E402
 from analysis.coordination.cluster_stats import cluster_stats  # noqa: E402
 from analysis.coordination.coaction import coaction_edges  # noqa: E402
 from analysis.coordination.multiplex import multiplex_graph  # noqa: E402
-from analysis.coordination.significance import edge_significance  # noqa: E402
 from analysis.ingest import connect  # noqa: E402
 
 EXACT = ("co_repost", "co_link", "co_domain", "co_hashtag", "co_hashtag_seq", "co_reply", "co_mention", "co_text")
-ROWS: list[tuple[str, float, float, str]] = []
+ROWS: list[tuple[str, float, float, float, str]] = []
 
 
 @contextmanager
@@ -56,16 +56,22 @@ def stage(name: str, note: str = ""):
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu_seconds(process)
     info = {"note": note}
     try:
         yield info
     finally:
         elapsed = time.perf_counter() - start
+        cpu = _cpu_seconds(process) - cpu_start
         done.set()
         sampler.join()
-        ROWS.append((name, elapsed, max(peak[0], process.memory_info().rss) / 2**30, info["note"]))
-        print(f"{name:<28} {elapsed:8.1f} s  {ROWS[-1][2]:6.2f} GiB  {info['note']}", flush=True)
+        ROWS.append((name, elapsed, cpu, max(peak[0], process.memory_info().rss) / 2**30, info["note"]))
+        print(f"{name:<28} {elapsed:8.1f} s {cpu:8.1f} cpu-s  {ROWS[-1][3]:6.2f} GiB  {info['note']}", flush=True)
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 def louvain_clusters(con, seed: int = 42) -> int:
@@ -91,6 +97,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench_out")
     parser.add_argument("--window", type=float, default=60)
     parser.add_argument("--min-weight", type=int, default=3)
+    parser.add_argument("--alpha", type=float, default=0.01, help="false discovery rate of the null model")
     parser.add_argument("--memory-limit", default="3GB")
     parser.add_argument("--near-posts", type=int, default=1_000_000, help="posts for the near-duplicate stage")
     parser.add_argument("--cnt", action="store_true", help="also run coordination-network-toolkit for a speed ratio")
@@ -114,30 +121,30 @@ def main() -> None:
 
     with stage("load into DuckDB") as info:
         info["note"] = f"{load(con, workload):,} interactions"
-    total_exact = 0.0
+    first = len(ROWS)
     for behaviour in EXACT:
-        with stage(behaviour) as info:
-            edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=(behaviour,), alpha=None)
-            actions = con.sql("SELECT count(*) FROM coaction_actions").fetchall()[0][0]
-            pairs = con.sql("SELECT count(*) FROM coaction_pairs").fetchall()[0][0]
-            info["note"] = f"{actions:,} actions, {edges:,} edges, {pairs:,} evidence pairs"
-        total_exact += ROWS[-1][1]
-        with stage(f"  significance {behaviour}") as info:
-            info["note"] = f"{edge_significance(con, seed=0):,} significant"
-        total_exact += ROWS[-1][1]
-        con.execute("CREATE TABLE IF NOT EXISTS bench_edges AS SELECT * FROM coaction_edges LIMIT 0")
-        con.execute("INSERT INTO bench_edges SELECT * FROM coaction_edges")
-    con.execute("CREATE OR REPLACE TABLE coaction_edges AS SELECT * FROM bench_edges")
+        with stage(f"{behaviour} + significance") as info:
+            edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=(behaviour,),
+                                   alpha=args.alpha, seed=0)
+            actions, significant, pairs = con.sql(
+                """SELECT (SELECT count(*) FROM coaction_actions), (SELECT count(*) FROM coaction_edges WHERE significant),
+                          (SELECT count(*) FROM coaction_pairs)""").fetchall()[0]
+            info["note"] = f"{actions:,} actions, {edges:,} edges, {significant:,} significant, {pairs:,} evidence pairs"
+        for table in ("coaction_edges", "coaction_pairs"):
+            con.execute(f"CREATE TABLE IF NOT EXISTS bench_{table} AS SELECT * FROM {table} LIMIT 0")
+            con.execute(f"INSERT INTO bench_{table} SELECT * FROM {table}")
+    for table in ("coaction_edges", "coaction_pairs"):
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM bench_{table}")
     with stage("multiplex graph") as info:
         info["note"] = f"{multiplex_graph(con):,} edges"
-    total_exact += ROWS[-1][1]
     with stage("louvain clusters (seed 42)") as info:
         info["note"] = f"{louvain_clusters(con):,} clusters"
-    total_exact += ROWS[-1][1]
     with stage("cluster statistics") as info:
         info["note"] = f"{cluster_stats(con):,} clusters"
-    total_exact += ROWS[-1][1]
-    print(f"{'TOTAL exact+significance+clusters':<28} {total_exact:8.1f} s", flush=True)
+    total_wall = sum(row[1] for row in ROWS[first:])
+    total_cpu = sum(row[2] for row in ROWS[first:])
+    ROWS.append(("TOTAL exact+significance+clusters", total_wall, total_cpu, max(row[3] for row in ROWS[first:]), ""))
+    print(f"{'TOTAL exact+significance+clusters':<28} {total_wall:8.1f} s {total_cpu:8.1f} cpu-s", flush=True)
 
     con.execute(f"""CREATE OR REPLACE TEMP TABLE near_subset AS
                     SELECT * FROM interactions WHERE action IN ('post', 'reply', 'quote') AND text IS NOT NULL
@@ -156,9 +163,9 @@ def main() -> None:
 
     if args.cnt:
         compare_with_cnt(args)
-    print("\n| stage | wall s | peak RSS GiB | note |\n|---|---:|---:|---|")
-    for name, seconds, rss, note in ROWS:
-        print(f"| {name.strip()} | {seconds:.1f} | {rss:.2f} | {note} |")
+    print("\n| stage | wall s | CPU s | peak RSS GiB | note |\n|---|---:|---:|---:|---|")
+    for name, seconds, cpu, rss, note in ROWS:
+        print(f"| {name.strip()} | {seconds:.1f} | {cpu:.1f} | {rss:.2f} | {note} |")
 
 
 def compare_with_cnt(args) -> None:
@@ -172,7 +179,7 @@ def compare_with_cnt(args) -> None:
                             capture_output=True, text=True, check=True)
     cnt_seconds = time.perf_counter() - start
     stages = [line for line in result.stdout.splitlines() if line.startswith("cnt_")]
-    ROWS.append(("CNT 1.5.2 (4 networks)", cnt_seconds, float("nan"), "; ".join(stages)))
+    ROWS.append(("CNT 1.5.2 (4 networks)", cnt_seconds, float("nan"), float("nan"), "; ".join(stages)))
     print(f"CNT 1.5.2 total {cnt_seconds:.1f} s: {stages}", flush=True)
     from analysis.compat.cnt import cnt_networks
 
@@ -185,7 +192,7 @@ def compare_with_cnt(args) -> None:
         frame = cnt_networks(con, time_window=args.window, min_edge_weight=args.min_weight)
         info["note"] = f"{len(frame):,} directed edges (load included)"
     ours = ROWS[-1][1]
-    ROWS.append(("speed ratio CNT / mobtrace", cnt_seconds / ours, float("nan"), "same workload, same four networks"))
+    ROWS.append(("speed ratio CNT / mobtrace", cnt_seconds / ours, float("nan"), float("nan"), "same workload, same four networks"))
     print(f"speed ratio CNT / mobtrace: {cnt_seconds / ours:.1f}x", flush=True)
     con.close()
 

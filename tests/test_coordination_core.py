@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 from analysis.coordination.cluster_stats import cluster_stats
+from analysis.coordination import coaction
 from analysis.coordination.coaction import coaction_edges
 from analysis.coordination.export import write_edge_list, write_gexf, write_graphml, write_node_list
 from analysis.coordination.multiplex import multiplex_graph
@@ -48,6 +49,56 @@ def test_weights_and_pairs_equal_brute_force(seed, min_weight):
     got = {(a, b): (w, m) for a, b, w, m in
            con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
     assert got == brute_force(rows, 30, min_weight)
+
+
+def skewed_reposts(seed: int, n: int = 900):
+    """Popular and rare posts, hyperactive accounts reposting one post many times (several runs of actions),
+    bursts around each post's birth: what the prefix filter, the suffix lookups and the runs must get right."""
+    rng = random.Random(seed)
+    posts = [(f"p{i}", rng.uniform(0, 4000)) for i in range(25)]
+    weights = [1 / (i + 1) ** 1.2 for i in range(len(posts))]
+    accounts = [f"u{i}" for i in range(30)]
+    activity = [1 / (i + 1) ** 1.1 for i in range(len(accounts))]
+    rows = []
+    for _ in range(n):
+        post, born = rng.choices(posts, weights)[0]
+        account = rng.choices(accounts, activity)[0]
+        delay = rng.choice([rng.expovariate(1 / 40), rng.uniform(0, 900), rng.randrange(0, 4) * 30])
+        rows.append(event(account, born + delay + rng.choice([0, 0.5, 0.000001]), "repost", target_post_id=post))
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("min_weight", [2, 3, 4])
+@pytest.mark.parametrize("max_full_cost", [0, 10**12])  # prefix filter with suffix lookups / everything paired
+def test_pruning_prefix_filter_and_runs_equal_brute_force(seed, min_weight, max_full_cost, monkeypatch):
+    monkeypatch.setattr(coaction, "MAX_FULL_PAIRING_COST", max_full_cost)
+    rows = skewed_reposts(seed)
+    con = database(rows)
+    coaction_edges(con, window_seconds=30, min_weight=min_weight, alpha=None)
+    got = {(a, b): (w, m) for a, b, w, m in
+           con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
+    expected = brute_force(rows, 30, min_weight)
+    assert expected and got == expected
+    # without the null model every edge is kept: all its pairs are listed
+    pairs = dict(((a, b), n) for a, b, n in con.sql(
+        "SELECT a_account, b_account, count(*) FROM coaction_pairs GROUP BY ALL").fetchall())
+    assert pairs == {k: m for k, (_, m) in expected.items()}
+
+
+def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only():
+    con = database(significance_fixture())
+    coaction_edges(con, window_seconds=60, min_weight=3, alpha=0.01, seed=0, evidence_per_edge=5)
+    per_edge = con.sql("""
+        WITH evidence AS (SELECT a_account, b_account, count(*) AS n, min(dt_s) AS closest FROM coaction_evidence GROUP BY ALL),
+             listed AS (SELECT a_account, b_account, count(*) AS n FROM coaction_pairs GROUP BY ALL)
+        SELECT e.significant, e.matched_pairs, v.n, v.closest, coalesce(p.n, 0)
+        FROM coaction_edges AS e LEFT JOIN evidence AS v USING (a_account, b_account)
+        LEFT JOIN listed AS p USING (a_account, b_account)""").fetchall()
+    assert any(s for s, *_ in per_edge) and any(not s for s, *_ in per_edge)
+    for significant, matched, evidence, closest, listed in per_edge:
+        assert evidence == (min(matched, 5) if significant else 1) and closest is not None
+        assert listed == (matched if significant else 0)
 
 
 def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():

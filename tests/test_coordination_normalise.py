@@ -55,6 +55,37 @@ def test_sql_ascii_path_equals_python(con, text):
     assert sql == python
 
 
+_MIXED = ("aZ09_@#.:/ \t\n\x1c\x85\xa0\u2028\u3000" "ßİıΣσςÅÅẞ" "é\u0301\u0308" "ＶＯＴＥ①ﬁ" "жЖёЁ" "日本語한국어"
+          "\u1100\u1161\u11a8각" "ٱلعربية" "😀🇺🇸" "\U00030000")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=_MIXED, max_size=30),
+                          st.sampled_from(["https://t.co/x", "www.Ex.org/a", "@Ann_1", "@Жанна", "HTTP://A.b"])),
+                max_size=6))
+def test_sql_path_of_prepare_texts_equals_python(parts):
+    from analysis.coordination.text import prepare_texts
+    from tests.coordination_helpers import database, event
+
+    texts = ["".join(parts), " ".join(parts)]
+    con = database([event(f"a{i}", i, text=t) for i, t in enumerate(texts)])
+    prepare_texts(con, min_chars=1)
+    got = dict(con.sql("SELECT i.text, t.norm_text FROM coaction_texts AS t JOIN interactions AS i USING (platform, event_id)").fetchall())
+    assert got == {t: normalise_text(t, min_chars=1) for t in texts if normalise_text(t, min_chars=1) is not None}
+
+
+def test_sql_safe_characters_cover_common_scripts():
+    from analysis.coordination.text import sql_char_classes
+
+    safe, _ = sql_char_classes()
+    con = duckdb.connect()
+    full_match = "SELECT regexp_full_match($1, '[' || $2 || ']*')"
+    for text in ["plain ascii", "русский текст", "日本語と中文", "한국어", "ελληνικά", "emoji 😀"]:
+        assert con.sql(full_match, params=[text, safe]).fetchall() == [(True,)], text
+    for text in ["ＶＯＴＥ", "straße", "e\u0301", "ﬁ", "a\u3000b", "\u1100\u1161"]:
+        assert con.sql(full_match, params=[text, safe]).fetchall() == [(False,)], text
+
+
 def test_near_duplicates_cluster_variants_not_strangers():
     base = "the minister lied about the budget again and nobody in parliament asked a single question"
     texts = [base, base + " !!", base.replace("again", "once more"), "completely unrelated words about cooking pasta at home",

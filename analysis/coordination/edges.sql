@@ -1,50 +1,53 @@
 -- Thresholded co-action edges, one per (behaviour, account pair): weight = distinct objects both accounts
--- acted on within the window of each other. Parameter: $min_weight.
+-- acted on within the window of each other, and the timing of all their matched pairs. Read from the id-level
+-- pairs (coaction_pair_ids), so every edge gets its figures whether or not its evidence is written out.
+-- Parameter: $min_weight.
 CREATE OR REPLACE TABLE coaction_edges AS
-SELECT behaviour, a_platform, a_account, b_platform, b_account,
-       count(DISTINCT object_id) AS weight,
-       count(*) AS matched_pairs,
-       median(dt_s) AS median_dt_s,
-       avg(CAST(dt_s <= 10 AS DOUBLE)) AS share_within_10s,
-       min(least(a_ts, b_ts)) AS first_ts,
-       max(greatest(a_ts, b_ts)) AS last_ts,
+WITH stats AS (
+    SELECT beh_id, lo, hi,
+           count(DISTINCT obj_id) AS weight,
+           count(*) AS matched_pairs,
+           median(abs(lo_t - hi_t) / 1e6) AS median_dt_s,
+           avg(CAST(abs(lo_t - hi_t) / 1e6 <= 10 AS DOUBLE)) AS share_within_10s,
+           min(least(lo_t, hi_t)) AS first_us,
+           max(greatest(lo_t, hi_t)) AS last_us
+    FROM coaction_pair_ids
+    GROUP BY beh_id, lo, hi
+    HAVING count(DISTINCT obj_id) >= $min_weight
+)
+SELECT b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
+       nb.platform AS b_platform, nb.account_id AS b_account,
+       s.weight, s.matched_pairs, s.median_dt_s, s.share_within_10s,
+       make_timestamp(s.first_us) AS first_ts,
+       make_timestamp(s.last_us) AS last_ts,
        CAST(NULL AS DOUBLE) AS expected_weight,
        CAST(NULL AS DOUBLE) AS p_value,
        CAST(NULL AS DOUBLE) AS q_value,
        CAST(NULL AS BOOLEAN) AS significant
-FROM coaction_pairs
-GROUP BY behaviour, a_platform, a_account, b_platform, b_account
-HAVING count(DISTINCT object_id) >= $min_weight
-ORDER BY behaviour, a_platform, a_account, b_platform, b_account;
-
--- The matched event pairs behind each edge, closest in time first, at most $evidence_per_edge per edge.
-CREATE OR REPLACE TABLE coaction_evidence AS
-SELECT behaviour, a_platform, a_account, b_platform, b_account, object_id, a_event, a_ts, b_event, b_ts, dt_s
-FROM (
-    SELECT p.*, row_number() OVER (
-               PARTITION BY p.behaviour, p.a_platform, p.a_account, p.b_platform, p.b_account
-               ORDER BY p.dt_s, p.a_ts, p.object_id, p.a_event, p.b_event) AS nth
-    FROM coaction_pairs AS p
-    SEMI JOIN coaction_edges AS e USING (behaviour, a_platform, a_account, b_platform, b_account)
-)
-WHERE nth <= $evidence_per_edge
-ORDER BY behaviour, a_platform, a_account, b_platform, b_account, dt_s, a_ts;
+FROM stats AS s
+JOIN coaction_behaviours AS b USING (beh_id)
+JOIN coaction_nodes AS na ON na.node_id = s.lo
+JOIN coaction_nodes AS nb ON nb.node_id = s.hi
+ORDER BY b.behaviour, a_platform, a_account, b_platform, b_account;
 
 -- Per account and behaviour: how many of its actions were matched by an account it has an edge with.
 CREATE OR REPLACE TABLE coaction_accounts AS
 WITH matched AS (
-    SELECT behaviour, a_platform AS platform, a_account AS account_id, a_event AS event_id FROM coaction_pairs
+    SELECT beh_id, lo AS node_id, lo_event AS event_id FROM coaction_pair_ids
     UNION
-    SELECT behaviour, b_platform, b_account, b_event FROM coaction_pairs
+    SELECT beh_id, hi, hi_event FROM coaction_pair_ids
 ),
 flagged AS (
-    SELECT behaviour, platform, account_id, count(*) AS matched_actions FROM matched GROUP BY ALL
+    SELECT beh_id, node_id, count(*) AS matched_actions FROM matched GROUP BY ALL
 ),
 totals AS (
-    SELECT behaviour, platform, account_id, count(DISTINCT event_id) AS actions
-    FROM coaction_actions SEMI JOIN flagged USING (behaviour, platform, account_id)
+    SELECT beh_id, node_id, count(DISTINCT event_id) AS actions
+    FROM coaction_acts SEMI JOIN flagged USING (beh_id, node_id)
     GROUP BY ALL
 )
-SELECT behaviour, platform, account_id, actions, matched_actions
-FROM totals JOIN flagged USING (behaviour, platform, account_id)
-ORDER BY behaviour, platform, account_id;
+SELECT b.behaviour, n.platform, n.account_id, t.actions, f.matched_actions
+FROM totals AS t
+JOIN flagged AS f USING (beh_id, node_id)
+JOIN coaction_behaviours AS b USING (beh_id)
+JOIN coaction_nodes AS n USING (node_id)
+ORDER BY b.behaviour, n.platform, n.account_id;

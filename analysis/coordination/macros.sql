@@ -13,13 +13,18 @@ CREATE OR REPLACE TEMP MACRO mt_url_tracking_key(k) AS (
 
 -- URL parts: scheme, authority, path, query ('?...'). A URL without a scheme is read as http://; one with
 -- an opaque scheme (mailto:, tel:, javascript:) is kept apart so it normalises to NULL.
+CREATE OR REPLACE TEMP MACRO mt_url_with_scheme(u) AS (
+    CASE WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*://') THEN trim(u)
+         WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*:[^0-9/]') THEN 'opaque://' || trim(u)
+         ELSE 'http://' || trim(u) END
+);
 CREATE OR REPLACE TEMP MACRO mt_url_parts(u) AS (
-    regexp_extract(
-        CASE WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*://') THEN trim(u)
-             WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*:[^0-9/]') THEN 'opaque://' || trim(u)
-             ELSE 'http://' || trim(u) END,
-        '^([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)([^?#]*)(\?[^#]*)?',
-        ['scheme', 'auth', 'path', 'query'])
+    regexp_extract(mt_url_with_scheme(u), '^([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)([^?#]*)(\?[^#]*)?',
+                   ['scheme', 'auth', 'path', 'query'])
+);
+-- The scheme and authority alone (the same two parts as mt_url_parts, for less work).
+CREATE OR REPLACE TEMP MACRO mt_url_origin(u) AS (
+    regexp_extract(mt_url_with_scheme(u), '^([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)', ['scheme', 'auth'])
 );
 
 -- Host of a URL: lower-case, without user info, default port or trailing dot. (Constant patterns only:
@@ -55,11 +60,14 @@ CREATE OR REPLACE TEMP MACRO mt_url_norm(u) AS (
 -- Domain of a URL for co_domain: the normalised host with a leading www. (www2., ...) stripped.
 -- Subdomains stay distinct (blog.example.com is not example.com): without a public-suffix list a
 -- shortcut would merge every *.github.io or *.substack.com publisher into one object.
+-- mt_url_domain_of takes the origin (scheme and authority): co_domain computes it once per distinct origin.
+CREATE OR REPLACE TEMP MACRO mt_url_domain_of(p) AS (
+    list_transform([mt_url_host_of(p)], lambda host:
+        CASE WHEN lower(p.scheme) NOT IN ('http', 'https') OR host = '' THEN NULL
+             ELSE regexp_replace(host, '^www[0-9]*\.', '') END)[1]
+);
 CREATE OR REPLACE TEMP MACRO mt_url_domain(u) AS (
-    CASE WHEN u IS NULL OR trim(u) = '' THEN NULL
-         ELSE list_transform([mt_url_parts(u)], lambda p:
-                  CASE WHEN lower(p.scheme) NOT IN ('http', 'https') OR mt_url_host_of(p) = '' THEN NULL
-                       ELSE regexp_replace(mt_url_host_of(p), '^www[0-9]*\.', '') END)[1] END
+    CASE WHEN u IS NULL OR trim(u) = '' THEN NULL ELSE mt_url_domain_of(mt_url_origin(u)) END
 );
 
 -- Whitespace the way Python's str.split() sees it in ASCII (RE2's \s lacks \v and \x1c-\x1f).

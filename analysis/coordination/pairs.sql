@@ -1,8 +1,8 @@
--- The matched action pairs behind the candidate edges: two actions on the same object by different
--- accounts with |t_a - t_b| <= the object's window (inclusive, to the microsecond). Only accounts that have
--- a candidate edge take part, and time is cut into buckets one window wide, so a post reposted 100,000
--- times over hours pairs only actions in the same or adjacent bucket, never every action with every other.
--- Accounts are ordered a < b by (platform, account_id).
+-- The matched action pairs behind the candidate edges (ids only): two actions on the same object by different
+-- accounts with |t_a - t_b| <= the object's window (inclusive, to the microsecond). Only the pruned actions
+-- of accounts that have a candidate edge take part, and time is cut into buckets one window wide, so a post
+-- reposted 100,000 times over hours pairs only actions in the same or adjacent bucket, never every action
+-- with every other. lo < hi by node id, which is the (platform, account_id) order.
 CREATE OR REPLACE TEMP TABLE coaction_edge_nodes AS
 SELECT beh_id, lo AS node_id FROM coaction_candidates
 UNION
@@ -33,15 +33,3 @@ matched AS (
     WHERE y.t_us - x.t_us <= x.w_us
 )
 SELECT * FROM matched SEMI JOIN coaction_candidates USING (beh_id, lo, hi);
-
--- The same pairs with names, for evidence and statistics (a permanent table: the full evidence).
-CREATE OR REPLACE TABLE coaction_pairs AS
-SELECT b.behaviour, o.object_id,
-       na.platform AS a_platform, na.account_id AS a_account, p.lo_event AS a_event, make_timestamp(p.lo_t) AS a_ts,
-       nb.platform AS b_platform, nb.account_id AS b_account, p.hi_event AS b_event, make_timestamp(p.hi_t) AS b_ts,
-       abs(p.lo_t - p.hi_t) / 1e6 AS dt_s
-FROM coaction_pair_ids AS p
-JOIN coaction_behaviours AS b USING (beh_id)
-JOIN coaction_objects AS o USING (obj_id)
-JOIN coaction_nodes AS na ON na.node_id = p.lo
-JOIN coaction_nodes AS nb ON nb.node_id = p.hi;

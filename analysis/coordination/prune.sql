@@ -1,13 +1,37 @@
--- Exact pruning before pairing. An account pair needs >= $min_weight distinct shared objects, so an account
--- acting on fewer distinct objects (of one behaviour) can have no edge, and an object acted on by fewer than
--- two of the remaining accounts can give no pair. Run until nothing changes (usually two rounds).
--- Reads and rewrites coaction_live(beh_id, obj_id, node_id, t_us, event_id).
+-- Exact pruning before pairing. Parameter: $min_weight.
+-- An action with no action of another account on its object within the window can be part of no matched
+-- pair, so it goes. An account left with partners on fewer than $min_weight distinct objects (of one
+-- behaviour) can have no edge, and an object left with fewer than two such accounts gives no pair.
+-- Reads coaction_live(beh_id, obj_id, node_id, t_us, event_id), writes coaction_live_next. Exact after any
+-- number of rounds (coaction.py runs one: a second removes a few per cent more and costs more than it saves).
 CREATE OR REPLACE TEMP TABLE coaction_live_next AS
-WITH nodes AS (
-    SELECT beh_id, node_id FROM coaction_live GROUP BY beh_id, node_id HAVING count(DISTINCT obj_id) >= $min_weight
+WITH boundaries AS (
+    -- in time order on an object, an action of another account right before (after) this one; the event id
+    -- breaks ties, so that both window passes see the same order
+    SELECT l.beh_id, l.obj_id, l.node_id, l.t_us, l.event_id, w.w_us,
+           CASE WHEN lag(l.node_id) OVER by_time <> l.node_id THEN lag(l.t_us) OVER by_time END AS other_before,
+           CASE WHEN lead(l.node_id) OVER by_time <> l.node_id THEN lead(l.t_us) OVER by_time END AS other_after
+    FROM coaction_live AS l JOIN coaction_windows AS w USING (obj_id)
+    WINDOW by_time AS (PARTITION BY l.obj_id ORDER BY l.t_us, l.node_id, l.event_id)
+),
+flagged AS (
+    -- the nearest action of another account: the last boundary at or before this action (inside a run of
+    -- one account's actions only the first has one), and the first at or after it
+    SELECT beh_id, obj_id, node_id, t_us, event_id,
+           coalesce(t_us - last_value(other_before IGNORE NULLS) OVER up_to <= w_us, false)
+           OR coalesce(first_value(other_after IGNORE NULLS) OVER from_here - t_us <= w_us, false) AS partnered
+    FROM boundaries
+    WINDOW up_to AS (PARTITION BY obj_id ORDER BY t_us, node_id, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+           from_here AS (PARTITION BY obj_id ORDER BY t_us, node_id, event_id ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+),
+nodes AS (
+    SELECT beh_id, node_id FROM flagged WHERE partnered
+    GROUP BY beh_id, node_id HAVING count(DISTINCT obj_id) >= $min_weight
 ),
 kept AS (
-    SELECT * FROM coaction_live SEMI JOIN nodes USING (beh_id, node_id)
+    SELECT beh_id, obj_id, node_id, t_us, event_id
+    FROM flagged SEMI JOIN nodes USING (beh_id, node_id)
+    WHERE partnered
 ),
 objects AS (
     SELECT obj_id FROM kept GROUP BY obj_id HAVING count(DISTINCT node_id) >= 2

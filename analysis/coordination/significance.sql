@@ -21,9 +21,11 @@ classed AS (
     WHERE coalesce(g.accounts, 0) * 2 <= w.n_nodes
 ),
 sample AS (
+    -- seeded by a hash of the object itself, not of its id (ids are numbered in no fixed order)
     SELECT * FROM (
-        SELECT c.*, row_number() OVER (PARTITION BY beh_id, size_class ORDER BY hash(obj_id, $seed)) AS nth
-        FROM classed AS c
+        SELECT c.*, row_number() OVER (PARTITION BY c.beh_id, c.size_class
+                                       ORDER BY hash(o.obj_hash, $seed), o.object_id) AS nth
+        FROM classed AS c JOIN coaction_objects AS o USING (obj_id)
     ) WHERE nth <= $objects_per_class
 ),
 acts AS (
@@ -49,7 +51,7 @@ spans AS (
 per_class AS (
     SELECT s.beh_id, s.size_class, count(*) AS sampled,
            least(1.0, (2 * avg(s.w_us) + 1) / any_value(p.span_us)) AS p0,
-           CASE WHEN s.size_class >= 3 THEN median(r.rate) ELSE avg(r.rate) END AS typical_rate
+           CASE WHEN s.size_class >= 3 THEN median(r.rate) ELSE avg(r.rate ORDER BY s.nth) END AS typical_rate
     FROM sample AS s JOIN rates AS r USING (obj_id) JOIN spans AS p USING (beh_id)
     GROUP BY s.beh_id, s.size_class
 )
@@ -58,15 +60,33 @@ SELECT beh_id, size_class, sampled, p0, typical_rate,
 FROM per_class;
 
 -- Expected weight of each candidate edge: over the objects both accounts acted on at all (at any time), the
--- chance that at least one of their k_a * k_b action pairs falls within the window by chance.
+-- chance that at least one of their k_a * k_b action pairs falls within the window by chance. Summed in fixed
+-- point (2^-52 units) so that the total does not depend on the order parallel threads add the terms in.
 CREATE OR REPLACE TEMP TABLE significance_expected AS
-WITH k AS (
+WITH spans AS (
+    SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id
+),
+object_rate AS (
+    SELECT w.obj_id, coalesce(c.rate, least(1.0, (2 * w.w_us + 1) / p.span_us)) AS rate
+    FROM coaction_windows AS w
+    JOIN spans AS p USING (beh_id)
+    LEFT JOIN significance_classes AS c
+      ON c.beh_id = w.beh_id AND c.size_class = CAST(floor(log2(w.n_nodes)) AS INTEGER)
+),
+k AS MATERIALIZED (
     SELECT beh_id, obj_id, node_id, count(*) AS k
     FROM coaction_acts SEMI JOIN coaction_edge_nodes USING (beh_id, node_id)
     GROUP BY ALL
 ),
+shared AS MATERIALIZED (
+    -- objects that two or more accounts with an edge acted on: no other object adds to an edge
+    SELECT k.beh_id, k.obj_id, k.node_id, k.k, r.rate,
+           k.beh_id * 4294967296 + k.node_id AS owner, k.obj_id * 4294967296 + k.node_id AS key
+    FROM k JOIN object_rate AS r USING (obj_id)
+    WHERE k.obj_id IN (SELECT obj_id FROM k GROUP BY obj_id HAVING count(*) >= 2)
+),
 degree AS (
-    SELECT beh_id, node_id, count(*) AS objects FROM k GROUP BY ALL
+    SELECT beh_id, node_id, count(*) AS objects FROM shared GROUP BY ALL
 ),
 oriented AS (
     -- walk the objects of the less active account and look each up for the other: the join then costs
@@ -78,21 +98,15 @@ oriented AS (
     JOIN degree AS dl ON dl.beh_id = e.beh_id AND dl.node_id = e.lo
     JOIN degree AS dh ON dh.beh_id = e.beh_id AND dh.node_id = e.hi
 ),
-spans AS (
-    SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id
-),
-object_rate AS (
-    SELECT w.obj_id, coalesce(c.rate, least(1.0, (2 * w.w_us + 1) / p.span_us)) AS rate
-    FROM coaction_windows AS w
-    JOIN spans AS p USING (beh_id)
-    LEFT JOIN significance_classes AS c
-      ON c.beh_id = w.beh_id AND c.size_class = CAST(floor(log2(w.n_nodes)) AS INTEGER)
+terms AS (
+    -- owner and key pack (behaviour, account) and (object, account) into one BIGINT (ids are INTEGER)
+    SELECT e.beh_id, e.lo, e.hi, e.weight, 1 - pow(1 - s.rate, s.k * l.k) AS p
+    FROM oriented AS e
+    JOIN shared AS s ON s.owner = e.beh_id * 4294967296 + e.small
+    JOIN shared AS l ON l.key = s.obj_id * 4294967296 + e.large
 )
-SELECT e.beh_id, e.lo, e.hi, e.weight,
-       sum(1 - pow(1 - r.rate, ks.k * kl.k)) AS expected_weight,
+SELECT beh_id, lo, hi, weight,
+       CAST(sum(CAST(p * 4503599627370496 AS BIGINT)) AS DOUBLE) / 4503599627370496 AS expected_weight,
        count(*) AS shared_objects
-FROM oriented AS e
-JOIN k AS ks ON ks.beh_id = e.beh_id AND ks.node_id = e.small
-JOIN k AS kl ON kl.obj_id = ks.obj_id AND kl.node_id = e.large
-JOIN object_rate AS r ON r.obj_id = ks.obj_id
-GROUP BY e.beh_id, e.lo, e.hi, e.weight;
+FROM terms
+GROUP BY beh_id, lo, hi, weight;
