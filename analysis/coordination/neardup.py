@@ -186,16 +186,14 @@ def prepare_near_duplicates(
     con: duckdb.DuckDBPyConnection, threshold: float = 0.8, shingle: int = 5, num_perm: int = 64, bands: int = 16,
     seed: int = 0,
 ) -> int:
-    """Fill temp table ``coaction_text_near(platform, event_id, cluster_text)`` from ``coaction_texts``.
+    """Fill temp table ``coaction_text_near(platform, event_id, account_id, ts, cluster_text)`` from ``coaction_texts``.
 
     Identical texts are hashed once. ``cluster_text`` is the cluster's earliest-posted text (ties: smallest),
     so the object id says what the cluster is about; a text without near twins is its own cluster. Returns
     the number of clusters of two or more distinct texts.
     """
     distinct = con.sql(
-        """SELECT t.norm_text, min(i.ts) AS first_ts
-           FROM coaction_texts AS t JOIN interactions AS i USING (platform, event_id)
-           GROUP BY t.norm_text ORDER BY first_ts, t.norm_text"""
+        "SELECT norm_text, min(ts) AS first_ts FROM coaction_texts GROUP BY norm_text ORDER BY first_ts, norm_text"
     ).to_arrow_table()
     texts = distinct.column(0).to_pylist()
     labels = near_duplicate_clusters(texts, threshold, shingle, num_perm, bands, seed)
@@ -213,7 +211,7 @@ def prepare_near_duplicates(
     try:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE coaction_text_near AS
-               SELECT t.platform, t.event_id, m.cluster_text
+               SELECT t.platform, t.event_id, t.account_id, t.ts, m.cluster_text
                FROM coaction_texts AS t JOIN _near_mapping AS m USING (norm_text)"""
         )
     finally:

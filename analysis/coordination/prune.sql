@@ -6,23 +6,24 @@
 -- number of rounds (coaction.py runs one: a second removes a few per cent more and costs more than it saves).
 CREATE OR REPLACE TEMP TABLE coaction_live_next AS
 WITH boundaries AS (
-    -- in time order on an object, an action of another account right before (after) this one; the event id
-    -- breaks ties, so that both window passes see the same order
+    -- in time order on an object, an action of another account right before (after) this one. Actions of one
+    -- account at one instant may come in any order: only the first of them can have one before, only the
+    -- last one after, and the RANGE frames below show those to all of them
     SELECT l.beh_id, l.obj_id, l.node_id, l.t_us, l.event_id, w.w_us,
            CASE WHEN lag(l.node_id) OVER by_time <> l.node_id THEN lag(l.t_us) OVER by_time END AS other_before,
            CASE WHEN lead(l.node_id) OVER by_time <> l.node_id THEN lead(l.t_us) OVER by_time END AS other_after
     FROM coaction_live AS l JOIN coaction_windows AS w USING (obj_id)
-    WINDOW by_time AS (PARTITION BY l.obj_id ORDER BY l.t_us, l.node_id, l.event_id)
+    WINDOW by_time AS (PARTITION BY l.obj_id ORDER BY l.t_us, l.node_id)
 ),
 flagged AS (
     -- the nearest action of another account: the last boundary at or before this action (inside a run of
-    -- one account's actions only the first has one), and the first at or after it
+    -- one account's actions only the first has one), and the first at or after it (ties included)
     SELECT beh_id, obj_id, node_id, t_us, event_id,
            coalesce(t_us - last_value(other_before IGNORE NULLS) OVER up_to <= w_us, false)
            OR coalesce(first_value(other_after IGNORE NULLS) OVER from_here - t_us <= w_us, false) AS partnered
     FROM boundaries
-    WINDOW up_to AS (PARTITION BY obj_id ORDER BY t_us, node_id, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-           from_here AS (PARTITION BY obj_id ORDER BY t_us, node_id, event_id ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+    WINDOW up_to AS (PARTITION BY obj_id ORDER BY t_us, node_id RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+           from_here AS (PARTITION BY obj_id ORDER BY t_us, node_id RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
 ),
 nodes AS (
     SELECT beh_id, node_id FROM flagged WHERE partnered

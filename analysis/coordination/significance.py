@@ -36,6 +36,10 @@ seed : int, default 0
     Seed of the object sample; the same seed gives the same figures.
 objects_per_class : int, default 2000
     Objects sampled per size class to measure its coincidence rate (bounds the cost at any scale).
+actions_per_object : int, default 20000
+    On a sampled object with more actions, its rate is measured on a seeded sample of about this many of
+    them (each pair of actions kept with the same chance), so one post reposted 250,000 times does not
+    cost more than the rest of the model.
 prior_pairs : float, default 1.0
     Weight of the uniform background rate, in pseudo-objects.
 
@@ -116,6 +120,7 @@ def edge_significance(
     seed: int = 0,
     objects_per_class: int = 2000,
     prior_pairs: float = 1.0,
+    actions_per_object: int = 20_000,
 ) -> int:
     """Fill expected_weight, p_value, q_value and significant of ``coaction_edges``; return the significant count.
 
@@ -126,7 +131,7 @@ def edge_significance(
     if not 0 < alpha < 1:
         raise ValueError("alpha must be between 0 and 1")
     run_script(con, HERE / "significance.sql", seed=seed, objects_per_class=objects_per_class,
-               prior_pairs=float(prior_pairs))
+               prior_pairs=float(prior_pairs), actions_per_object=actions_per_object)
     table = con.sql(
         """SELECT b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
                   nb.platform AS b_platform, nb.account_id AS b_account, s.weight, s.expected_weight

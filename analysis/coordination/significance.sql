@@ -5,6 +5,9 @@
 --    Objects where more than half the accounts co-act within the window with a candidate-edge partner
 --    (the pairs under test) are left out: a campaign's own URLs would otherwise teach the model that
 --    bursts of exactly those accounts are normal for that size.
+--    On an object with more than $actions_per_object actions the share is measured on a seeded sample of
+--    about that many of them (every pair is kept with the same chance, so the share is the same in
+--    expectation): a post reposted 250,000 times would otherwise cost more than all the rest.
 -- 3. The class rate is the median of those rates for objects of 8 or more accounts (robust to what is left
 --    of campaigns), and the mean for smaller objects, whose rates take only a few values.
 -- 4. $prior_pairs pseudo-objects at the uniform background rate (2w / observed time span) keep a class
@@ -16,7 +19,7 @@ WITH engaged AS (
     GROUP BY obj_id
 ),
 classed AS (
-    SELECT w.beh_id, w.obj_id, w.w_us, CAST(floor(log2(w.n_nodes)) AS INTEGER) AS size_class
+    SELECT w.beh_id, w.obj_id, w.w_us, w.n_actions, CAST(floor(log2(w.n_nodes)) AS INTEGER) AS size_class
     FROM coaction_windows AS w LEFT JOIN engaged AS g USING (obj_id)
     WHERE coalesce(g.accounts, 0) * 2 <= w.n_nodes
 ),
@@ -30,6 +33,7 @@ sample AS (
 ),
 acts AS (
     SELECT a.obj_id, a.node_id, a.t_us, s.w_us FROM coaction_acts AS a JOIN sample AS s USING (obj_id)
+    WHERE s.n_actions <= $actions_per_object OR hash(a.event_id, $seed) % s.n_actions < $actions_per_object
 ),
 degrees AS (
     -- actions of other accounts within the window of each action

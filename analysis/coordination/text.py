@@ -8,7 +8,7 @@ collapsed to single spaces and trimmed. Texts shorter than ``min_chars`` code po
 objects (``None``): "lol" or an emoji alone is not coordination. Code points are counted, so a 10-character
 Chinese or Japanese sentence counts as much as ten Latin letters.
 
-``prepare_texts(con)`` fills the temp table ``coaction_texts(platform, event_id, norm_text)`` for every
+``prepare_texts(con)`` fills the temp table ``coaction_texts(platform, event_id, account_id, ts, norm_text)`` for every
 original text event (post, reply, quote, comment, mention; a repost carries someone else's text). Texts made
 only of *SQL-safe* characters (``sql_char_classes``: ASCII, and most letters of most scripts, CJK, emoji)
 are normalised in DuckDB (``texts.sql``, parallel): for them NFKC changes nothing and case folding is
@@ -79,9 +79,8 @@ def prepare_texts(con: duckdb.DuckDBPyConnection, min_chars: int = DEFAULT_MIN_C
     reader = con.sql(in_python, params={"actions": actions}).to_arrow_reader(batch_rows)
     batches = []
     for batch in reader:
-        normalised = [normalise_text(t, min_chars) for t in batch.column(2).to_pylist()]
-        batches.append(pa.record_batch([batch.column(0), batch.column(1), pa.array(normalised, pa.string())],
-                                       names=["platform", "event_id", "norm_text"]))
+        normalised = [normalise_text(t, min_chars) for t in batch.column("text").to_pylist()]
+        batches.append(batch.drop_columns(["text"]).append_column("norm_text", pa.array(normalised, pa.string())))
     if batches:
         table = pa.Table.from_batches(batches)
         con.register("_coaction_texts_py", table)

@@ -4,25 +4,25 @@
 -- is DuckDB's lower(), and its only whitespace is ASCII. Each rule runs only where it can change the text.
 CREATE OR REPLACE TEMP TABLE coaction_texts AS
 WITH safe AS (
-    SELECT platform, event_id, lower(text) AS t
+    SELECT platform, event_id, account_id, ts, lower(text) AS t
     FROM interactions
     WHERE list_contains($actions, action) AND text IS NOT NULL
       AND (strlen(text) = length(text) OR regexp_full_match(text, '[{safe_chars}]*'))
 ),
 unlinked AS (
-    SELECT platform, event_id,
+    SELECT platform, event_id, account_id, ts,
            CASE WHEN contains(t, '://') OR contains(t, 'www.')
                 THEN regexp_replace(t, '(https?://|www\.)[^\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g') ELSE t END AS t
     FROM safe
 ),
 unmentioned AS (
-    SELECT platform, event_id,
+    SELECT platform, event_id, account_id, ts,
            CASE WHEN contains(t, '@') THEN regexp_replace(t, '@[{word_chars}]+', ' ', 'g') ELSE t END AS t
     FROM unlinked
 ),
 collapsed AS MATERIALIZED (
     -- (MATERIALIZED: the length test below would otherwise compute every text twice)
-    SELECT platform, event_id,
+    SELECT platform, event_id, account_id, ts,
            -- trim() strips spaces (Unicode Zs, but ' ' is the only one a safe text can hold); faster than trim(t, ' ')
            trim(CASE WHEN regexp_matches(t, '[\t\n\x0b\x0c\r\x1c-\x1f ]{2}|[\t\n\x0b\x0c\r\x1c-\x1f]')
                      THEN regexp_replace(t, '[\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g') ELSE t END) AS norm_text
@@ -31,7 +31,7 @@ collapsed AS MATERIALIZED (
 SELECT * FROM collapsed WHERE length(norm_text) >= $min_chars;
 
 -- The other texts, for normalise_text in Python.
-SELECT platform, event_id, text
+SELECT platform, event_id, account_id, ts, text
 FROM interactions
 WHERE list_contains($actions, action) AND text IS NOT NULL
   AND NOT (strlen(text) = length(text) OR regexp_full_match(text, '[{safe_chars}]*'));

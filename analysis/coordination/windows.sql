@@ -5,9 +5,10 @@
 -- the median estimate of their behaviour (or $max_us when no object of it is large enough).
 CREATE OR REPLACE TEMP TABLE coaction_windows AS
 WITH per_object AS (
-    SELECT beh_id, obj_id, count(*) AS n_actions, min(t_us) AS t_first,
-           count(DISTINCT node_id) AS n_nodes
-    FROM coaction_acts GROUP BY beh_id, obj_id
+    -- per account first, then per object: twice as fast as count(DISTINCT node_id)
+    SELECT beh_id, obj_id, sum(n) AS n_actions, min(t_first) AS t_first, count(*) AS n_nodes
+    FROM (SELECT beh_id, obj_id, node_id, count(*) AS n, min(t_us) AS t_first FROM coaction_acts GROUP BY ALL)
+    GROUP BY beh_id, obj_id
 ),
 estimates AS (
     SELECT a.obj_id, quantile_cont(a.t_us - p.t_first, $quantile) AS since_first
@@ -25,7 +26,7 @@ fallback AS (
     LEFT JOIN clamped AS c ON c.obj_id = q.obj_id
     GROUP BY p.beh_id
 )
-SELECT p.beh_id, p.obj_id, p.n_nodes,
+SELECT p.beh_id, p.obj_id, p.n_nodes, p.n_actions,
        CASE WHEN $auto THEN coalesce(c.w_us, f.w_us) ELSE $window_us END AS w_us,
        greatest(CASE WHEN $auto THEN coalesce(c.w_us, f.w_us) ELSE $window_us END, 1) AS bucket_us
 FROM per_object AS p
