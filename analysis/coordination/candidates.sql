@@ -77,7 +77,7 @@ WITH prefix AS (
     SELECT c.* FROM coaction_compact AS c
     ANTI JOIN (SELECT obj_id, node_id FROM coaction_reach WHERE suffix) AS r USING (obj_id, node_id)
 ),
-matches AS (
+matches AS MATERIALIZED (
     SELECT x.beh_id, x.obj_id, x.node_id AS lo, y.node_id AS hi, x.multi OR y.multi AS multi
     FROM prefix AS x JOIN prefix AS y
       ON y.obj_id = x.obj_id AND y.bucket = x.bucket AND y.node_id > x.node_id
@@ -87,9 +87,11 @@ matches AS (
       ON y.obj_id = x.obj_id AND y.bucket = x.bucket + 1 AND y.node_id <> x.node_id
     WHERE y.tmin - x.tmax <= x.w_us
 )
-SELECT beh_id, lo, hi,
-       count(*) FILTER (WHERE NOT multi) + count(DISTINCT obj_id) FILTER (WHERE multi) AS prefix_weight
-FROM matches
+-- one row per matched object: a pair whose accounts have one compact row each there matches once at most
+SELECT beh_id, lo, hi, count(*) AS prefix_weight
+FROM (SELECT beh_id, lo, hi, obj_id FROM matches WHERE NOT multi
+      UNION ALL
+      SELECT DISTINCT beh_id, lo, hi, obj_id FROM matches WHERE multi)
 GROUP BY beh_id, lo, hi;
 
 -- Each pair's matches on suffix objects: the objects in the suffix of lo, and those in the suffix of hi that

@@ -189,7 +189,7 @@ def coaction_edges(
     for table in ("coaction_compact", "coaction_costs", "coaction_runs", "coaction_reach", "coaction_prefix_pairs",
                   "coaction_suffix_matches", "coaction_live"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    run_script(con, HERE / "edges.sql", min_weight=min_weight)
+    run_script(con, HERE / "edges.sql")
     if alpha is not None:
         from analysis.coordination.significance import edge_significance
 

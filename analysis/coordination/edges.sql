@@ -1,11 +1,10 @@
 -- Thresholded co-action edges, one per (behaviour, account pair): weight = distinct objects both accounts
--- acted on within the window of each other, and the timing of all their matched pairs. Read from the id-level
--- pairs (coaction_pair_ids), so every edge gets its figures whether or not its evidence is written out.
--- Parameter: $min_weight.
+-- acted on within the window of each other (counted in candidates.sql, every candidate reaches $min_weight),
+-- and the timing of all their matched pairs. Read from the id-level pairs (coaction_pair_ids), so every edge
+-- gets its figures whether or not its evidence is written out.
 CREATE OR REPLACE TABLE coaction_edges AS
-WITH stats AS (
+WITH timing AS (
     SELECT beh_id, lo, hi,
-           count(DISTINCT obj_id) AS weight,
            count(*) AS matched_pairs,
            median(abs(lo_t - hi_t) / 1e6) AS median_dt_s,
            avg(CAST(abs(lo_t - hi_t) / 1e6 <= 10 AS DOUBLE)) AS share_within_10s,
@@ -13,7 +12,9 @@ WITH stats AS (
            max(greatest(lo_t, hi_t)) AS last_us
     FROM coaction_pair_ids
     GROUP BY beh_id, lo, hi
-    HAVING count(DISTINCT obj_id) >= $min_weight
+),
+stats AS (
+    SELECT * FROM timing JOIN coaction_candidates USING (beh_id, lo, hi)
 )
 SELECT b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
        nb.platform AS b_platform, nb.account_id AS b_account,
