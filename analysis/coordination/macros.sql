@@ -13,8 +13,11 @@ CREATE OR REPLACE TEMP MACRO mt_url_tracking_key(k) AS (
 
 -- URL parts: scheme, authority, path, query ('?...'). A URL without a scheme is read as http://; one with
 -- an opaque scheme (mailto:, tel:, javascript:) is kept apart so it normalises to NULL.
+-- (The first test is a shortcut for the usual case: an http(s) URL ending in a printable ASCII character has
+-- nothing to trim.)
 CREATE OR REPLACE TEMP MACRO mt_url_with_scheme(u) AS (
-    CASE WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*://') THEN trim(u)
+    CASE WHEN (starts_with(u, 'https://') OR starts_with(u, 'http://')) AND ascii(right(u, 1)) BETWEEN 33 AND 126 THEN u
+         WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*://') THEN trim(u)
          WHEN regexp_matches(trim(u), '^[A-Za-z][A-Za-z0-9+.\-]*:[^0-9/]') THEN 'opaque://' || trim(u)
          ELSE 'http://' || trim(u) END
 );

@@ -10,9 +10,10 @@ WITH shared AS (
 ),
 origins AS MATERIALIZED (
     SELECT url, o.scheme, o.auth
-    FROM (SELECT url, mt_url_origin(url) AS o FROM (SELECT DISTINCT url FROM shared) WHERE trim(url) <> '')
+    FROM (SELECT url, mt_url_origin(url) AS o FROM (SELECT DISTINCT url FROM shared))
 ),
-domains AS (
+domains AS MATERIALIZED (
+    -- (MATERIALIZED: otherwise the NOT NULL test below is pushed into this step and run once per URL)
     SELECT scheme, auth, mt_url_domain_of({'scheme': scheme, 'auth': auth}) AS object_id
     FROM (SELECT DISTINCT scheme, auth FROM origins)
 )
