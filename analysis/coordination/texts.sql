@@ -23,9 +23,12 @@ unmentioned AS (
 collapsed AS MATERIALIZED (
     -- (MATERIALIZED: the length test below would otherwise compute every text twice)
     SELECT platform, event_id, account_id, ts,
-           -- trim() strips spaces (Unicode Zs, but ' ' is the only one a safe text can hold); faster than trim(t, ' ')
-           trim(CASE WHEN regexp_matches(t, '[\t\n\x0b\x0c\r\x1c-\x1f ]{2}|[\t\n\x0b\x0c\r\x1c-\x1f]')
-                     THEN regexp_replace(t, '[\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g') ELSE t END) AS norm_text
+           -- trim() strips spaces (Unicode Zs, but ' ' is the only one a safe text can hold); faster than
+           -- trim(t, ' '), and only called on a text that starts or ends with one
+           CASE WHEN regexp_matches(t, '[\t\n\x0b\x0c\r\x1c-\x1f ]{2}|[\t\n\x0b\x0c\r\x1c-\x1f]')
+                     THEN trim(regexp_replace(t, '[\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g'))
+                WHEN starts_with(t, ' ') OR ends_with(t, ' ') THEN trim(t)
+                ELSE t END AS norm_text
     FROM unmentioned
 )
 SELECT * FROM collapsed WHERE length(norm_text) >= $min_chars;
