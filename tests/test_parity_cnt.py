@@ -11,6 +11,8 @@ import random
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.compat.cnt import BEHAVIOURS, cnt_edges, cnt_preprocess
 from tests.coordination_helpers import database, event
@@ -84,3 +86,18 @@ def test_identical_directed_edges(tmp_path, rows, behaviour, min_weight):
 def test_text_key_matches_cnt_preprocessor_on_awkward_text():
     samples = TEXTS + ["tab\tsep\x1cfile sep @x\x1fy end", "@trailing", "a@b.c mid @x\n@y\n", "  ", "İstanbul ǅ ΣΑΣ"]
     assert [cnt_preprocess(s) for s in samples] == [message_preprocessor(s) for s in samples]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="aZ@ #._\t\n\r\x0b\x0c\x1c\x1f" + "é", max_size=20), min_size=1, max_size=8))
+def test_tweet_keys_in_sql_equal_cnt_preprocessor(texts):
+    """ASCII texts are keyed in DuckDB, the others in Python; both must be CNT's message_preprocessor."""
+    from analysis.compat.cnt import _register_tweet_keys
+    from analysis.sql import run_script
+    from analysis.compat.cnt import HERE
+
+    con = database([event(f"u{i}", i, text=text) for i, text in enumerate(texts)])
+    run_script(con, HERE / "cnt_messages.sql")
+    _register_tweet_keys(con)
+    got = dict(con.sql("SELECT m.message, k.key FROM cnt_keys AS k JOIN cnt_messages AS m USING (message_id)").fetchall())
+    assert got == {text: message_preprocessor(text) for text in texts}

@@ -52,7 +52,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analysis.sql import run_script
+from analysis.sql import run_script, statements
 
 HERE = Path(__file__).parent
 BEHAVIOURS = ("co_retweet", "co_link", "co_reply", "co_tweet")
@@ -85,6 +85,11 @@ def cnt_edges(con: duckdb.DuckDBPyConnection, behaviour: str, time_window: float
     if behaviour not in BEHAVIOURS:
         raise ValueError(f"unknown CNT network {behaviour!r}: use one of {', '.join(BEHAVIOURS)}")
     run_script(con, HERE / "cnt_messages.sql")
+    return _edges_of_messages(con, behaviour, time_window, min_edge_weight)
+
+
+def _edges_of_messages(con: duckdb.DuckDBPyConnection, behaviour: str, time_window: float, min_edge_weight: int) -> pd.DataFrame:
+    """``cnt_edges`` on the ``cnt_messages`` table already built."""
     if behaviour == "co_tweet":
         _register_tweet_keys(con)
     else:
@@ -99,16 +104,24 @@ def cnt_networks(
     con: duckdb.DuckDBPyConnection, time_window: float, min_edge_weight: int = 1, behaviours: tuple[str, ...] = BEHAVIOURS
 ) -> pd.DataFrame:
     """All requested CNT networks, one after the other (columns source, target, weight, behaviour)."""
-    frames = [cnt_edges(con, b, time_window, min_edge_weight) for b in behaviours]
+    unknown = set(behaviours) - set(BEHAVIOURS)
+    if unknown:
+        raise ValueError(f"unknown CNT network(s) {sorted(unknown)}: use some of {', '.join(BEHAVIOURS)}")
+    run_script(con, HERE / "cnt_messages.sql")
+    frames = [_edges_of_messages(con, b, time_window, min_edge_weight) for b in behaviours]
     return pd.concat(frames, ignore_index=True)
 
 
 def _register_tweet_keys(con: duckdb.DuckDBPyConnection) -> None:
-    table = con.sql("SELECT message, user_id, message_id, t_us FROM cnt_messages WHERE repost_id IS NULL").to_arrow_table()
+    """co_tweet keys: all-ASCII texts preprocessed in DuckDB (cnt_tweet_keys.sql, the same rules in ASCII), the
+    others by ``cnt_preprocess`` in Python."""
+    in_sql, in_python = statements(HERE / "cnt_tweet_keys.sql")
+    con.execute(in_sql)
+    table = con.sql(in_python).to_arrow_table()
     keys = pa.array([cnt_preprocess(m) for m in table.column("message").to_pylist()], pa.string())
     con.register("_cnt_tweet_keys", table.drop(["message"]).append_column("key", keys))
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE cnt_keys AS SELECT key, user_id, message_id, t_us FROM _cnt_tweet_keys")
+        con.execute("INSERT INTO cnt_keys SELECT key, user_id, message_id, t_us FROM _cnt_tweet_keys")
     finally:
         con.unregister("_cnt_tweet_keys")
 

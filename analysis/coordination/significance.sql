@@ -35,19 +35,31 @@ acts AS (
     SELECT a.obj_id, a.node_id, a.t_us, s.w_us FROM coaction_acts AS a JOIN sample AS s USING (obj_id)
     WHERE s.n_actions <= $actions_per_object OR hash(a.event_id, $seed) % s.n_actions < $actions_per_object
 ),
-degrees AS (
-    -- actions of other accounts within the window of each action
-    SELECT obj_id, node_id,
-           count(*) OVER (PARTITION BY obj_id ORDER BY t_us RANGE BETWEEN w_us PRECEDING AND w_us FOLLOWING)
-           - count(*) OVER (PARTITION BY obj_id, node_id ORDER BY t_us RANGE BETWEEN w_us PRECEDING AND w_us FOLLOWING)
-           AS degree
-    FROM acts
-),
 per_node AS (
-    SELECT obj_id, node_id, count(*) AS k, sum(degree) AS d FROM degrees GROUP BY obj_id, node_id
+    SELECT obj_id, node_id, count(*) AS k FROM acts GROUP BY obj_id, node_id
+),
+near_all AS (
+    -- actions within the window of each action (itself included)
+    SELECT obj_id, sum(n) AS n FROM (
+        SELECT obj_id, count(*) OVER (PARTITION BY obj_id ORDER BY t_us RANGE BETWEEN w_us PRECEDING AND w_us FOLLOWING) AS n
+        FROM acts
+    ) GROUP BY obj_id
+),
+near_own AS (
+    -- of those, the acting account's own: just itself for an account with one action on the object, so the
+    -- window runs over the others only
+    SELECT obj_id, sum(n) AS n FROM (
+        SELECT obj_id, count(*) OVER (PARTITION BY obj_id, node_id ORDER BY t_us RANGE BETWEEN w_us PRECEDING AND w_us FOLLOWING) AS n
+        FROM acts SEMI JOIN (SELECT obj_id, node_id FROM per_node WHERE k > 1) USING (obj_id, node_id)
+        UNION ALL
+        SELECT obj_id, 1 FROM per_node WHERE k = 1
+    ) GROUP BY obj_id
 ),
 rates AS (
-    SELECT obj_id, (sum(d) / 2) / ((sum(k) * sum(k) - sum(k * k)) / 2) AS rate FROM per_node GROUP BY obj_id
+    -- close pairs of different accounts over all pairs of different accounts
+    SELECT obj_id, ((a.n - o.n) / 2) / ((k.k1 * k.k1 - k.k2) / 2) AS rate
+    FROM near_all AS a JOIN near_own AS o USING (obj_id)
+    JOIN (SELECT obj_id, sum(k) AS k1, sum(k * k) AS k2 FROM per_node GROUP BY obj_id) AS k USING (obj_id)
 ),
 spans AS (
     SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id
