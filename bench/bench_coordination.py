@@ -170,7 +170,7 @@ def main() -> None:
 
 def compare_with_cnt(args) -> None:
     """CNT 1.5.2 and mobtrace's --compat cnt on the same (smaller) workload, all four networks."""
-    workload = args.out / f"workload_{args.cnt_n}.parquet"
+    workload = args.out / f"workload_{args.cnt_n}_viral2.parquet"  # not the main workload: fewer viral posts
     if not workload.exists():
         generate(workload, n=args.cnt_n, viral=2)
     start = time.perf_counter()

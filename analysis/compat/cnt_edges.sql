@@ -7,26 +7,27 @@ CREATE OR REPLACE TEMP TABLE cnt_result AS
 WITH keyed AS (
     SELECT key, user_id, message_id, t_us, t_us // greatest($window_us, 1) AS bucket FROM cnt_keys
 ),
-close_pairs AS MATERIALIZED (
-    -- each close pair of messages once: in one bucket, or x in the bucket before y's
-    SELECT x.user_id AS x_user, x.message_id AS x_message, y.user_id AS y_user, y.message_id AS y_message
-    FROM keyed AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket
-    WHERE x.user_id < y.user_id AND abs(x.t_us - y.t_us) <= $window_us
-    UNION ALL
-    SELECT x.user_id, x.message_id, y.user_id, y.message_id
-    FROM keyed AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket + 1
-    WHERE x.user_id <> y.user_id AND y.t_us - x.t_us <= $window_us
+sources AS (
+    -- a user with fewer than $min_edge_weight messages has no edge out: such messages are only targets
+    -- (on a post reposted 100,000 times most reposters are such users)
+    SELECT * FROM keyed
+    WHERE user_id IN (SELECT user_id FROM cnt_keys GROUP BY user_id HAVING count(DISTINCT message_id) >= $min_edge_weight)
 ),
-matched AS (
-    -- both directions: each message with each other user it has a match with, once
-    SELECT DISTINCT source, target, message_id FROM (
-        SELECT x_user AS source, y_user AS target, x_message AS message_id FROM close_pairs
-        UNION ALL
-        SELECT y_user, x_user, y_message FROM close_pairs
-    )
+matches AS (
+    SELECT x.user_id AS source, y.user_id AS target, x.message_id
+    FROM sources AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket
+    WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
+    UNION ALL
+    SELECT x.user_id, y.user_id, x.message_id
+    FROM sources AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket + 1
+    WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
+    UNION ALL
+    SELECT x.user_id, y.user_id, x.message_id
+    FROM sources AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket - 1
+    WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
 )
-SELECT source, target, count(*) AS weight
-FROM matched
+SELECT source, target, count(DISTINCT message_id) AS weight
+FROM matches
 GROUP BY source, target
-HAVING count(*) >= $min_edge_weight
+HAVING count(DISTINCT message_id) >= $min_edge_weight
 ORDER BY source, target;
