@@ -83,6 +83,17 @@ def test_identical_directed_edges(tmp_path, rows, behaviour, min_weight):
     assert set(got.behaviour) == {behaviour}
 
 
+@pytest.mark.parametrize("min_weight", [3, 4])
+@pytest.mark.parametrize("behaviour", BEHAVIOURS)
+def test_identical_directed_edges_at_higher_weights(tmp_path, behaviour, min_weight):
+    """Denser messages, so that many pairs reach 3 and 4: the prefix filter and its suffix look-ups decide."""
+    dense = generated_messages(seed=12, n=2500)
+    expected = oracle(tmp_path, dense, behaviour, 60, min_weight)
+    got = cnt_edges(mobtrace_database(dense), behaviour, time_window=60, min_edge_weight=min_weight)
+    assert len(expected) > 20
+    assert {(s, t): w for s, t, w in zip(got.source, got.target, got.weight)} == expected
+
+
 def test_text_key_matches_cnt_preprocessor_on_awkward_text():
     samples = TEXTS + ["tab\tsep\x1cfile sep @x\x1fy end", "@trailing", "a@b.c mid @x\n@y\n", "  ", "İstanbul ǅ ΣΑΣ"]
     assert [cnt_preprocess(s) for s in samples] == [message_preprocessor(s) for s in samples]
@@ -101,3 +112,15 @@ def test_tweet_keys_in_sql_equal_cnt_preprocessor(texts):
     _register_tweet_keys(con)
     got = dict(con.sql("SELECT m.message, k.key FROM cnt_keys AS k JOIN cnt_messages AS m USING (message_id)").fetchall())
     assert got == {text: message_preprocessor(text) for text in texts}
+
+
+def test_an_id_on_two_platforms_is_one_message_the_first_row_wins():
+    """CNT keys messages by id alone (``insert or ignore``): the row read first is the message."""
+    from analysis.compat.cnt import HERE
+    from analysis.sql import run_script
+
+    con = database([event("later", 5, "repost", platform="y", target_post_id="p", event_id="m1", source_line=9),
+                    event("first", 0, "repost", platform="x", target_post_id="p", event_id="m1", source_line=2),
+                    event("other", 1, "repost", platform="x", target_post_id="p", event_id="m2")])
+    run_script(con, HERE / "cnt_messages.sql")
+    assert sorted(con.sql("SELECT message_id, user_id FROM cnt_messages").fetchall()) == [("m1", "first"), ("m2", "other")]

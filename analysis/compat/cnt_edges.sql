@@ -3,31 +3,62 @@
 -- CNT's "timestamp BETWEEN t - w AND t + w"); weight >= $min_edge_weight; self-loops dropped (CNT's
 -- default export). Reads cnt_keys(key, user_id, message_id, t_us). Window buckets replace CNT's
 -- per-message index scan: a match lies in the same or a neighbouring bucket. Parameter: $window_us.
+--
+-- Prefix filter (exact), so that a post reposted 100,000 times does not pair every reposter with every
+-- other: a user's messages are ordered by cost (the most messages on any of their keys), and its suffix is
+-- its $min_edge_weight - 1 costliest. An edge u -> v of weight >= $min_edge_weight has that many matched
+-- messages of u, so at least one outside u's suffix: pairing the prefix messages with every message finds
+-- every such (u, v). Each pair found then looks up its suffix messages against v's messages alone.
+-- A user with fewer than $min_edge_weight messages has no edge out: its messages are only targets.
 CREATE OR REPLACE TEMP TABLE cnt_result AS
 WITH keyed AS (
     SELECT key, user_id, message_id, t_us, t_us // greatest($window_us, 1) AS bucket FROM cnt_keys
 ),
-sources AS (
-    -- a user with fewer than $min_edge_weight messages has no edge out: such messages are only targets
-    -- (on a post reposted 100,000 times most reposters are such users)
-    SELECT * FROM keyed
-    WHERE user_id IN (SELECT user_id FROM cnt_keys GROUP BY user_id HAVING count(DISTINCT message_id) >= $min_edge_weight)
+key_cost AS (
+    SELECT key, count(*) AS cost FROM cnt_keys GROUP BY key
 ),
-matches AS (
+ranked AS (
+    SELECT user_id, message_id,
+           row_number() OVER (PARTITION BY user_id ORDER BY max(c.cost) DESC, message_id DESC) < $min_edge_weight
+               AS suffix
+    FROM cnt_keys JOIN key_cost AS c USING (key)
+    GROUP BY user_id, message_id
+    QUALIFY count(*) OVER (PARTITION BY user_id) >= $min_edge_weight
+),
+sources AS (
+    SELECT k.*, r.suffix FROM keyed AS k JOIN ranked AS r USING (user_id, message_id)
+),
+prefix AS (
+    SELECT * FROM sources WHERE NOT suffix
+),
+prefix_matches AS (
     SELECT x.user_id AS source, y.user_id AS target, x.message_id
-    FROM sources AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket
+    FROM prefix AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket
     WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
     UNION ALL
     SELECT x.user_id, y.user_id, x.message_id
-    FROM sources AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket + 1
+    FROM prefix AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket + 1
     WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
     UNION ALL
     SELECT x.user_id, y.user_id, x.message_id
-    FROM sources AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket - 1
+    FROM prefix AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket - 1
     WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
+),
+candidates AS MATERIALIZED (
+    SELECT source, target, count(DISTINCT message_id) AS prefix_weight FROM prefix_matches GROUP BY source, target
+),
+suffix_weights AS (
+    SELECT source, target, count(DISTINCT message_id) AS suffix_weight
+    FROM (
+        SELECT c.source, c.target, x.message_id
+        FROM candidates AS c
+        JOIN sources AS x ON x.user_id = c.source AND x.suffix
+        JOIN keyed AS y ON y.key = x.key AND y.user_id = c.target
+        WHERE y.bucket BETWEEN x.bucket - 1 AND x.bucket + 1 AND abs(x.t_us - y.t_us) <= $window_us
+    )
+    GROUP BY source, target
 )
-SELECT source, target, count(DISTINCT message_id) AS weight
-FROM matches
-GROUP BY source, target
-HAVING count(DISTINCT message_id) >= $min_edge_weight
+SELECT source, target, prefix_weight + coalesce(suffix_weight, 0) AS weight
+FROM candidates LEFT JOIN suffix_weights USING (source, target)
+WHERE prefix_weight + coalesce(suffix_weight, 0) >= $min_edge_weight
 ORDER BY source, target;
