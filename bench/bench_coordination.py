@@ -187,13 +187,17 @@ def compare_with_cnt(args) -> None:
     database.unlink(missing_ok=True)
     con = connect(database)
     con.execute(f"SET memory_limit = '{args.memory_limit}'")
+    with stage("mobtrace load for --compat cnt") as info:
+        info["note"] = f"{load(con, workload):,} interactions"
     with stage("mobtrace --compat cnt (4 networks)") as info:
-        load(con, workload)
         frame = cnt_networks(con, time_window=args.window, min_edge_weight=args.min_weight)
-        info["note"] = f"{len(frame):,} directed edges (load included)"
-    ours = ROWS[-1][1]
-    ROWS.append(("speed ratio CNT / mobtrace", cnt_seconds / ours, float("nan"), float("nan"), "same workload, same four networks"))
-    print(f"speed ratio CNT / mobtrace: {cnt_seconds / ours:.1f}x", flush=True)
+        info["note"] = f"{len(frame):,} directed edges"
+    ours_load, ours_compute = ROWS[-2][1], ROWS[-1][1]
+    cnt_compute = sum(float(part.split()[1]) for part in stages if not part.startswith("cnt_preprocess"))
+    for label, ratio in [("speed ratio CNT / mobtrace, loading included", cnt_seconds / (ours_load + ours_compute)),
+                         ("speed ratio CNT / mobtrace, networks only", cnt_compute / ours_compute)]:
+        ROWS.append((label, ratio, float("nan"), float("nan"), "same workload, same four networks"))
+        print(f"{label}: {ratio:.1f}x", flush=True)
     con.close()
 
 
