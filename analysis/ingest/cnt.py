@@ -27,6 +27,7 @@ fields, non-empty ids and a Unix-seconds timestamp.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +35,9 @@ import duckdb
 import pyarrow as pa
 
 from analysis.ingest.tabular import registered
-from analysis.ingest.readers import BATCH_ROWS, _check_record, _csv_table, _Rebatcher, _text, csv_batches, read_ahead
+from analysis.ingest.readers import (
+    BATCH_ROWS, _check_record, _csv_table, _Rebatcher, _record_tables, _text, csv_batches, csv_records, read_ahead,
+)
 from analysis.sql import run_script
 
 HERE = Path(__file__).parent
@@ -132,33 +135,13 @@ def _positional_batches_reference(path: Path, first_row: str, batch_rows: int = 
     yields, and its path for files whose first record is not simply their first line."""
     header = list(COLUMNS)
     with _text(path) as handle:
-        reader = csv.reader(handle)
-        batch: list[tuple[int, str, str | None, list[str]]] = []
-        first = True
-        while True:
-            line = reader.line_num + 1  # the record's first physical line
-            try:
-                fields, error = next(reader), None
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                fields, error = [], f"unreadable CSV record ({exc}): check quoting and field sizes"
-            if not fields and error is None:
-                continue  # a blank line is not a record
-            if first and first_row == "header":
-                first = False
-                continue
-            if first and first_row == "other-header":
-                raw, _, _ = _check_record(fields, header, error)
-                batch.append((line, raw, OTHER_HEADER_REASON, []))
-            else:
-                batch.append((line, *_check_record(fields, header, error)))
-            first = False
-            if len(batch) >= batch_rows:
-                yield _csv_table(batch, header)
-                batch = []
-        if batch:
-            yield _csv_table(batch, header)
+        records = csv_records(handle, ",", header, first_line=1)
+        first = next(records, None)
+        if first is not None and first_row == "other-header":
+            first = (first[0], first[1], OTHER_HEADER_REASON, [])
+        elif first_row == "header":
+            first = None
+        yield from _record_tables(itertools.chain([first] if first else [], records), header, batch_rows)
 
 
 class CntAdapter:

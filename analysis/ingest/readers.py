@@ -15,7 +15,7 @@ import queue
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -136,14 +136,8 @@ def csv_batches(
                 span = BLOCK_BYTES << min(stalled, 8)  # past the block Arrow could not read
                 cursor.close()
                 cursor = segment.resume_cursor()
-            rows: list[tuple[int, str, str | None, list[str]]] = []
-            for row in _reference_segment(cursor, delimiter, header, span):
-                rows.append(row)
-                if len(rows) >= batch_rows:
-                    yield from batches.add(_csv_table(rows, header))
-                    rows = []
-            if rows:
-                yield from batches.add(_csv_table(rows, header))
+            for table in _record_tables(_reference_segment(cursor, delimiter, header, span), header, batch_rows):
+                yield from batches.add(table)
     finally:
         cursor.close()
     yield from batches.flush()
@@ -163,25 +157,41 @@ def _csv_batches_reference(
     with _text(path) as handle:
         header_line = handle.readline()
         delimiter, header = _layout(header_line, names, delimiter)
-        reader = csv.reader(handle, delimiter=delimiter)
-        batch: list[tuple[int, str, str | None, list[str]]] = []
-        while True:
-            line = reader.line_num + 2  # the record's first physical line; the header is line 1
-            try:
-                fields = next(reader)
-                error = None
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                fields, error = [], f"unreadable CSV record ({exc}): check quoting and field sizes"
-            if not fields and error is None:
-                continue  # a blank line is not a record
-            batch.append((line, *_check_record(fields, header, error)))
-            if len(batch) >= batch_rows:
-                yield _csv_table(batch, header)
-                batch = []
-        if batch:
+        # the header is line 1
+        yield from _record_tables(csv_records(handle, delimiter, header, first_line=2), header, batch_rows)
+
+
+def csv_records(
+    lines: Iterable[str], delimiter: str, header: list[str], first_line: int
+) -> Iterator[tuple[int, str, str | None, list[str]]]:
+    """The records the csv module reads from ``lines`` as ``(source_line, raw, reject_reason, fields)``, numbered
+    from ``first_line`` (the physical line of the first of ``lines``). Blank lines are not records; one the
+    csv module cannot read is kept with a reason, as is one that fails ``_check_record``."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        line = reader.line_num + first_line  # the record's first physical line
+        try:
+            fields, error = next(reader), None
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            fields, error = [], f"unreadable CSV record ({exc}): check quoting and field sizes"
+        if fields or error is not None:
+            yield (line, *_check_record(fields, header, error))
+
+
+def _record_tables(
+    records: Iterable[tuple[int, str, str | None, list[str]]], header: list[str], batch_rows: int
+) -> Iterator[pa.Table]:
+    """Records gathered into tables of ``batch_rows`` (the last one smaller)."""
+    batch = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_rows:
             yield _csv_table(batch, header)
+            batch = []
+    if batch:
+        yield _csv_table(batch, header)
 
 
 def _layout(header_line: str, names: Sequence[str] | None, delimiter: str | None) -> tuple[str, list[str]]:
@@ -753,21 +763,10 @@ def _reference_segment(
     cursor: _LineCursor, delimiter: str, header: list[str], span: int | None
 ) -> Iterator[tuple[int, str, str | None, list[str]]]:
     """Records read by the csv module from the cursor's line, until ``span`` bytes are behind (at a record's
-    end) or the file ends: the same loop as ``_csv_batches_reference``."""
-    start, first_line = cursor.offset, cursor.line
-    reader = csv.reader(cursor.lines(), delimiter=delimiter)
-    while True:
-        line = reader.line_num + first_line
-        try:
-            fields = next(reader)
-            error = None
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            fields, error = [], f"unreadable CSV record ({exc}): check quoting and field sizes"
-        if not fields and error is None:
-            continue
-        yield (line, *_check_record(fields, header, error))
+    end) or the file ends: what ``_csv_batches_reference`` reads there."""
+    start = cursor.offset
+    for record in csv_records(cursor.lines(), delimiter, header, cursor.line):
+        yield record
         if span is not None and cursor.offset - start >= span:
             return
 
