@@ -82,22 +82,7 @@ def cnt_preprocess(text: str) -> str:
 
 def cnt_edges(con: duckdb.DuckDBPyConnection, behaviour: str, time_window: float, min_edge_weight: int = 1) -> pd.DataFrame:
     """CNT's directed network for one behaviour: columns source, target, weight, behaviour."""
-    if behaviour not in BEHAVIOURS:
-        raise ValueError(f"unknown CNT network {behaviour!r}: use one of {', '.join(BEHAVIOURS)}")
-    run_script(con, HERE / "cnt_messages.sql")
-    return _edges_of_messages(con, behaviour, time_window, min_edge_weight)
-
-
-def _edges_of_messages(con: duckdb.DuckDBPyConnection, behaviour: str, time_window: float, min_edge_weight: int) -> pd.DataFrame:
-    """``cnt_edges`` on the ``cnt_messages`` table already built."""
-    if behaviour == "co_tweet":
-        _register_tweet_keys(con)
-    else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE cnt_keys AS {_KEYS_SQL[behaviour]}")
-    run_script(con, HERE / "cnt_edges.sql", window_us=round(time_window * 1_000_000), min_edge_weight=min_edge_weight)
-    frame = con.sql("SELECT source, target, weight FROM cnt_result").df()
-    frame["behaviour"] = behaviour
-    return frame
+    return cnt_networks(con, time_window, min_edge_weight, (behaviour,))
 
 
 def cnt_networks(
@@ -110,6 +95,18 @@ def cnt_networks(
     run_script(con, HERE / "cnt_messages.sql")
     frames = [_edges_of_messages(con, b, time_window, min_edge_weight) for b in behaviours]
     return pd.concat(frames, ignore_index=True)
+
+
+def _edges_of_messages(con: duckdb.DuckDBPyConnection, behaviour: str, time_window: float, min_edge_weight: int) -> pd.DataFrame:
+    """One network from the ``cnt_messages`` table already built."""
+    if behaviour == "co_tweet":
+        _register_tweet_keys(con)
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cnt_keys AS {_KEYS_SQL[behaviour]}")
+    run_script(con, HERE / "cnt_edges.sql", window_us=round(time_window * 1_000_000), min_edge_weight=min_edge_weight)
+    frame = con.sql("SELECT source, target, weight FROM cnt_result").df()
+    frame["behaviour"] = behaviour
+    return frame
 
 
 def _register_tweet_keys(con: duckdb.DuckDBPyConnection) -> None:
