@@ -12,6 +12,10 @@
 --    of campaigns), and the mean for smaller objects, whose rates take only a few values.
 -- 4. $prior_pairs pseudo-objects at the uniform background rate (2w / observed time span) keep a class
 --    with few sampled objects from a rate of exactly 0 or 1; a class with none uses that rate.
+-- Time span of each behaviour's actions, for the uniform background rate 2w / span (both statements below).
+CREATE OR REPLACE TEMP TABLE significance_spans AS
+SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id;
+
 CREATE OR REPLACE TEMP TABLE significance_classes AS
 WITH engaged AS (
     SELECT obj_id, count(DISTINCT node_id) AS accounts
@@ -61,14 +65,11 @@ rates AS (
     FROM near_all AS a JOIN near_own AS o USING (obj_id)
     JOIN (SELECT obj_id, sum(k) AS k1, sum(k * k) AS k2 FROM per_node GROUP BY obj_id) AS k USING (obj_id)
 ),
-spans AS (
-    SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id
-),
 per_class AS (
     SELECT s.beh_id, s.size_class, count(*) AS sampled,
            least(1.0, (2 * avg(s.w_us) + 1) / any_value(p.span_us)) AS p0,
            CASE WHEN s.size_class >= 3 THEN median(r.rate) ELSE avg(r.rate ORDER BY s.nth) END AS typical_rate
-    FROM sample AS s JOIN rates AS r USING (obj_id) JOIN spans AS p USING (beh_id)
+    FROM sample AS s JOIN rates AS r USING (obj_id) JOIN significance_spans AS p USING (beh_id)
     GROUP BY s.beh_id, s.size_class
 )
 SELECT beh_id, size_class, sampled, p0, typical_rate,
@@ -79,13 +80,10 @@ FROM per_class;
 -- chance that at least one of their k_a * k_b action pairs falls within the window by chance. Summed in fixed
 -- point (2^-52 units) so that the total does not depend on the order parallel threads add the terms in.
 CREATE OR REPLACE TEMP TABLE significance_expected AS
-WITH spans AS (
-    SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us FROM coaction_acts GROUP BY beh_id
-),
-object_rate AS (
+WITH object_rate AS (
     SELECT w.obj_id, coalesce(c.rate, least(1.0, (2 * w.w_us + 1) / p.span_us)) AS rate
     FROM coaction_windows AS w
-    JOIN spans AS p USING (beh_id)
+    JOIN significance_spans AS p USING (beh_id)
     LEFT JOIN significance_classes AS c
       ON c.beh_id = w.beh_id AND c.size_class = CAST(floor(log2(w.n_nodes)) AS INTEGER)
 ),
