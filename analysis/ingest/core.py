@@ -19,11 +19,11 @@ Example
 from __future__ import annotations
 
 import hashlib
-import zlib
 import itertools
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
