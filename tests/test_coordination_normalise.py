@@ -47,12 +47,21 @@ def test_texts_normalise_across_scripts_and_forms():
     assert normalise_text("short one") is None and normalise_text("short one", min_chars=5) == "short one"
 
 
+def _assert_prepared_as_python(texts: list[str]) -> None:
+    """prepare_texts (SQL for safe texts, Python for the rest) gives normalise_text's result for each text."""
+    from analysis.coordination.text import prepare_texts
+    from tests.coordination_helpers import database, event
+
+    con = database([event(f"a{i}", i, text=t) for i, t in enumerate(texts)])
+    prepare_texts(con, min_chars=1)
+    got = dict(con.sql("SELECT i.text, t.norm_text FROM coaction_texts AS t JOIN interactions AS i USING (platform, event_id)").fetchall())
+    assert got == {t: normalise_text(t, min_chars=1) for t in texts if normalise_text(t, min_chars=1) is not None}
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
-def test_sql_ascii_path_equals_python(con, text):
-    sql = con.sql("SELECT mt_text_norm_ascii($1)", params=[text]).fetchall()[0][0]
-    python = normalise_text(text, min_chars=0)
-    assert sql == python
+def test_sql_path_of_prepare_texts_equals_python_on_ascii(text):
+    _assert_prepared_as_python([text])
 
 
 _MIXED = ("aZ09_@#.:/ \t\n\x1c\x85\xa0\u2028\u3000" "ßİıΣσςÅÅẞ" "é\u0301\u0308" "ＶＯＴＥ①ﬁ" "жЖёЁ" "日本語한국어"
@@ -64,14 +73,7 @@ _MIXED = ("aZ09_@#.:/ \t\n\x1c\x85\xa0\u2028\u3000" "ßİıΣσςÅÅẞ" "é\u0
                           st.sampled_from(["https://t.co/x", "www.Ex.org/a", "@Ann_1", "@Жанна", "HTTP://A.b"])),
                 max_size=6))
 def test_sql_path_of_prepare_texts_equals_python(parts):
-    from analysis.coordination.text import prepare_texts
-    from tests.coordination_helpers import database, event
-
-    texts = ["".join(parts), " ".join(parts)]
-    con = database([event(f"a{i}", i, text=t) for i, t in enumerate(texts)])
-    prepare_texts(con, min_chars=1)
-    got = dict(con.sql("SELECT i.text, t.norm_text FROM coaction_texts AS t JOIN interactions AS i USING (platform, event_id)").fetchall())
-    assert got == {t: normalise_text(t, min_chars=1) for t in texts if normalise_text(t, min_chars=1) is not None}
+    _assert_prepared_as_python(["".join(parts), " ".join(parts)])
 
 
 def test_sql_safe_characters_cover_common_scripts():

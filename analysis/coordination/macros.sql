@@ -72,17 +72,3 @@ CREATE OR REPLACE TEMP MACRO mt_url_domain_of(p) AS (
 CREATE OR REPLACE TEMP MACRO mt_url_domain(u) AS (
     CASE WHEN u IS NULL OR trim(u) = '' THEN NULL ELSE mt_url_domain_of(mt_url_origin(u)) END
 );
-
--- Whitespace the way Python's str.split() sees it in ASCII (RE2's \s lacks \v and \x1c-\x1f).
-CREATE OR REPLACE TEMP MACRO mt_ascii_ws() AS ('[\t\n\x0b\x0c\r\x1c-\x1f ]');
-
--- co_text normalisation of an all-ASCII text (NFKC and case folding are plain lower() there): links and
--- @mentions removed, whitespace collapsed. analysis.coordination.text.normalise_text is the same rule
--- for every script; tests hold the two equal on ASCII input.
-CREATE OR REPLACE TEMP MACRO mt_text_norm_ascii(s) AS (
-    trim(regexp_replace(
-        regexp_replace(
-            regexp_replace(lower(s), '(https?://|www\.)[^\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g'),
-            '@[A-Za-z0-9_]+', ' ', 'g'),
-        '[\t\n\x0b\x0c\r\x1c-\x1f ]+', ' ', 'g'), ' ')
-);
