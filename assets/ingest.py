@@ -7,7 +7,7 @@ from pydantic import Field
 
 from analysis.ingest.core import prepare
 from analysis.ingest import ingest_paths
-from analysis.ingest.checks import accounting_mismatches, schema_differences
+from analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
 from analysis.provenance import record_parameters
 from assets.metadata import table_metadata
 from pipelines.resources import sample_inputs
@@ -46,6 +46,13 @@ def interactions_schema(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:
         differences = schema_differences(con, "interactions")
     return dg.AssetCheckResult(passed=not differences, metadata={"differences": differences})
+
+
+@dg.asset_check(asset="interactions", blocking=True, description="No (platform, event_id) is stored twice.")
+def unique_events(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        duplicates = duplicate_events(con)
+    return dg.AssetCheckResult(passed=not duplicates, metadata={"duplicates": duplicates})
 
 
 @dg.asset_check(asset="quarantine", blocking=True, description="For every input file, ingested + quarantined = rows read, and the tables hold exactly those rows.")

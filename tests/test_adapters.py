@@ -427,6 +427,8 @@ def test_fixture_maps_to_exact_canonical_rows(case: Case, con):
     assert summary.format == case.format
     assert con.sql(f"SELECT {EVENT_COLUMNS} FROM interactions ORDER BY source_line, event_id").fetchall() == case.events
     assert con.sql("SELECT source_line, reason FROM quarantine ORDER BY source_line").fetchall() == case.quarantine
+    # each rejected record is kept as read; only the unreadable rest of a cut-off file has no text
+    assert con.sql("SELECT source_line FROM quarantine WHERE coalesce(raw, '') = '' AND reason NOT LIKE '%cut off%'").fetchall() == []
     accounts = "SELECT account_id, handle, display_name, created_at, followers, following FROM accounts ORDER BY account_id"
     assert con.sql(accounts).fetchall() == case.accounts
     assert sorted(row[0] for row in con.sql("SELECT DISTINCT platform FROM interactions").fetchall()) == case.platforms

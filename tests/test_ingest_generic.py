@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.ingest import ingest_paths
-from analysis.ingest.checks import accounting_mismatches, schema_differences
+from analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
 
 
 def _quarantine(con) -> list[tuple[int, str]]:
@@ -153,6 +153,21 @@ def test_accounts_file_fills_accounts_and_later_files_keep_known_values(con, wri
     assert accounting_mismatches(con) == []
 
 
+def test_quarantine_keeps_the_raw_record_whichever_step_rejected_it(con, tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "event_id,account_id,action,timestamp\n"
+        "1,a,post,1740830400\n"
+        "2,a,post,1740830400,surplus\n"  # the reader: too many fields
+        "3,a,post,\"not a time\"\n"  # the mapping: unreadable timestamp
+        "4,,post,1740830400\n"  # finalize.sql: no account
+        "1,b,post,1740830401\n"  # finalize.sql: duplicate id
+    )
+    ingest_paths(con, [path])
+    raws = con.sql("SELECT source_line, raw FROM quarantine ORDER BY source_line").fetchall()
+    assert raws == [(3, "2,a,post,1740830400,surplus"), (4, "3,a,post,not a time"), (5, "4,,post,1740830400"), (6, "1,b,post,1740830401")]
+
+
 def test_unrecognised_file_is_one_quarantined_row_not_a_crash(con, tmp_path):
     path = tmp_path / "notes.csv"
     path.write_text("colour,shape\nred,round\n")
@@ -165,6 +180,10 @@ def test_checks_pass_on_clean_tables_and_fail_on_tampered_ones(con, write_csv):
     ingest_paths(con, [write_csv([{"event_id": "1", "account_id": "a", "action": "post", "timestamp": "1740830400"},
                                   {"event_id": "2", "account_id": "", "action": "post", "timestamp": "1740830400"}])])
     assert accounting_mismatches(con) == [] and schema_differences(con, "interactions") == []
+    assert duplicate_events(con) == []
+    con.execute("INSERT INTO interactions SELECT * FROM interactions")
+    assert duplicate_events(con) == ["generic event 1 is stored 2 times"]
+    con.execute("DELETE FROM interactions WHERE rowid = (SELECT max(rowid) FROM interactions)")
     con.execute("DELETE FROM quarantine")
     assert len(accounting_mismatches(con)) == 1
     con.execute("ALTER TABLE interactions ADD COLUMN extra INTEGER")

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from assets import ALL_ASSETS, ALL_CHECKS
-from assets.ingest import rows_accounted_for
+from assets.ingest import rows_accounted_for, unique_events
 from data.generator import generate
 from pipelines.resources import resources
 from pipelines.run import RunOptions, run_config
@@ -52,7 +52,7 @@ def test_every_asset_and_check_succeeds(materialized):
     assert result.success
     evaluations = result.get_asset_check_evaluations()
     assert {evaluation.asset_check_key.name for evaluation in evaluations} == {
-        "interactions_schema", "rows_accounted_for", "edges_well_formed", "flags_have_evidence"}
+        "interactions_schema", "unique_events", "rows_accounted_for", "edges_well_formed", "flags_have_evidence"}
     assert all(evaluation.passed for evaluation in evaluations)
 
 
@@ -103,20 +103,25 @@ def test_rematerializing_is_idempotent(materialized):
         assert con.sql("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM flagged_accounts)").fetchall() == before
 
 
-def test_accounting_check_fails_when_rows_go_missing(materialized, tmp_path):
+@pytest.mark.parametrize("check, tampering, key, expected", [
+    (rows_accounted_for, "DELETE FROM interactions WHERE rowid IN (SELECT rowid FROM interactions LIMIT 3)",
+     "mismatches", "events recorded vs"),
+    (unique_events, "INSERT INTO interactions SELECT * FROM interactions LIMIT 1", "duplicates", "is stored 2 times"),
+], ids=["rows_accounted_for", "unique_events"])
+def test_blocking_ingest_checks_fail_on_tampered_tables(materialized, tmp_path, check, tampering, key, expected):
     _, options = materialized
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(options.database.read_bytes())
     with duckdb.connect(str(broken)) as con:
-        con.execute("DELETE FROM interactions WHERE rowid IN (SELECT rowid FROM interactions LIMIT 3)")
+        con.execute(tampering)
     result = dg.materialize(
-        [*ALL_ASSETS, rows_accounted_for], resources=resources(broken, tmp_path / "out"),
-        selection=dg.AssetSelection.checks(rows_accounted_for), raise_on_error=False,
+        [*ALL_ASSETS, check], resources=resources(broken, tmp_path / "out"),
+        selection=dg.AssetSelection.checks(check), raise_on_error=False,
     )
     assert not result.success  # the check is blocking
     (evaluation,) = result.get_asset_check_evaluations()
     assert not evaluation.passed
-    assert "events recorded vs" in str(evaluation.metadata["mismatches"].value)
+    assert expected in str(evaluation.metadata[key].value)
 
 
 def test_definitions_load_with_every_asset_and_check():

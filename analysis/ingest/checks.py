@@ -30,3 +30,14 @@ def accounting_mismatches(con: duckdb.DuckDBPyConnection) -> list[str]:
         f"{events} events recorded vs {events_stored} stored; {quarantined_stored} quarantine rows stored"
         for path, read, ingested, quarantined, events, events_stored, quarantined_stored in query(con, HERE / "accounting.sql").fetchall()
     ]
+
+
+def duplicate_events(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[str]:
+    """Events stored more than once (empty when every (platform, event_id) is unique). finalize.sql
+    quarantines duplicates; this verifies it, in place of a primary key that slowed every insert."""
+    rows = con.sql(
+        "SELECT platform, event_id, count(*) FROM interactions GROUP BY ALL HAVING count(*) > 1 "
+        "ORDER BY platform, event_id LIMIT $limit",
+        params={"limit": limit},
+    ).fetchall()
+    return [f"{platform} event {event_id} is stored {count} times" for platform, event_id, count in rows]

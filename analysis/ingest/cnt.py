@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from analysis.ingest.tabular import registered
+from analysis.ingest.tabular import registered_batch
 from analysis.ingest.readers import (
     BATCH_ROWS, _check_record, _csv_table, _Rebatcher, _record_tables, _text, csv_batches, csv_records, read_ahead,
 )
@@ -157,6 +157,6 @@ class CntAdapter:
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         run_script(con, HERE / "platform_macros.sql")
         for table in read_ahead(positional_batches(path, first_row_role(path))):
-            with registered(con, "raw_batch", table):
+            with registered_batch(con, table):
                 run_script(con, HERE / "cnt.sql", platform=DEFAULT_PLATFORM)
-            yield
+                yield

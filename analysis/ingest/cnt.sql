@@ -16,7 +16,6 @@ SELECT
     -- URLs are space-separated, as the toolkit splits them.
     mt_split_spaces(urls) AS urls,
     source_line,
-    raw,
     coalesce(reject_reason, CASE
         WHEN mt_blank_null("timestamp") IS NOT NULL AND mt_ts("timestamp") IS NULL
             THEN 'unreadable timestamp "' || left("timestamp", 60) || '": expected Unix seconds'

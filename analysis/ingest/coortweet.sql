@@ -10,7 +10,6 @@ SELECT
     mt_ts(timestamp_share) AS ts,
     mt_blank_null(object_id) AS target_post_id,
     source_line,
-    raw,
     coalesce(reject_reason, CASE
         WHEN mt_blank_null(timestamp_share) IS NOT NULL AND mt_ts(timestamp_share) IS NULL
             THEN 'unreadable timestamp_share "' || left(timestamp_share, 60) || '": expected Unix seconds'

@@ -29,12 +29,13 @@ WHERE rowid IN (
     ) WHERE nth > 1
 );
 
--- A hash join that scans interactions: DuckDB has no index join (the primary key's ART serves constant
--- lookups only). Time-ordered ids (X snowflakes, Mastodon, Bluesky TIDs) keep it cheap, as DuckDB prunes
--- row groups with the batch's min/max id: 11 ms per 100,000-row batch at the start and at the end of a
--- 3M-row IO-archive file. Random ids (content hashes) are scanned in full: about 40 ms per million rows
--- stored. The index-based alternative, INSERT ... ON CONFLICT DO NOTHING RETURNING, measured no faster
--- (1.5 s per batch into 20M random ids, against 0.75 s here plus 0.75 s for the insert's own key check).
+-- This and the statement above keep (platform, event_id) unique; interactions has no primary key, whose
+-- index cost 0.4 s per million rows inserted (asset check unique_events verifies the result instead).
+-- A hash join that scans interactions: time-ordered ids (X snowflakes, Mastodon, Bluesky TIDs) keep it
+-- cheap, as DuckDB prunes row groups with the batch's min/max id: 11 ms per 100,000-row batch at the start
+-- and at the end of a 3M-row IO-archive file. Random ids (content hashes) are scanned in full: about 40 ms
+-- per million rows stored. INSERT ... ON CONFLICT DO NOTHING RETURNING against a primary key measured no
+-- faster (1.5 s per batch into 20M random ids, against 0.75 s here plus 0.75 s for the key check).
 UPDATE stage_events AS s
 SET reject_reason = 'event ' || left(s.event_id, 80) || ' was already ingested from ' || i.source_file || ':' || i.source_line
 FROM interactions AS i
@@ -53,11 +54,12 @@ END
 WHERE reject_reason IS NULL;
 
 INSERT INTO quarantine BY NAME
-SELECT $source_file AS source_file, source_line, $format AS format, left(raw, 10000) AS raw, reject_reason AS reason
-FROM (SELECT source_line, raw, reject_reason FROM stage_events
+SELECT $source_file AS source_file, r.source_line, $format AS format, left(coalesce(r.raw, b.raw), 10000) AS raw,
+       r.reject_reason AS reason
+FROM (SELECT source_line, raw, reject_reason FROM stage_events WHERE reject_reason IS NOT NULL
       UNION ALL
-      SELECT source_line, raw, reject_reason FROM stage_accounts)
-WHERE reject_reason IS NOT NULL;
+      SELECT source_line, raw, reject_reason FROM stage_accounts WHERE reject_reason IS NOT NULL) AS r
+LEFT JOIN batch_raw AS b ON r.raw IS NULL AND b.source_line = r.source_line;
 
 -- Account facts are collected per file and merged once at its end (merge_accounts.sql): an upsert per
 -- batch costs more than the rest of ingest together.

@@ -39,7 +39,6 @@ FROM (
         TRY_CAST(account_followers AS BIGINT) AS account_followers,
         TRY_CAST(account_following AS BIGINT) AS account_following,
         source_line,
-        raw,
         reject_reason AS reader_reason,
         mt_blank_null("timestamp") AS timestamp_text,
         mt_blank_null(account_created_at) AS created_text,

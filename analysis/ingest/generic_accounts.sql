@@ -9,7 +9,6 @@ SELECT
     TRY_CAST(followers AS BIGINT) AS followers,
     TRY_CAST(following AS BIGINT) AS following,
     source_line,
-    raw,
     coalesce(reject_reason, CASE
         WHEN mt_blank_null(created_at) IS NOT NULL AND mt_ts(created_at) IS NULL
             THEN 'unreadable created_at "' || left(created_at, 60) || '": use ISO-8601 or Unix seconds'

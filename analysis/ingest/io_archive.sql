@@ -1,5 +1,6 @@
 -- X/Twitter Information Operations archive -> stage_events. Input relation `raw_batch`: the archive's
--- columns as text (see io_archive.py), plus source_line, raw and any reader-level reject_reason.
+-- columns as text (see io_archive.py), plus source_line, raw and any reader-level reject_reason. Like every
+-- mapping from raw_batch it leaves `raw` out: finalize.sql fetches it for the rows it quarantines.
 -- Each field is parsed once (inner query); the outer query names the first problem of a row that cannot
 -- be used from those values. A list that is not one is NULL here, which only a rejected row carries.
 INSERT INTO stage_events BY NAME
@@ -38,7 +39,6 @@ FROM (
         TRY_CAST(TRY_CAST(follower_count AS DOUBLE) AS BIGINT) AS account_followers,
         TRY_CAST(TRY_CAST(following_count AS DOUBLE) AS BIGINT) AS account_following,
         source_line,
-        raw,
         reject_reason AS reader_reason,
         tweet_time,
         mt_ts(tweet_time) AS minute_ts,

@@ -33,7 +33,6 @@ FROM (
         TRY_CAST(TRY_CAST(followers AS DOUBLE) AS BIGINT) AS account_followers,
         TRY_CAST(TRY_CAST(following AS DOUBLE) AS BIGINT) AS account_following,
         source_line,
-        raw,
         reject_reason AS reader_reason,
         publish_date,
         external_author_id,

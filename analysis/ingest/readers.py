@@ -24,7 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-BATCH_ROWS = 100_000
+# Records per batch. Each batch costs a fixed round of SQL statements: IO-archive ingest ran 31% faster at
+# 250,000 than at 100,000 (median of 3 A/B runs), and no faster at 500,000. About 70 MB of Arrow per batch.
+BATCH_ROWS = 250_000
 RAW_CHARS = 10_000  # raw text kept per quarantined record
 MAX_FIELD_CHARS = 10_000_000
 

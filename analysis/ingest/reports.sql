@@ -12,7 +12,6 @@ SELECT
     mt_blank_null(reported_post_id) AS target_post_id,
     nullif(reason, '') AS text,
     source_line,
-    raw,
     coalesce(reject_reason, CASE
         WHEN mt_blank_null("timestamp") IS NOT NULL AND mt_ts("timestamp") IS NULL
             THEN 'unreadable timestamp "' || left("timestamp", 60) || '": use ISO-8601 or Unix seconds/milliseconds'

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS interactions (
     lang              VARCHAR,            -- language code where the export has one
     source_file       VARCHAR NOT NULL,   -- path of the file this row was read from
     source_line       BIGINT NOT NULL,    -- 1-based line (NDJSON) or record (CSV: header is line 1) in that file
-    PRIMARY KEY (platform, event_id),
+    -- (platform, event_id) is unique: finalize.sql enforces it, the unique_events check verifies it
     CHECK (action IN ('post', 'reply', 'repost', 'quote', 'mention', 'like', 'report', 'follow', 'comment'))
 );
 

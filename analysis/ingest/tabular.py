@@ -129,7 +129,15 @@ def _parquet_projection(schema: pa.Schema, present: dict[str, str], columns: lis
 
 
 def _registered(con, table: pa.Table) -> Iterator[None]:
+    with registered_batch(con, table):
+        yield
+
+
+@contextmanager
+def registered_batch(con: duckdb.DuckDBPyConnection, table: pa.Table) -> Iterator[None]:
+    """``table`` as ``raw_batch``, and the ``batch_raw`` view (stage.sql) pointed at its raw text."""
     with registered(con, "raw_batch", table):
+        con.execute("CREATE OR REPLACE TEMP VIEW batch_raw AS SELECT source_line, raw FROM raw_batch")
         yield
 
 
