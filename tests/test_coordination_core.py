@@ -192,3 +192,32 @@ def test_multiplex_cluster_stats_and_exports(tmp_path):
     assert write_edge_list(con, tmp_path / "e.parquet") == 3 and write_edge_list(con, tmp_path / "e.csv") == 3
     assert write_node_list(con, tmp_path / "n.csv") == 3
     assert "co_link,co_repost" in (tmp_path / "e.csv").read_text()
+
+
+def test_a_run_of_several_behaviours_equals_a_run_of_each():
+    """Behaviours run one at a time, each with its own null model and false discovery rate: adding a
+    behaviour to a run changes no other behaviour's edges, significance or evidence."""
+    rng = random.Random(3)
+    rows = []
+    for i in range(6000):  # background: 20 accounts on 20 objects per behaviour over six hours
+        account, t, target = f"u{rng.randrange(20)}", rng.randrange(21_600), f"o{rng.randrange(20)}"
+        rows.append([event(account, t, "repost", target_post_id=target), event(account, t, hashtags=[target]),
+                     event(account, t, mentions=[target])][i % 3])
+    for k in range(5):  # a quiet pair, two seconds apart on five rare objects of each behaviour
+        for account, t in (("q1", 3_600 * k), ("q2", 3_600 * k + 2)):
+            rows += [event(account, t, "repost", target_post_id=f"rare{k}"), event(account, t, hashtags=[f"rare{k}"]),
+                     event(account, t, mentions=[f"rare{k}"])]
+    rng.shuffle(rows)  # the DataFrame's type sampling must see some target_post_id
+    con = database(rows)
+    behaviours = ("co_repost", "co_mention", "co_hashtag")
+    outputs = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
+
+    def run(names) -> dict:
+        coaction_edges(con, window_seconds=60, min_weight=2, behaviours=names, evidence_per_edge=3)
+        return {table: con.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in outputs}  # behaviour first
+
+    together = run(behaviours)
+    apart = [run((name,)) for name in sorted(behaviours)]
+    assert together == {table: [row for each in apart for row in each[table]] for table in outputs}
+    flags = {(row[0], row[-1]) for row in together["coaction_edges"]}
+    assert flags == {(name, significant) for name in behaviours for significant in (True, False)}

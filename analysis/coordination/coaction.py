@@ -42,6 +42,8 @@ platform-specific (URLs, domains, hashtags, texts) pair accounts across platform
 
 How it scales
 -------------
+Behaviours are computed one at a time, each from its own actions to its edges, significance and evidence,
+so memory is bounded by the largest behaviour, and a behaviour's results are the same whatever else runs.
 Actions with no other account's action on their object within the window, then accounts left with
 partners on fewer than ``min_weight`` distinct objects, then objects left with fewer than two accounts are
 pruned first (exactly: they cannot be part of an edge; ``prune.sql``). Edge weights are then counted from
@@ -111,7 +113,7 @@ def available_behaviours() -> list[str]:
     return sorted(path.stem for path in BEHAVIOUR_DIR.glob("*.sql"))
 
 
-def load_actions(
+def prepare_behaviours(
     con: duckdb.DuckDBPyConnection,
     behaviours: tuple[str, ...],
     *,
@@ -119,12 +121,11 @@ def load_actions(
     near_threshold: float = 0.8,
     seed: int = 0,
 ) -> None:
-    """Fill the temp table ``coaction_actions`` with every action of the chosen behaviours."""
+    """Check the behaviour names and build what their SQL reads besides ``interactions`` (normalised texts)."""
     unknown = set(behaviours) - set(available_behaviours())
     if unknown:
         raise ValueError(f"unknown behaviour(s) {sorted(unknown)}: use some of {available_behaviours()}")
     run_script(con, HERE / "macros.sql")
-    run_script(con, HERE / "actions.sql")
     if _NEEDS_TEXTS & set(behaviours):
         from analysis.coordination.text import prepare_texts
 
@@ -133,6 +134,11 @@ def load_actions(
         from analysis.coordination.neardup import prepare_near_duplicates
 
         prepare_near_duplicates(con, threshold=near_threshold, seed=seed)
+
+
+def load_actions(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ...]) -> None:
+    """Fill the temp table ``coaction_actions`` with every action of the chosen (prepared) behaviours."""
+    run_script(con, HERE / "actions.sql")
     for name in behaviours:
         (select,) = statements(BEHAVIOUR_DIR / f"{name}.sql")
         con.execute(f"INSERT INTO coaction_actions SELECT '{name}' AS behaviour, * FROM ({select})")
@@ -172,16 +178,26 @@ def coaction_edges(
         raise ValueError("min_weight must be at least 1")
     if auto and not (0 < window_quantile <= 1 and 0 <= window_bounds[0] <= window_bounds[1]):
         raise ValueError("window_quantile must be in (0, 1] and window_bounds a (low, high) pair")
-    behaviours = resolve_behaviours(behaviours)
-    load_actions(con, behaviours, min_text_chars=min_text_chars, near_threshold=near_threshold, seed=seed)
-    _number_behaviours(con, behaviours)
+    behaviours = tuple(sorted(resolve_behaviours(behaviours)))  # the order the output tables are sorted in
+    prepare_behaviours(con, behaviours, min_text_chars=min_text_chars, near_threshold=near_threshold, seed=seed)
+    windows = dict(auto=auto, window_us=0 if auto else round(window * 1_000_000), quantile=window_quantile,
+                   min_us=round(window_bounds[0] * 1_000_000), max_us=round(window_bounds[1] * 1_000_000),
+                   min_actions=AUTO_WINDOW_MIN_ACTIONS)
+    # One behaviour at a time: memory is bounded by the largest behaviour rather than by all of them, and an
+    # edge's figures (its significance included) do not depend on which other behaviours ran with it.
+    for done, behaviour in enumerate(behaviours):
+        _behaviour_edges(con, behaviour, windows, min_weight, evidence_per_edge, alpha, seed)
+        _collect_outputs(con, first=done == 0, last=done == len(behaviours) - 1)
+    return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
+
+
+def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, evidence_per_edge: int,
+                     alpha: float | None, seed: int) -> None:
+    """The output tables for one behaviour, replacing those of the previous one."""
+    load_actions(con, (behaviour,))
+    _number_behaviours(con, (behaviour,))
     run_script(con, HERE / "ids.sql")
-    run_script(
-        con, HERE / "windows.sql",
-        auto=auto, window_us=0 if auto else round(window * 1_000_000), quantile=window_quantile,
-        min_us=round(window_bounds[0] * 1_000_000), max_us=round(window_bounds[1] * 1_000_000),
-        min_actions=AUTO_WINDOW_MIN_ACTIONS,
-    )
+    run_script(con, HERE / "windows.sql", **windows)
     _prune(con, min_weight)
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)
     run_script(con, HERE / "pairs.sql")
@@ -195,7 +211,24 @@ def coaction_edges(
 
         edge_significance(con, alpha=alpha, seed=seed)
     write_evidence(con, evidence_per_edge)
-    return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
+
+
+OUTPUT_TABLES = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
+
+
+def _collect_outputs(con: duckdb.DuckDBPyConnection, *, first: bool, last: bool) -> None:
+    """Append one behaviour's output tables to those of the behaviours before it (``*_so_far`` meanwhile)."""
+    if first and last:
+        return
+    for table in OUTPUT_TABLES:
+        if first:
+            con.execute(f"DROP TABLE IF EXISTS {table}_so_far")
+            con.execute(f"ALTER TABLE {table} RENAME TO {table}_so_far")
+            continue
+        con.execute(f"INSERT INTO {table}_so_far SELECT * FROM {table}")
+        con.execute(f"DROP TABLE {table}")
+        if last:
+            con.execute(f"ALTER TABLE {table}_so_far RENAME TO {table}")
 
 
 def write_evidence(con: duckdb.DuckDBPyConnection, evidence_per_edge: int = 20) -> int:

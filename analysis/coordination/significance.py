@@ -20,8 +20,9 @@ actions there and class rate r::
 The observed weight W is the number of those objects on which they did act within the window. W is a sum
 of independent Bernoulli trials under the null; its upper tail is bounded by the Poisson tail with the same
 mean (a Poisson has the larger variance), so ``p_value = P(Poisson(expected_weight) >= W)`` is conservative.
-``q_value`` is the Benjamini-Hochberg adjustment over all candidate edges of the run, and an edge is
-``significant`` when ``q_value <= alpha``.
+``q_value`` is the Benjamini-Hochberg adjustment over the candidate edges of the same behaviour, and an edge
+is ``significant`` when ``q_value <= alpha``. (Per behaviour, so that running another behaviour beside it
+cannot change an edge's flag.)
 
 What this buys: two hyperactive organic accounts who repost hundreds of viral posts coincide on many of
 them, but viral posts are busy and their class rate is high, so W is close to its expectation and they are
@@ -124,9 +125,8 @@ def edge_significance(
 ) -> int:
     """Fill expected_weight, p_value, q_value and significant of ``coaction_edges``; return the significant count.
 
-    Runs on the working tables a ``coaction_edges`` call leaves on the connection (coaction_acts,
-    coaction_windows, coaction_candidates, ...), so call it right after, or let ``coaction_edges(alpha=...)``
-    call it.
+    Runs on the working tables of one behaviour's pairing (coaction_acts, coaction_windows,
+    coaction_candidates, ...); ``coaction_edges(alpha=...)`` calls it for each behaviour in turn.
     """
     if not 0 < alpha < 1:
         raise ValueError("alpha must be between 0 and 1")
