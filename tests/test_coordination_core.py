@@ -99,6 +99,18 @@ def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only
     for significant, matched, evidence, closest, listed in per_edge:
         assert evidence == (min(matched, 5) if significant else 1) and closest is not None
         assert listed == (matched if significant else 0)
+    # which pairs: the closest in time, then by a-side time, object and event ids (all pairs listed when alpha=None)
+    evidence_columns = "behaviour, a_account, b_account, object_id, a_event, a_ts, b_event, dt_s"
+    shown = con.sql(f"SELECT {evidence_columns} FROM coaction_evidence ORDER BY ALL").fetchall()
+    caps = {(a, b): 5 if significant else 1 for a, b, significant in
+            con.sql("SELECT a_account, b_account, significant FROM coaction_edges").fetchall()}
+    coaction_edges(con, window_seconds=60, min_weight=3, alpha=None, evidence_per_edge=0)
+    every = defaultdict(list)
+    for row in con.sql(f"SELECT {evidence_columns} FROM coaction_pairs").fetchall():
+        every[row[1], row[2]].append(row)
+    closest = [row for edge, rows in every.items()
+               for row in sorted(rows, key=lambda r: (r[7], r[5], r[3], r[4], r[6]))[:caps[edge]]]
+    assert shown == sorted(closest)
 
 
 def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():
@@ -221,3 +233,14 @@ def test_a_run_of_several_behaviours_equals_a_run_of_each():
     assert together == {table: [row for each in apart for row in each[table]] for table in outputs}
     flags = {(row[0], row[-1]) for row in together["coaction_edges"]}
     assert flags == {(name, significant) for name in behaviours for significant in (True, False)}
+
+
+@pytest.mark.parametrize("alpha", [None, 1e-300], ids=["kept edge", "edge that fails the null model"])
+def test_evidence_ties_on_the_gap_go_to_the_earlier_pair_then_the_smaller_object(alpha):
+    rows = [event("a", 100, "repost", target_post_id="p1"), event("b", 102, "repost", target_post_id="p1"),
+            event("a", 10, "repost", target_post_id="p3"), event("b", 12, "repost", target_post_id="p3"),
+            event("a", 10, "repost", target_post_id="p2"), event("b", 8, "repost", target_post_id="p2")]
+    con = database(rows)
+    coaction_edges(con, window_seconds=60, min_weight=1, alpha=alpha, evidence_per_edge=1)
+    assert con.sql("SELECT significant FROM coaction_edges").fetchall() == [(None if alpha is None else False,)]
+    assert con.sql("SELECT object_id, dt_s FROM coaction_evidence").fetchall() == [("x:p2", 2.0)]

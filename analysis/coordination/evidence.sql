@@ -31,19 +31,21 @@ WITH shortlist_kept AS (
     FROM coaction_kept_pairs
     QUALIFY rank() OVER (PARTITION BY beh_id, lo, hi ORDER BY abs(lo_t - hi_t), lo_t) <= $evidence_per_edge
 ),
-first_other AS (
-    SELECT beh_id, lo, hi, min({'dt': abs(lo_t - hi_t), 'lo_t': lo_t}) AS first
+closest_other AS (
+    SELECT beh_id, lo, hi, min(abs(lo_t - hi_t)) AS dt
     FROM coaction_pair_ids ANTI JOIN coaction_kept USING (beh_id, lo, hi)
     WHERE $evidence_per_edge > 0
     GROUP BY beh_id, lo, hi
 ),
 shortlist_other AS (
+    -- the pairs at the smallest gap, ties kept in as above
     SELECT p.beh_id, p.obj_id, p.lo, p.lo_event, p.lo_t, p.hi, p.hi_event, p.hi_t, 1 AS cap
-    FROM coaction_pair_ids AS p JOIN first_other AS f USING (beh_id, lo, hi)
-    WHERE abs(p.lo_t - p.hi_t) = f.first.dt AND p.lo_t = f.first.lo_t
+    FROM coaction_pair_ids AS p JOIN closest_other AS f USING (beh_id, lo, hi)
+    WHERE abs(p.lo_t - p.hi_t) = f.dt
 ),
 named AS (
-    SELECT b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
+    -- node ids are in name order, so (beh_id, lo, hi) partitions as the names would, only faster
+    SELECT s.beh_id, s.lo, s.hi, b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
            nb.platform AS b_platform, nb.account_id AS b_account, o.object_id,
            s.lo_event AS a_event, make_timestamp(s.lo_t) AS a_ts, s.hi_event AS b_event, make_timestamp(s.hi_t) AS b_ts,
            abs(s.lo_t - s.hi_t) / 1e6 AS dt_s, s.cap
@@ -55,6 +57,5 @@ named AS (
 )
 SELECT behaviour, a_platform, a_account, b_platform, b_account, object_id, a_event, a_ts, b_event, b_ts, dt_s
 FROM named
-QUALIFY row_number() OVER (PARTITION BY behaviour, a_platform, a_account, b_platform, b_account
-                           ORDER BY dt_s, a_ts, object_id, a_event, b_event) <= cap
+QUALIFY row_number() OVER (PARTITION BY beh_id, lo, hi ORDER BY dt_s, a_ts, object_id, a_event, b_event) <= cap
 ORDER BY behaviour, a_platform, a_account, b_platform, b_account, dt_s, a_ts;
