@@ -44,7 +44,7 @@ shortlist_other AS (
     WHERE abs(p.lo_t - p.hi_t) = f.dt
 ),
 named AS (
-    -- node ids are in name order, so (beh_id, lo, hi) partitions as the names would, only faster
+    -- (beh_id, lo, hi) identifies the edge as its names do, and is cheaper to partition by
     SELECT s.beh_id, s.lo, s.hi, b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
            nb.platform AS b_platform, nb.account_id AS b_account, o.object_id,
            s.lo_event AS a_event, make_timestamp(s.lo_t) AS a_ts, s.hi_event AS b_event, make_timestamp(s.hi_t) AS b_ts,
