@@ -42,6 +42,7 @@ def coaction_edges(context: dg.AssetExecutionContext, config: CoactionConfig, du
         edges = compute_edges(
             con, config.window_seconds, config.min_weight, behaviours, config.evidence_per_edge,
             window="auto" if config.auto_window else None, alpha=config.alpha, seed=config.seed,
+            progress=lambda step: context.log.info(f"co-action: {step} done"),
         )
         significant = con.sql("SELECT count(*) FILTER (WHERE significant) FROM coaction_edges").fetchall()[0][0]
         context.log.info(f"{edges} co-action edges with weight >= {config.min_weight}, {significant} significant at alpha {config.alpha}")

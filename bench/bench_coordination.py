@@ -5,9 +5,10 @@
 
 Stages: generate the skewed workload (bench/workload.py: Zipf accounts, heavy-tailed reposts with posts
 reposted 100,000 times over hours, multilingual texts, links, hashtags, campaigns), load it into a DuckDB
-file, then each exact behaviour as the pipeline runs it (``coaction_edges(alpha=0.01)``: edges, the
-significance test, evidence for the significant edges), near-duplicate text over ``--near-posts`` posts,
-the multiplex graph, seeded Louvain clustering and the cluster statistics. With ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py)
+file, then all exact behaviours in one ``coaction_edges(alpha=0.01)`` call as the pipeline makes it (the
+inputs they share, then each behaviour's edges, significance test and evidence, timed through its
+``progress`` callback), near-duplicate text over ``--near-posts`` posts, the multiplex graph, seeded Louvain
+clustering and the cluster statistics. With ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py)
 and mobtrace's identical ``--compat cnt`` mode on the same workload for a speed ratio.
 
 The connection uses ``memory_limit`` (default 3GB) and a ``temp_directory`` so DuckDB spills to disk
@@ -43,30 +44,60 @@ EXACT = ("co_repost", "co_link", "co_domain", "co_hashtag", "co_hashtag_seq", "c
 ROWS: list[tuple[str, float, float, float, str]] = []
 
 
+class Stage:
+    """A running stage: wall and CPU time from now, and this process's RSS sampled every 20 ms."""
+
+    def __init__(self, name: str):
+        self.name, self.process = name, psutil.Process()
+        self.peak, self.done = self.process.memory_info().rss, threading.Event()
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
+        self.start, self.cpu_start = time.perf_counter(), _cpu_seconds(self.process)
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, self.process.memory_info().rss)
+
+    def stop(self, note: str = "") -> None:
+        elapsed = time.perf_counter() - self.start
+        cpu = _cpu_seconds(self.process) - self.cpu_start
+        self.done.set()
+        self.sampler.join()
+        ROWS.append((self.name, elapsed, cpu, max(self.peak, self.process.memory_info().rss) / 2**30, note))
+        print(f"{self.name:<28} {elapsed:8.1f} s {cpu:8.1f} cpu-s  {ROWS[-1][3]:6.2f} GiB  {note}", flush=True)
+
+
 @contextmanager
 def stage(name: str, note: str = ""):
-    """Time a stage and sample this process's RSS while it runs."""
-    process = psutil.Process()
-    peak = [process.memory_info().rss]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.02):
-            peak[0] = max(peak[0], process.memory_info().rss)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    start, cpu_start = time.perf_counter(), _cpu_seconds(process)
-    info = {"note": note}
+    """Time the block as one stage; the block may set info["note"]."""
+    running, info = Stage(name), {"note": note}
     try:
         yield info
     finally:
-        elapsed = time.perf_counter() - start
-        cpu = _cpu_seconds(process) - cpu_start
-        done.set()
-        sampler.join()
-        ROWS.append((name, elapsed, cpu, max(peak[0], process.memory_info().rss) / 2**30, info["note"]))
-        print(f"{name:<28} {elapsed:8.1f} s {cpu:8.1f} cpu-s  {ROWS[-1][3]:6.2f} GiB  {info['note']}", flush=True)
+        running.stop(info["note"])
+
+
+def exact_behaviours(con, args) -> None:
+    """All exact behaviours in one coaction_edges call, as the pipeline runs them, one stage per step."""
+    names = iter([f"{behaviour} + significance" for behaviour in sorted(EXACT)] + ["collect outputs"])
+    running = [Stage("shared inputs (texts)")]
+
+    def step_done(step: str) -> None:
+        note = "" if step == "inputs" else behaviour_note(con)
+        running[0].stop(note)
+        running[0] = Stage(next(names))
+
+    coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=EXACT, alpha=args.alpha,
+                   seed=0, progress=step_done)
+    running[0].stop()
+
+
+def behaviour_note(con) -> str:
+    actions, edges, significant, pairs = con.sql(
+        """SELECT (SELECT count(*) FROM coaction_actions), (SELECT count(*) FROM coaction_edges),
+                  (SELECT count(*) FROM coaction_edges WHERE significant), (SELECT count(*) FROM coaction_pairs)"""
+    ).fetchall()[0]
+    return f"{actions:,} actions, {edges:,} edges, {significant:,} significant, {pairs:,} evidence pairs"
 
 
 def _cpu_seconds(process: psutil.Process) -> float:
@@ -122,19 +153,7 @@ def main() -> None:
     with stage("load into DuckDB") as info:
         info["note"] = f"{load(con, workload):,} interactions"
     first = len(ROWS)
-    for behaviour in EXACT:
-        with stage(f"{behaviour} + significance") as info:
-            edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=(behaviour,),
-                                   alpha=args.alpha, seed=0)
-            actions, significant, pairs = con.sql(
-                """SELECT (SELECT count(*) FROM coaction_actions), (SELECT count(*) FROM coaction_edges WHERE significant),
-                          (SELECT count(*) FROM coaction_pairs)""").fetchall()[0]
-            info["note"] = f"{actions:,} actions, {edges:,} edges, {significant:,} significant, {pairs:,} evidence pairs"
-        for table in ("coaction_edges", "coaction_pairs"):
-            con.execute(f"CREATE TABLE IF NOT EXISTS bench_{table} AS SELECT * FROM {table} LIMIT 0")
-            con.execute(f"INSERT INTO bench_{table} SELECT * FROM {table}")
-    for table in ("coaction_edges", "coaction_pairs"):
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM bench_{table}")
+    exact_behaviours(con, args)
     with stage("multiplex graph") as info:
         info["note"] = f"{multiplex_graph(con):,} edges"
     with stage("louvain clusters (seed 42)") as info:

@@ -1,4 +1,4 @@
--- The actions every enabled behaviour contributes, one row per (behaviour, event, object).
+-- The actions of the behaviour being computed, one row per (behaviour, event, object).
 CREATE OR REPLACE TEMP TABLE coaction_actions (
     behaviour  VARCHAR NOT NULL,
     object_id  VARCHAR NOT NULL,

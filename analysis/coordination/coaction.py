@@ -88,6 +88,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -104,8 +105,10 @@ AUTO_WINDOW_MIN_ACTIONS = 10
 PRUNE_ROUNDS = 1
 # Behaviours whose objects generate at most this many compact-row pairs are paired without the prefix filter.
 MAX_FULL_PAIRING_COST = 50_000_000
-# Behaviours whose SQL reads a table that Python fills first (text normalisation needs NFKC).
+# Behaviours whose SQL reads tables prepared once for all of them (text normalisation needs NFKC in Python).
 _NEEDS_TEXTS = {"co_text", "co_text_near"}
+_NEEDS_URLS = {"co_link", "co_domain"}
+_NEEDS_HASHTAGS = {"co_hashtag", "co_hashtag_seq"}
 
 
 def available_behaviours() -> list[str]:
@@ -121,11 +124,16 @@ def prepare_behaviours(
     near_threshold: float = 0.8,
     seed: int = 0,
 ) -> None:
-    """Check the behaviour names and build what their SQL reads besides ``interactions`` (normalised texts)."""
+    """Check the behaviour names and build what their SQL reads besides ``interactions`` (split URLs,
+    normalised hashtags and texts)."""
     unknown = set(behaviours) - set(available_behaviours())
     if unknown:
         raise ValueError(f"unknown behaviour(s) {sorted(unknown)}: use some of {available_behaviours()}")
     run_script(con, HERE / "macros.sql")
+    if _NEEDS_URLS & set(behaviours):
+        run_script(con, HERE / "urls.sql")
+    if _NEEDS_HASHTAGS & set(behaviours):
+        run_script(con, HERE / "hashtags.sql")
     if _NEEDS_TEXTS & set(behaviours):
         from analysis.coordination.text import prepare_texts
 
@@ -136,12 +144,11 @@ def prepare_behaviours(
         prepare_near_duplicates(con, threshold=near_threshold, seed=seed)
 
 
-def load_actions(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ...]) -> None:
-    """Fill the temp table ``coaction_actions`` with every action of the chosen (prepared) behaviours."""
+def load_actions(con: duckdb.DuckDBPyConnection, behaviour: str) -> None:
+    """Fill the temp table ``coaction_actions`` with the actions of one (prepared) behaviour."""
     run_script(con, HERE / "actions.sql")
-    for name in behaviours:
-        (select,) = statements(BEHAVIOUR_DIR / f"{name}.sql")
-        con.execute(f"INSERT INTO coaction_actions SELECT '{name}' AS behaviour, * FROM ({select})")
+    (select,) = statements(BEHAVIOUR_DIR / f"{behaviour}.sql")
+    con.execute(f"INSERT INTO coaction_actions SELECT '{behaviour}' AS behaviour, * FROM ({select})")
 
 
 def resolve_behaviours(behaviours: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
@@ -167,9 +174,12 @@ def coaction_edges(
     seed: int = 0,
     min_text_chars: int = 10,
     near_threshold: float = 0.8,
+    progress: Callable[[str], None] | None = None,
 ) -> int:
     """Build ``coaction_edges``, ``coaction_evidence``, ``coaction_pairs`` and ``coaction_accounts``;
-    return the edge count."""
+    return the edge count. ``progress``, if given, is called with "inputs" once the inputs the behaviours
+    share are prepared, then with each behaviour's name once the output tables hold its results (and only
+    its: before they are appended to those of the behaviours before it)."""
     window = window_seconds if window is None else window
     auto = window == "auto"
     if not auto and (isinstance(window, str) or window < 0):
@@ -179,7 +189,9 @@ def coaction_edges(
     if auto and not (0 < window_quantile <= 1 and 0 <= window_bounds[0] <= window_bounds[1]):
         raise ValueError("window_quantile must be in (0, 1] and window_bounds a (low, high) pair")
     behaviours = tuple(sorted(resolve_behaviours(behaviours)))  # the order the output tables are sorted in
+    report = progress or (lambda step: None)
     prepare_behaviours(con, behaviours, min_text_chars=min_text_chars, near_threshold=near_threshold, seed=seed)
+    report("inputs")
     windows = dict(auto=auto, window_us=0 if auto else round(window * 1_000_000), quantile=window_quantile,
                    min_us=round(window_bounds[0] * 1_000_000), max_us=round(window_bounds[1] * 1_000_000),
                    min_actions=AUTO_WINDOW_MIN_ACTIONS)
@@ -187,6 +199,7 @@ def coaction_edges(
     # edge's figures (its significance included) do not depend on which other behaviours ran with it.
     for done, behaviour in enumerate(behaviours):
         _behaviour_edges(con, behaviour, windows, min_weight, evidence_per_edge, alpha, seed)
+        report(behaviour)
         _collect_outputs(con, first=done == 0, last=done == len(behaviours) - 1)
     return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
 
@@ -194,7 +207,7 @@ def coaction_edges(
 def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, evidence_per_edge: int,
                      alpha: float | None, seed: int) -> None:
     """The output tables for one behaviour, replacing those of the previous one."""
-    load_actions(con, (behaviour,))
+    load_actions(con, behaviour)
     _number_behaviours(con, (behaviour,))
     run_script(con, HERE / "ids.sql")
     run_script(con, HERE / "windows.sql", **windows)

@@ -3,24 +3,17 @@
 -- fragment and trailing slash dropped). Not platform-specific: the same link shared on two platforms pairs
 -- the accounts across them. Reposts are left out (the link is the original author's, and co_repost already
 -- counts the repost); every other event's links count, one action per distinct link per event.
--- Each distinct URL is split into its parts once, each distinct origin's host (few) normalised once, and the
--- URL rebuilt; then joined back to the events. (MATERIALIZED: otherwise the NOT NULL test below is pushed
--- into the CTE and every URL is normalised twice.)
-WITH shared AS (
-    SELECT DISTINCT platform, account_id, event_id, ts, unnest(urls) AS url
-    FROM interactions WHERE action <> 'repost' AND len(urls) > 0
-),
-parts AS MATERIALIZED (
-    SELECT url, mt_url_parts(url) AS p FROM (SELECT DISTINCT url FROM shared) WHERE trim(url) <> ''
-),
-hosts AS (
+-- Reads the temp tables of ../urls.sql: each distinct URL split into its parts once; here each distinct
+-- origin's host (few) is normalised once and the URL rebuilt, then joined back to the events.
+-- (MATERIALIZED: otherwise the NOT NULL test below is pushed into the CTE and every URL is normalised twice.)
+WITH hosts AS (
     SELECT scheme, auth, mt_url_host_of({'scheme': scheme, 'auth': auth}) AS host
-    FROM (SELECT DISTINCT p.scheme, p.auth FROM parts)
+    FROM (SELECT DISTINCT scheme, auth FROM coaction_url_parts)
 ),
 normalised AS MATERIALIZED (
-    SELECT url, mt_url_build(p, host) AS object_id
-    FROM parts JOIN hosts AS h ON h.scheme = p.scheme AND h.auth = p.auth
+    SELECT p.url, mt_url_build({'scheme': p.scheme, 'auth': p.auth, 'path': p.path, 'query': p.query}, h.host) AS object_id
+    FROM coaction_url_parts AS p JOIN hosts AS h ON h.scheme = p.scheme AND h.auth = p.auth
 )
 SELECT DISTINCT n.object_id, s.platform, s.account_id, s.event_id, s.ts
-FROM shared AS s JOIN normalised AS n USING (url)
+FROM coaction_url_events AS s JOIN normalised AS n USING (url)
 WHERE n.object_id IS NOT NULL
