@@ -80,7 +80,7 @@ def stage(name: str, note: str = ""):
 def exact_behaviours(con, args) -> None:
     """All exact behaviours in one coaction_edges call, as the pipeline runs them, one stage per step."""
     names = iter([f"{behaviour} + significance" for behaviour in sorted(EXACT)] + ["collect outputs"])
-    running = [Stage("shared inputs (texts)")]
+    running = [Stage("shared inputs (URLs, tags, texts)")]
 
     def step_done(step: str) -> None:
         note = "" if step == "inputs" else behaviour_note(con)
