@@ -173,7 +173,7 @@ def main() -> None:
     try:
         with stage("co_text_near") as info:
             edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=("co_text_near",), alpha=None)
-            clusters = con.sql("SELECT count(DISTINCT cluster_text) FROM coaction_text_near").fetchall()[0][0]
+            clusters = con.sql("SELECT count(DISTINCT object_id) FROM coaction_actions").fetchall()[0][0]
             info["note"] = f"{args.near_posts:,} posts, {clusters:,} text objects, {edges:,} edges"
     finally:
         con.execute("DROP VIEW interactions")

@@ -105,10 +105,16 @@ AUTO_WINDOW_MIN_ACTIONS = 10
 PRUNE_ROUNDS = 1
 # Behaviours whose objects generate at most this many compact-row pairs are paired without the prefix filter.
 MAX_FULL_PAIRING_COST = 50_000_000
-# Behaviours whose SQL reads tables prepared once for all of them (text normalisation needs NFKC in Python).
+# Behaviours whose SQL reads tables prepared once for all of them (text normalisation needs NFKC in Python),
+# and those tables, dropped once no behaviour left to run reads them.
 _NEEDS_TEXTS = {"co_text", "co_text_near"}
 _NEEDS_URLS = {"co_link", "co_domain"}
 _NEEDS_HASHTAGS = {"co_hashtag", "co_hashtag_seq"}
+_PREPARED_TABLES = {
+    "coaction_url_events": _NEEDS_URLS, "coaction_url_parts": _NEEDS_URLS,
+    "coaction_hashtag_events": _NEEDS_HASHTAGS,
+    "coaction_texts": _NEEDS_TEXTS, "coaction_text_near": {"co_text_near"},
+}
 
 
 def available_behaviours() -> list[str]:
@@ -201,6 +207,7 @@ def coaction_edges(
         _behaviour_edges(con, behaviour, windows, min_weight, evidence_per_edge, alpha, seed)
         report(behaviour)
         _collect_outputs(con, first=done == 0, last=done == len(behaviours) - 1)
+        _drop_prepared(con, still_to_run=set(behaviours[done + 1:]))
     return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
 
 
@@ -224,6 +231,13 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
 
         edge_significance(con, alpha=alpha, seed=seed)
     write_evidence(con, evidence_per_edge)
+
+
+def _drop_prepared(con: duckdb.DuckDBPyConnection, still_to_run: set[str]) -> None:
+    """Free the prepared inputs that no behaviour still to run reads (memory for the next ones)."""
+    for table, readers in _PREPARED_TABLES.items():
+        if not readers & still_to_run:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 OUTPUT_TABLES = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
