@@ -224,11 +224,13 @@ def test_a_run_of_several_behaviours_equals_a_run_of_each():
     behaviours = ("co_repost", "co_mention", "co_hashtag")
     outputs = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
 
-    def run(names) -> dict:
-        coaction_edges(con, window_seconds=60, min_weight=2, behaviours=names, evidence_per_edge=3)
+    def run(names, progress=None) -> dict:
+        coaction_edges(con, window_seconds=60, min_weight=2, behaviours=names, evidence_per_edge=3, progress=progress)
         return {table: con.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in outputs}  # behaviour first
 
-    together = run(behaviours)
+    steps = []
+    together = run(behaviours, steps.append)
+    assert steps == ["inputs", "co_hashtag", "co_mention", "co_repost"]
     apart = [run((name,)) for name in sorted(behaviours)]
     assert together == {table: [row for each in apart for row in each[table]] for table in outputs}
     flags = {(row[0], row[-1]) for row in together["coaction_edges"]}
