@@ -28,6 +28,10 @@ CREATE OR REPLACE TEMP MACRO mt_x_refine(snowflake_ts, minute_ts) AS (
 );
 CREATE OR REPLACE TEMP MACRO mt_x_minute_ts(id, minute_ts) AS (mt_x_refine(mt_snowflake_ts(id), minute_ts));
 
+-- A follower or following count as the CSV exports write it, whole or with a decimal part ("1234.0");
+-- NULL when it is not a number.
+CREATE OR REPLACE TEMP MACRO mt_count(s) AS (TRY_CAST(TRY_CAST(s AS DOUBLE) AS BIGINT));
+
 -- A list written as a Python literal: "['a', \"b'c\", 123]" or "[]". Quotes are removed and \' \" \\ unescaped;
 -- bare items (numbers, or unquoted words in some releases) are kept as text. NULL when not bracketed.
 -- The usual shape, items in single quotes that hold no quote or backslash, separated by ", " (['a', 'b']),
