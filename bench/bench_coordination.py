@@ -45,10 +45,11 @@ ROWS: list[tuple[str, float, float, float, str]] = []
 
 
 class Stage:
-    """A running stage: wall and CPU time from now, and this process's RSS sampled every 20 ms."""
+    """A running stage: wall and CPU time from now, and this process's RSS sampled every 20 ms; named when
+    it stops (a step of coaction_edges is known once it reports itself done)."""
 
-    def __init__(self, name: str):
-        self.name, self.process = name, psutil.Process()
+    def __init__(self):
+        self.process = psutil.Process()
         self.peak, self.done = self.process.memory_info().rss, threading.Event()
         self.sampler = threading.Thread(target=self._sample, daemon=True)
         self.sampler.start()
@@ -58,38 +59,39 @@ class Stage:
         while not self.done.wait(0.02):
             self.peak = max(self.peak, self.process.memory_info().rss)
 
-    def stop(self, note: str = "") -> None:
+    def stop(self, name: str, note: str = "") -> None:
         elapsed = time.perf_counter() - self.start
         cpu = _cpu_seconds(self.process) - self.cpu_start
         self.done.set()
         self.sampler.join()
-        ROWS.append((self.name, elapsed, cpu, max(self.peak, self.process.memory_info().rss) / 2**30, note))
-        print(f"{self.name:<28} {elapsed:8.1f} s {cpu:8.1f} cpu-s  {ROWS[-1][3]:6.2f} GiB  {note}", flush=True)
+        ROWS.append((name, elapsed, cpu, max(self.peak, self.process.memory_info().rss) / 2**30, note))
+        print(f"{name:<28} {elapsed:8.1f} s {cpu:8.1f} cpu-s  {ROWS[-1][3]:6.2f} GiB  {note}", flush=True)
 
 
 @contextmanager
 def stage(name: str, note: str = ""):
     """Time the block as one stage; the block may set info["note"]."""
-    running, info = Stage(name), {"note": note}
+    running, info = Stage(), {"note": note}
     try:
         yield info
     finally:
-        running.stop(info["note"])
+        running.stop(name, info["note"])
 
 
 def exact_behaviours(con, args) -> None:
     """All exact behaviours in one coaction_edges call, as the pipeline runs them, one stage per step."""
-    names = iter([f"{behaviour} + significance" for behaviour in sorted(EXACT)] + ["collect outputs"])
-    running = [Stage("shared inputs (URLs, tags, texts)")]
+    running = [Stage()]
 
     def step_done(step: str) -> None:
-        note = "" if step == "inputs" else behaviour_note(con)
-        running[0].stop(note)
-        running[0] = Stage(next(names))
+        if step == "inputs":
+            running[0].stop("shared inputs (URLs, tags, texts)")
+        else:
+            running[0].stop(f"{step} + significance", behaviour_note(con))
+        running[0] = Stage()
 
     coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=EXACT, alpha=args.alpha,
                    seed=0, progress=step_done)
-    running[0].stop()
+    running[0].stop("collect outputs")
 
 
 def behaviour_note(con) -> str:
