@@ -83,8 +83,8 @@ def exact_behaviours(con, args) -> None:
     running = [Stage()]
 
     def step_done(step: str) -> None:
-        if step == "inputs":
-            running[0].stop("shared inputs (URLs, tags, texts)")
+        if not step.startswith("co_"):
+            running[0].stop(f"input: {step}")
         else:
             running[0].stop(f"{step} + significance", behaviour_note(con))
         running[0] = Stage()
@@ -96,7 +96,7 @@ def exact_behaviours(con, args) -> None:
 
 def behaviour_note(con) -> str:
     actions, edges, significant, pairs = con.sql(
-        """SELECT (SELECT count(*) FROM coaction_actions), (SELECT count(*) FROM coaction_edges),
+        """SELECT (SELECT count(*) FROM coaction_acts), (SELECT count(*) FROM coaction_edges),
                   (SELECT count(*) FROM coaction_edges WHERE significant), (SELECT count(*) FROM coaction_pairs)"""
     ).fetchall()[0]
     return f"{actions:,} actions, {edges:,} edges, {significant:,} significant, {pairs:,} evidence pairs"
@@ -174,8 +174,15 @@ def main() -> None:
     con.execute("CREATE TEMP VIEW interactions AS SELECT * FROM near_subset")
     try:
         with stage("co_text_near") as info:
-            edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=("co_text_near",), alpha=None)
-            clusters = con.sql("SELECT count(DISTINCT object_id) FROM coaction_actions").fetchall()[0][0]
+            objects = []
+
+            def count_objects(step: str) -> None:
+                if step == "co_text_near":
+                    objects.append(con.sql("SELECT count(*) FROM coaction_objects").fetchall()[0][0])
+
+            edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=("co_text_near",),
+                                   alpha=None, progress=count_objects)
+            clusters = objects[0]
             info["note"] = f"{args.near_posts:,} posts, {clusters:,} text objects, {edges:,} edges"
     finally:
         con.execute("DROP VIEW interactions")

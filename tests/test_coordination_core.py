@@ -116,9 +116,13 @@ def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only
 def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():
     rows = random_reposts(5, 600)
     con = database(rows)
-    coaction_edges(con, window="auto", min_weight=2, alpha=None, window_bounds=(5, 40))
-    windows = dict(con.sql("""SELECT split_part(o.object_id, ':', 2), w.w_us FROM coaction_windows AS w
-                              JOIN coaction_objects AS o USING (obj_id)""").fetchall())
+    windows = {}
+
+    def read_windows(step):  # the working tables are there until the behaviour's step is reported
+        windows.update(con.sql("""SELECT split_part(o.object_id, ':', 2), w.w_us FROM coaction_windows AS w
+                                  JOIN coaction_objects AS o USING (obj_id)""").fetchall())
+
+    coaction_edges(con, window="auto", min_weight=2, alpha=None, window_bounds=(5, 40), progress=read_windows)
     assert windows and all(5e6 <= w <= 40e6 for w in windows.values())
     got = {(a, b): (w, m) for a, b, w, m in
            con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
@@ -230,9 +234,19 @@ def test_a_run_of_several_behaviours_equals_a_run_of_each():
 
     steps = []
     together = run(behaviours, steps.append)
-    assert steps == ["inputs", "co_hashtag", "co_mention", "co_repost"]
+    assert steps == ["hashtags", "co_hashtag", "co_mention", "co_repost"]
+    stored = con.sql("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    assert set(outputs) <= {name for (name,) in stored}
+    assert not con.sql("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()  # memory freed
     apart = [run((name,)) for name in sorted(behaviours)]
     assert together == {table: [row for each in apart for row in each[table]] for table in outputs}
+    def fail_midway(step):
+        if step == "co_mention":
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):  # the stored outputs, of the last run, stay what is read
+        run(behaviours, fail_midway)
+    assert con.sql("SELECT * FROM coaction_edges ORDER BY ALL").fetchall() == apart[-1]["coaction_edges"]
     flags = {(row[0], row[-1]) for row in together["coaction_edges"]}
     assert flags == {(name, significant) for name in behaviours for significant in (True, False)}
 

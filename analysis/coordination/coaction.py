@@ -44,6 +44,9 @@ How it scales
 -------------
 Behaviours are computed one at a time, each from its own actions to its edges, significance and evidence,
 so memory is bounded by the largest behaviour, and a behaviour's results are the same whatever else runs.
+Its working tables are dropped when it is done, an input several behaviours read (split URLs, hashtags,
+normalised texts) lives only from the first of them to the last, and the outputs are written to the
+database once, after the last behaviour.
 Actions with no other account's action on their object within the window, then accounts left with
 partners on fewer than ``min_weight`` distinct objects, then objects left with fewer than two accounts are
 pruned first (exactly: they cannot be part of an edge; ``prune.sql``). Edge weights are then counted from
@@ -105,16 +108,23 @@ AUTO_WINDOW_MIN_ACTIONS = 10
 PRUNE_ROUNDS = 1
 # Behaviours whose objects generate at most this many compact-row pairs are paired without the prefix filter.
 MAX_FULL_PAIRING_COST = 50_000_000
-# Behaviours whose SQL reads tables prepared once for all of them (text normalisation needs NFKC in Python),
-# and those tables, dropped once no behaviour left to run reads them.
-_NEEDS_TEXTS = {"co_text", "co_text_near"}
-_NEEDS_URLS = {"co_link", "co_domain"}
-_NEEDS_HASHTAGS = {"co_hashtag", "co_hashtag_seq"}
-_PREPARED_TABLES = {
-    "coaction_url_events": _NEEDS_URLS, "coaction_url_parts": _NEEDS_URLS,
-    "coaction_hashtag_events": _NEEDS_HASHTAGS,
-    "coaction_texts": _NEEDS_TEXTS, "coaction_text_near": {"co_text_near"},
+# Inputs that behaviours read besides ``interactions`` (text normalisation needs NFKC in Python), each with
+# its readers and tables. Each is prepared right before the first behaviour that reads it and dropped once
+# the last one has loaded its actions, so memory holds only what the behaviour being run needs.
+_INPUTS = {
+    "urls": ({"co_link", "co_domain"}, ("coaction_url_events", "coaction_url_parts")),
+    "hashtags": ({"co_hashtag", "co_hashtag_seq"}, ("coaction_hashtag_events",)),
+    "texts": ({"co_text", "co_text_near"}, ("coaction_texts",)),
+    "near-duplicates": ({"co_text_near"}, ("coaction_text_near",)),  # read from the texts, so after them
 }
+
+# A behaviour's working tables: those of the pairing, done with once its pairs are listed, and the rest, done
+# with once its output tables are written (dropped then, so that the next behaviour has the memory).
+_PAIRING_TABLES = ("coaction_compact", "coaction_costs", "coaction_runs", "coaction_reach", "coaction_prefix_pairs",
+                   "coaction_suffix_matches", "coaction_live")
+_WORKING_TABLES = ("coaction_behaviours", "coaction_nodes", "coaction_objects", "coaction_acts", "coaction_windows",
+                   "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates", "coaction_kept",
+                   "coaction_kept_pairs", "significance_spans", "significance_classes", "significance_expected")
 
 
 def available_behaviours() -> list[str]:
@@ -122,29 +132,19 @@ def available_behaviours() -> list[str]:
     return sorted(path.stem for path in BEHAVIOUR_DIR.glob("*.sql"))
 
 
-def prepare_behaviours(
-    con: duckdb.DuckDBPyConnection,
-    behaviours: tuple[str, ...],
-    *,
-    min_text_chars: int = 10,
-    near_threshold: float = 0.8,
-    seed: int = 0,
-) -> None:
-    """Check the behaviour names and build what their SQL reads besides ``interactions`` (split URLs,
-    normalised hashtags and texts)."""
-    unknown = set(behaviours) - set(available_behaviours())
-    if unknown:
-        raise ValueError(f"unknown behaviour(s) {sorted(unknown)}: use some of {available_behaviours()}")
-    run_script(con, HERE / "macros.sql")
-    if _NEEDS_URLS & set(behaviours):
+def prepare_input(con: duckdb.DuckDBPyConnection, name: str, *, min_text_chars: int = 10,
+                  near_threshold: float = 0.8, seed: int = 0) -> None:
+    """Build one of the ``_INPUTS`` (split URLs, normalised hashtags, normalised texts, near-duplicate
+    clusters of those texts)."""
+    if name == "urls":
         run_script(con, HERE / "urls.sql")
-    if _NEEDS_HASHTAGS & set(behaviours):
+    elif name == "hashtags":
         run_script(con, HERE / "hashtags.sql")
-    if _NEEDS_TEXTS & set(behaviours):
+    elif name == "texts":
         from analysis.coordination.text import prepare_texts
 
         prepare_texts(con, min_chars=min_text_chars)
-    if "co_text_near" in behaviours:
+    else:
         from analysis.coordination.neardup import prepare_near_duplicates
 
         prepare_near_duplicates(con, threshold=near_threshold, seed=seed)
@@ -183,9 +183,10 @@ def coaction_edges(
     progress: Callable[[str], None] | None = None,
 ) -> int:
     """Build ``coaction_edges``, ``coaction_evidence``, ``coaction_pairs`` and ``coaction_accounts``;
-    return the edge count. ``progress``, if given, is called with "inputs" once the inputs the behaviours
-    share are prepared, then with each behaviour's name once the output tables hold its results (and only
-    its: before they are appended to those of the behaviours before it)."""
+    return the edge count. ``progress``, if given, is called with the name of each input of ``_INPUTS`` once
+    it is prepared ("urls", "hashtags", "texts", "near-duplicates"), and with each behaviour's name once the
+    output tables hold its results (and only its: before they are appended to those of the behaviours
+    before it, and while its working tables, such as ``coaction_windows``, are still there)."""
     window = window_seconds if window is None else window
     auto = window == "auto"
     if not auto and (isinstance(window, str) or window < 0):
@@ -195,36 +196,46 @@ def coaction_edges(
     if auto and not (0 < window_quantile <= 1 and 0 <= window_bounds[0] <= window_bounds[1]):
         raise ValueError("window_quantile must be in (0, 1] and window_bounds a (low, high) pair")
     behaviours = tuple(sorted(resolve_behaviours(behaviours)))  # the order the output tables are sorted in
+    unknown = set(behaviours) - set(available_behaviours())
+    if unknown:
+        raise ValueError(f"unknown behaviour(s) {sorted(unknown)}: use some of {available_behaviours()}")
     report = progress or (lambda step: None)
-    prepare_behaviours(con, behaviours, min_text_chars=min_text_chars, near_threshold=near_threshold, seed=seed)
-    report("inputs")
+    run_script(con, HERE / "macros.sql")
     windows = dict(auto=auto, window_us=0 if auto else round(window * 1_000_000), quantile=window_quantile,
                    min_us=round(window_bounds[0] * 1_000_000), max_us=round(window_bounds[1] * 1_000_000),
                    min_actions=AUTO_WINDOW_MIN_ACTIONS)
     # One behaviour at a time: memory is bounded by the largest behaviour rather than by all of them, and an
     # edge's figures (its significance included) do not depend on which other behaviours ran with it.
-    for done, behaviour in enumerate(behaviours):
-        _behaviour_edges(con, behaviour, windows, min_weight, evidence_per_edge, alpha, seed)
-        report(behaviour)
-        _collect_outputs(con, first=done == 0, last=done == len(behaviours) - 1)
-        _drop_prepared(con, still_to_run=set(behaviours[done + 1:]))
+    try:
+        for done, behaviour in enumerate(behaviours):
+            for name, (readers, _) in _INPUTS.items():
+                if behaviour in readers and not readers & set(behaviours[:done]):
+                    prepare_input(con, name, min_text_chars=min_text_chars, near_threshold=near_threshold, seed=seed)
+                    report(name)
+            load_actions(con, behaviour)
+            for readers, tables in _INPUTS.values():
+                if behaviour in readers and not readers & set(behaviours[done + 1:]):
+                    _drop(con, tables)
+            _behaviour_edges(con, behaviour, windows, min_weight, evidence_per_edge, alpha, seed)
+            report(behaviour)
+            _drop(con, _WORKING_TABLES)
+            _collect_outputs(con, first=done == 0, last=done == len(behaviours) - 1)
+    finally:  # after a failure, no half-built temp output may shadow the stored one
+        _drop(con, tuple(f"temp.{table}{end}" for table in OUTPUT_TABLES for end in ("", "_so_far")))
     return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
 
 
 def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, evidence_per_edge: int,
                      alpha: float | None, seed: int) -> None:
-    """The output tables for one behaviour, replacing those of the previous one."""
-    load_actions(con, behaviour)
+    """The output tables for one behaviour (its actions loaded), replacing those of the previous one."""
     _number_behaviours(con, (behaviour,))
     run_script(con, HERE / "ids.sql")
+    con.execute("DROP TABLE coaction_actions")  # the strings are now in coaction_nodes and coaction_objects
     run_script(con, HERE / "windows.sql", **windows)
     _prune(con, min_weight)
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)
     run_script(con, HERE / "pairs.sql")
-    # The collapsed rows are not needed any more; the rest stays for edge_significance.
-    for table in ("coaction_compact", "coaction_costs", "coaction_runs", "coaction_reach", "coaction_prefix_pairs",
-                  "coaction_suffix_matches", "coaction_live"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    _drop(con, _PAIRING_TABLES)
     run_script(con, HERE / "edges.sql")
     if alpha is not None:
         from analysis.coordination.significance import edge_significance
@@ -233,29 +244,23 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     write_evidence(con, evidence_per_edge)
 
 
-def _drop_prepared(con: duckdb.DuckDBPyConnection, still_to_run: set[str]) -> None:
-    """Free the prepared inputs that no behaviour still to run reads (memory for the next ones)."""
-    for table, readers in _PREPARED_TABLES.items():
-        if not readers & still_to_run:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-
-
 OUTPUT_TABLES = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
 
 
 def _collect_outputs(con: duckdb.DuckDBPyConnection, *, first: bool, last: bool) -> None:
-    """Append one behaviour's output tables to those of the behaviours before it (``*_so_far`` meanwhile)."""
-    if first and last:
-        return
+    """Append one behaviour's output tables to those of the behaviours before it (temp ``*_so_far`` tables),
+    and after the last write them to the database, once. Each behaviour's own are temp tables that shadow
+    the stored ones while it runs (the temp catalog comes first in DuckDB's search path)."""
     for table in OUTPUT_TABLES:
         if first:
-            con.execute(f"DROP TABLE IF EXISTS {table}_so_far")
-            con.execute(f"ALTER TABLE {table} RENAME TO {table}_so_far")
-            continue
-        con.execute(f"INSERT INTO {table}_so_far SELECT * FROM {table}")
-        con.execute(f"DROP TABLE {table}")
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}_so_far")
+            con.execute(f"ALTER TABLE temp.{table} RENAME TO {table}_so_far")
+        else:
+            con.execute(f"INSERT INTO temp.{table}_so_far SELECT * FROM temp.{table}")
+            con.execute(f"DROP TABLE temp.{table}")
         if last:
-            con.execute(f"ALTER TABLE {table}_so_far RENAME TO {table}")
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.{table}_so_far")
+            con.execute(f"DROP TABLE temp.{table}_so_far")
 
 
 def write_evidence(con: duckdb.DuckDBPyConnection, evidence_per_edge: int = 20) -> int:
@@ -263,6 +268,11 @@ def write_evidence(con: duckdb.DuckDBPyConnection, evidence_per_edge: int = 20) 
     model ran, else all); return the number of pairs. Reads the working tables of ``coaction_edges``."""
     run_script(con, HERE / "evidence.sql", evidence_per_edge=evidence_per_edge)
     return first_row(con, "SELECT count(*) FROM coaction_pairs")[0]
+
+
+def _drop(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    for table in tables:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _number_behaviours(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ...]) -> None:

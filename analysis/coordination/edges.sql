@@ -2,7 +2,7 @@
 -- acted on within the window of each other (counted in candidates.sql, every candidate reaches $min_weight),
 -- and the timing of all their matched pairs. Read from the id-level pairs (coaction_pair_ids), so every edge
 -- gets its figures whether or not its evidence is written out.
-CREATE OR REPLACE TABLE coaction_edges AS
+CREATE OR REPLACE TEMP TABLE coaction_edges AS
 WITH timing AS (
     SELECT beh_id, lo, hi,
            count(*) AS matched_pairs,
@@ -32,7 +32,7 @@ JOIN coaction_nodes AS nb ON nb.node_id = s.hi
 ORDER BY b.behaviour, a_platform, a_account, b_platform, b_account;
 
 -- Per account and behaviour: how many of its actions were matched by an account it has an edge with.
-CREATE OR REPLACE TABLE coaction_accounts AS
+CREATE OR REPLACE TEMP TABLE coaction_accounts AS
 WITH matched AS (
     SELECT beh_id, lo AS node_id, lo_event AS event_id FROM coaction_pair_ids
     UNION

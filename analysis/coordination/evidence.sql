@@ -13,7 +13,7 @@ WHERE e.significant IS NOT FALSE;
 CREATE OR REPLACE TEMP TABLE coaction_kept_pairs AS
 SELECT * FROM coaction_pair_ids SEMI JOIN coaction_kept USING (beh_id, lo, hi);
 
-CREATE OR REPLACE TABLE coaction_pairs AS
+CREATE OR REPLACE TEMP TABLE coaction_pairs AS
 SELECT b.behaviour, o.object_id,
        na.platform AS a_platform, na.account_id AS a_account, p.lo_event AS a_event, make_timestamp(p.lo_t) AS a_ts,
        nb.platform AS b_platform, nb.account_id AS b_account, p.hi_event AS b_event, make_timestamp(p.hi_t) AS b_ts,
@@ -24,7 +24,7 @@ JOIN coaction_objects AS o USING (obj_id)
 JOIN coaction_nodes AS na ON na.node_id = p.lo
 JOIN coaction_nodes AS nb ON nb.node_id = p.hi;
 
-CREATE OR REPLACE TABLE coaction_evidence AS
+CREATE OR REPLACE TEMP TABLE coaction_evidence AS
 WITH shortlist_kept AS (
     -- by gap and a-side time only, ties kept in: the order by names below makes the final cut
     SELECT beh_id, obj_id, lo, lo_event, lo_t, hi, hi_event, hi_t, $evidence_per_edge AS cap
