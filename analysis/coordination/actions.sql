@@ -1,6 +1,5 @@
--- The actions of the behaviour being computed, one row per (behaviour, event, object).
+-- The actions of the behaviour being computed (the one in coaction_behaviours), one row per (event, object).
 CREATE OR REPLACE TEMP TABLE coaction_actions (
-    behaviour  VARCHAR NOT NULL,
     object_id  VARCHAR NOT NULL,
     platform   VARCHAR NOT NULL,
     account_id VARCHAR NOT NULL,

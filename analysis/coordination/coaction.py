@@ -122,7 +122,7 @@ _INPUTS = {
 # with once its output tables are written (dropped then, so that the next behaviour has the memory).
 _PAIRING_TABLES = ("coaction_compact", "coaction_costs", "coaction_runs", "coaction_reach", "coaction_prefix_pairs",
                    "coaction_suffix_matches", "coaction_live")
-_WORKING_TABLES = ("coaction_behaviours", "coaction_nodes", "coaction_objects", "coaction_acts", "coaction_windows",
+_WORKING_TABLES = ("coaction_behaviours", "coaction_objects", "coaction_acts", "coaction_windows",
                    "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates", "coaction_kept",
                    "coaction_kept_pairs", "significance_spans", "significance_classes", "significance_expected")
 
@@ -154,7 +154,7 @@ def load_actions(con: duckdb.DuckDBPyConnection, behaviour: str) -> None:
     """Fill the temp table ``coaction_actions`` with the actions of one (prepared) behaviour."""
     run_script(con, HERE / "actions.sql")
     (select,) = statements(BEHAVIOUR_DIR / f"{behaviour}.sql")
-    con.execute(f"INSERT INTO coaction_actions SELECT '{behaviour}' AS behaviour, * FROM ({select})")
+    con.execute(f"INSERT INTO coaction_actions SELECT * FROM ({select})")
 
 
 def resolve_behaviours(behaviours: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
@@ -201,6 +201,7 @@ def coaction_edges(
         raise ValueError(f"unknown behaviour(s) {sorted(unknown)}: use some of {available_behaviours()}")
     report = progress or (lambda step: None)
     run_script(con, HERE / "macros.sql")
+    run_script(con, HERE / "nodes.sql")
     windows = dict(auto=auto, window_us=0 if auto else round(window * 1_000_000), quantile=window_quantile,
                    min_us=round(window_bounds[0] * 1_000_000), max_us=round(window_bounds[1] * 1_000_000),
                    min_actions=AUTO_WINDOW_MIN_ACTIONS)
@@ -220,8 +221,8 @@ def coaction_edges(
             report(behaviour)
             _drop(con, _WORKING_TABLES)
             _collect_outputs(con, first=done == 0, last=done == len(behaviours) - 1)
-    finally:  # after a failure, no half-built temp output may shadow the stored one
-        _drop(con, tuple(f"temp.{table}{end}" for table in OUTPUT_TABLES for end in ("", "_so_far")))
+    finally:  # and after a failure, no half-built temp output may shadow the stored one
+        _drop(con, ("coaction_nodes", *(f"temp.{table}{end}" for table in OUTPUT_TABLES for end in ("", "_so_far"))))
     return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
 
 
@@ -230,7 +231,7 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     """The output tables for one behaviour (its actions loaded), replacing those of the previous one."""
     _number_behaviours(con, (behaviour,))
     run_script(con, HERE / "ids.sql")
-    con.execute("DROP TABLE coaction_actions")  # the strings are now in coaction_nodes and coaction_objects
+    con.execute("DROP TABLE coaction_actions")  # its strings are in coaction_nodes and coaction_objects now
     run_script(con, HERE / "windows.sql", **windows)
     _prune(con, min_weight)
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)
