@@ -283,8 +283,9 @@ def _number_behaviours(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ..
 
 def _prune(con: duckdb.DuckDBPyConnection, min_weight: int) -> None:
     """Leave in ``coaction_live`` only actions that can still be part of an edge (see prune.sql)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE coaction_live AS SELECT * FROM coaction_acts SEMI JOIN coaction_windows USING (obj_id)")
-    for _ in range(PRUNE_ROUNDS):
+    # The first round reads all actions: prune.sql's join with coaction_windows keeps those that can pair.
+    con.execute("CREATE OR REPLACE TEMP VIEW coaction_live AS SELECT * FROM coaction_acts")
+    for done in range(PRUNE_ROUNDS):
         run_script(con, HERE / "prune.sql", min_weight=min_weight)
-        con.execute("DROP TABLE coaction_live")
+        con.execute(f"DROP {'VIEW' if done == 0 else 'TABLE'} coaction_live")
         con.execute("ALTER TABLE coaction_live_next RENAME TO coaction_live")
