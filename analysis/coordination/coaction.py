@@ -124,7 +124,8 @@ _PAIRING_TABLES = ("coaction_compact", "coaction_costs", "coaction_runs", "coact
                    "coaction_suffix_matches", "coaction_live")
 _WORKING_TABLES = ("coaction_behaviours", "coaction_objects", "coaction_acts", "coaction_windows",
                    "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates", "coaction_kept",
-                   "coaction_kept_pairs", "significance_spans", "significance_classes", "significance_expected")
+                   "coaction_kept_pairs", "significance_spans", "significance_classes", "significance_expected",
+                   "significance_scores")
 
 
 def available_behaviours() -> list[str]:
@@ -237,11 +238,14 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)
     run_script(con, HERE / "pairs.sql")
     _drop(con, _PAIRING_TABLES)
-    run_script(con, HERE / "edges.sql")
-    if alpha is not None:
+    if alpha is None:
+        con.execute("""CREATE OR REPLACE TEMP TABLE significance_scores (beh_id SMALLINT, lo INTEGER, hi INTEGER,
+                       expected_weight DOUBLE, p_value DOUBLE, q_value DOUBLE, significant BOOLEAN)""")
+    else:
         from analysis.coordination.significance import edge_significance
 
         edge_significance(con, alpha=alpha, seed=seed)
+    run_script(con, HERE / "edges.sql")
     write_evidence(con, evidence_per_edge)
 
 

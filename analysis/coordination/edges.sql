@@ -1,7 +1,8 @@
 -- Thresholded co-action edges, one per (behaviour, account pair): weight = distinct objects both accounts
 -- acted on within the window of each other (counted in candidates.sql, every candidate reaches $min_weight),
 -- and the timing of all their matched pairs. Read from the id-level pairs (coaction_pair_ids), so every edge
--- gets its figures whether or not its evidence is written out.
+-- gets its figures whether or not its evidence is written out; the null model's from significance_scores
+-- (empty when it did not run).
 CREATE OR REPLACE TEMP TABLE coaction_edges AS
 WITH timing AS (
     SELECT beh_id, lo, hi,
@@ -15,16 +16,14 @@ WITH timing AS (
 ),
 stats AS (
     SELECT * FROM timing JOIN coaction_candidates USING (beh_id, lo, hi)
+    LEFT JOIN significance_scores USING (beh_id, lo, hi)
 )
 SELECT b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
        nb.platform AS b_platform, nb.account_id AS b_account,
        s.weight, s.matched_pairs, s.median_dt_s, s.share_within_10s,
        make_timestamp(s.first_us) AS first_ts,
        make_timestamp(s.last_us) AS last_ts,
-       CAST(NULL AS DOUBLE) AS expected_weight,
-       CAST(NULL AS DOUBLE) AS p_value,
-       CAST(NULL AS DOUBLE) AS q_value,
-       CAST(NULL AS BOOLEAN) AS significant
+       s.expected_weight, s.p_value, s.q_value, s.significant
 FROM stats AS s
 JOIN coaction_behaviours AS b USING (beh_id)
 JOIN coaction_nodes AS na ON na.node_id = s.lo

@@ -3,12 +3,9 @@
 -- $evidence_per_edge closest in time of each kept edge, and the single closest pair of every other edge, so
 -- each edge still shows what it rests on. Closest: by gap, then the a-side time, object and event ids.
 CREATE OR REPLACE TEMP TABLE coaction_kept AS
-SELECT b.beh_id, na.node_id AS lo, nb.node_id AS hi
-FROM coaction_edges AS e
-JOIN coaction_behaviours AS b USING (behaviour)
-JOIN coaction_nodes AS na ON na.platform = e.a_platform AND na.account_id = e.a_account
-JOIN coaction_nodes AS nb ON nb.platform = e.b_platform AND nb.account_id = e.b_account
-WHERE e.significant IS NOT FALSE;
+SELECT beh_id, lo, hi
+FROM coaction_candidates LEFT JOIN significance_scores USING (beh_id, lo, hi)
+WHERE significant IS NOT FALSE;
 
 CREATE OR REPLACE TEMP TABLE coaction_kept_pairs AS
 SELECT * FROM coaction_pair_ids SEMI JOIN coaction_kept USING (beh_id, lo, hi);

@@ -123,39 +123,29 @@ def edge_significance(
     prior_pairs: float = 1.0,
     actions_per_object: int = 20_000,
 ) -> int:
-    """Fill expected_weight, p_value, q_value and significant of ``coaction_edges``; return the significant count.
+    """Fill the temp table ``significance_scores`` (beh_id, lo, hi, expected_weight, p_value, q_value,
+    significant) for every candidate edge; return the significant count.
 
     Runs on the working tables of one behaviour's pairing (coaction_acts, coaction_windows,
-    coaction_candidates, ...); ``coaction_edges(alpha=...)`` calls it for each behaviour in turn.
+    coaction_candidates, ...); ``coaction_edges(alpha=...)`` calls it for each behaviour in turn, and
+    edges.sql joins the scores to the edges.
     """
     if not 0 < alpha < 1:
         raise ValueError("alpha must be between 0 and 1")
     run_script(con, HERE / "significance.sql", seed=seed, objects_per_class=objects_per_class,
                prior_pairs=float(prior_pairs), actions_per_object=actions_per_object)
-    table = con.sql(
-        """SELECT b.behaviour, na.platform AS a_platform, na.account_id AS a_account,
-                  nb.platform AS b_platform, nb.account_id AS b_account, s.weight, s.expected_weight
-           FROM significance_expected AS s
-           JOIN coaction_behaviours AS b USING (beh_id)
-           JOIN coaction_nodes AS na ON na.node_id = s.lo
-           JOIN coaction_nodes AS nb ON nb.node_id = s.hi"""
-    ).to_arrow_table()
-    weight = table.column("weight").to_numpy()
-    expected = table.column("expected_weight").to_numpy()
-    p_values = poisson_upper_tail(weight, expected)
+    table = con.sql("SELECT beh_id, lo, hi, weight, expected_weight FROM significance_expected").to_arrow_table()
+    p_values = poisson_upper_tail(table.column("weight").to_numpy(), table.column("expected_weight").to_numpy())
     q_values = benjamini_hochberg(p_values)
     scored = table.append_column("p_value", pa.array(p_values)).append_column("q_value", pa.array(q_values))
     con.register("_edge_scores", scored)
     try:
         con.execute(
-            """UPDATE coaction_edges AS e
-               SET expected_weight = s.expected_weight, p_value = s.p_value, q_value = s.q_value,
-                   significant = s.q_value <= $alpha
-               FROM _edge_scores AS s
-               WHERE e.behaviour = s.behaviour AND e.a_platform = s.a_platform AND e.a_account = s.a_account
-                 AND e.b_platform = s.b_platform AND e.b_account = s.b_account""",
+            """CREATE OR REPLACE TEMP TABLE significance_scores AS
+               SELECT beh_id, lo, hi, expected_weight, p_value, q_value, q_value <= $alpha AS significant
+               FROM _edge_scores""",
             {"alpha": alpha},
         )
     finally:
         con.unregister("_edge_scores")
-    return con.sql("SELECT count(*) FROM coaction_edges WHERE significant").fetchall()[0][0]
+    return con.sql("SELECT count(*) FROM significance_scores WHERE significant").fetchall()[0][0]
