@@ -104,8 +104,6 @@ BEHAVIOUR_DIR = HERE / "behaviours"
 DEFAULT_WINDOW_QUANTILE = 0.1
 DEFAULT_WINDOW_BOUNDS = (5.0, 300.0)
 AUTO_WINDOW_MIN_ACTIONS = 10
-# One pruning round removes 45-70% of the actions on the benchmark, a second 3-6% more for more than it saves.
-PRUNE_ROUNDS = 1
 # Behaviours whose objects generate at most this many compact-row pairs are paired without the prefix filter.
 MAX_FULL_PAIRING_COST = 50_000_000
 # Inputs that behaviours read besides ``interactions`` (text normalisation needs NFKC in Python), each with
@@ -234,7 +232,7 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     run_script(con, HERE / "ids.sql")
     con.execute("DROP TABLE coaction_actions")  # its strings are in coaction_nodes and coaction_objects now
     run_script(con, HERE / "windows.sql", **windows)
-    _prune(con, min_weight)
+    run_script(con, HERE / "prune.sql", min_weight=min_weight)
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)
     run_script(con, HERE / "pairs.sql")
     _drop(con, _PAIRING_TABLES)
@@ -283,13 +281,3 @@ def _drop(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
 def _number_behaviours(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ...]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE coaction_behaviours (beh_id SMALLINT, behaviour VARCHAR)")
     con.executemany("INSERT INTO coaction_behaviours VALUES (?, ?)", list(enumerate(behaviours)))
-
-
-def _prune(con: duckdb.DuckDBPyConnection, min_weight: int) -> None:
-    """Leave in ``coaction_live`` only actions that can still be part of an edge (see prune.sql)."""
-    # The first round reads all actions: prune.sql's join with coaction_windows keeps those that can pair.
-    con.execute("CREATE OR REPLACE TEMP VIEW coaction_live AS SELECT * FROM coaction_acts")
-    for done in range(PRUNE_ROUNDS):
-        run_script(con, HERE / "prune.sql", min_weight=min_weight)
-        con.execute(f"DROP {'VIEW' if done == 0 else 'TABLE'} coaction_live")
-        con.execute("ALTER TABLE coaction_live_next RENAME TO coaction_live")
