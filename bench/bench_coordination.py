@@ -5,9 +5,9 @@
 
 Stages: generate the skewed workload (bench/workload.py: Zipf accounts, heavy-tailed reposts with posts
 reposted 100,000 times over hours, multilingual texts, links, hashtags, campaigns), load it into a DuckDB
-file, then all exact behaviours in one ``coaction_edges(alpha=0.01)`` call as the pipeline makes it (the
-inputs they share, then each behaviour's edges, significance test and evidence, timed through its
-``progress`` callback), near-duplicate text over ``--near-posts`` posts, the multiplex graph, seeded Louvain
+file, then all exact behaviours in one ``coaction_edges(alpha=0.01)`` call as the pipeline makes it (each
+input some behaviours share, split URLs, hashtags or texts, before the first of them, and each behaviour's
+edges, significance test and evidence, timed through its ``progress`` callback), near-duplicate text over ``--near-posts`` posts, the multiplex graph, seeded Louvain
 clustering and the cluster statistics. With ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py)
 and mobtrace's identical ``--compat cnt`` mode on the same workload for a speed ratio.
 
