@@ -236,10 +236,8 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)
     run_script(con, HERE / "pairs.sql")
     _drop(con, _PAIRING_TABLES)
-    if alpha is None:
-        con.execute("""CREATE OR REPLACE TEMP TABLE significance_scores (beh_id SMALLINT, lo INTEGER, hi INTEGER,
-                       expected_weight DOUBLE, p_value DOUBLE, q_value DOUBLE, significant BOOLEAN)""")
-    else:
+    run_script(con, HERE / "scores.sql")
+    if alpha is not None:
         from analysis.coordination.significance import edge_significance
 
         edge_significance(con, alpha=alpha, seed=seed)

@@ -123,8 +123,8 @@ def edge_significance(
     prior_pairs: float = 1.0,
     actions_per_object: int = 20_000,
 ) -> int:
-    """Fill the temp table ``significance_scores`` (beh_id, lo, hi, expected_weight, p_value, q_value,
-    significant) for every candidate edge; return the significant count.
+    """Fill the temp table ``significance_scores`` (scores.sql, created empty first) for every candidate edge;
+    return the significant count.
 
     Runs on the working tables of one behaviour's pairing (coaction_acts, coaction_windows,
     coaction_candidates, ...); ``coaction_edges(alpha=...)`` calls it for each behaviour in turn, and
@@ -141,9 +141,8 @@ def edge_significance(
     con.register("_edge_scores", scored)
     try:
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE significance_scores AS
-               SELECT beh_id, lo, hi, expected_weight, p_value, q_value, q_value <= $alpha AS significant
-               FROM _edge_scores""",
+            """INSERT INTO significance_scores
+               SELECT beh_id, lo, hi, expected_weight, p_value, q_value, q_value <= $alpha FROM _edge_scores""",
             {"alpha": alpha},
         )
     finally:
