@@ -228,7 +228,7 @@ def coaction_edges(
 def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, evidence_per_edge: int,
                      alpha: float | None, seed: int) -> None:
     """The output tables for one behaviour (its actions loaded), replacing those of the previous one."""
-    _number_behaviours(con, (behaviour,))
+    _number_behaviour(con, behaviour)
     run_script(con, HERE / "ids.sql")
     con.execute("DROP TABLE coaction_actions")  # its strings are in coaction_nodes and coaction_objects now
     run_script(con, HERE / "windows.sql", **windows)
@@ -276,6 +276,7 @@ def _drop(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _number_behaviours(con: duckdb.DuckDBPyConnection, behaviours: tuple[str, ...]) -> None:
+def _number_behaviour(con: duckdb.DuckDBPyConnection, behaviour: str) -> None:
+    """``coaction_behaviours``: the one behaviour being run, as beh_id 0 (ids.sql joins it to every action)."""
     con.execute("CREATE OR REPLACE TEMP TABLE coaction_behaviours (beh_id SMALLINT, behaviour VARCHAR)")
-    con.executemany("INSERT INTO coaction_behaviours VALUES (?, ?)", list(enumerate(behaviours)))
+    con.execute("INSERT INTO coaction_behaviours VALUES (0, ?)", [behaviour])
