@@ -7,9 +7,10 @@ Stages: generate the skewed workload (bench/workload.py: Zipf accounts, heavy-ta
 reposted 100,000 times over hours, multilingual texts, links, hashtags, campaigns), load it into a DuckDB
 file, then all exact behaviours in one ``coaction_edges(alpha=0.01)`` call as the pipeline makes it (each
 input some behaviours share, split URLs, hashtags or texts, before the first of them, and each behaviour's
-edges, significance test and evidence, timed through its ``progress`` callback), near-duplicate text over ``--near-posts`` posts, the multiplex graph, seeded Louvain
-clustering and the cluster statistics. With ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py)
-and mobtrace's identical ``--compat cnt`` mode on the same workload for a speed ratio.
+edges, significance test and evidence, timed through its ``progress`` callback), near-duplicate text over
+``--near-posts`` posts, the multiplex graph, seeded Louvain clustering and the cluster statistics. With
+``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py) and mobtrace's identical
+``--compat cnt`` mode on the same workload for a speed ratio.
 
 The connection uses ``memory_limit`` (default 3GB) and a ``temp_directory`` so DuckDB spills to disk
 instead of failing; peak RSS is sampled every 20 ms per stage, and the process's CPU seconds are reported

@@ -240,6 +240,7 @@ def test_a_run_of_several_behaviours_equals_a_run_of_each():
     assert not con.sql("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()  # memory freed
     apart = [run((name,)) for name in sorted(behaviours)]
     assert together == {table: [row for each in apart for row in each[table]] for table in outputs}
+
     def fail_midway(step):
         if step == "co_mention":
             raise RuntimeError("interrupted")
