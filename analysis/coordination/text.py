@@ -70,20 +70,18 @@ def normalise_text(text: str | None, min_chars: int = DEFAULT_MIN_CHARS) -> str 
 def prepare_texts(con: duckdb.DuckDBPyConnection, min_chars: int = DEFAULT_MIN_CHARS, batch_rows: int = 200_000) -> int:
     """Fill temp table ``coaction_texts`` with the normalised text of every original text event."""
     safe_chars, word_chars = sql_char_classes()
-    in_sql, in_python = (
-        statement.replace("{safe_chars}", safe_chars).replace("{word_chars}", word_chars)
-        for statement in statements(HERE / "texts.sql")
-    )
-    actions = list(TEXT_ACTIONS)
-    con.execute(in_sql, {"actions": actions, "min_chars": min_chars})
-    reader = con.sql(in_python, params={"actions": actions}).to_arrow_reader(batch_rows)
+    (template,) = statements(HERE / "texts.sql")
+    con.execute(template.replace("{safe_chars}", safe_chars).replace("{word_chars}", word_chars), {"actions": list(TEXT_ACTIONS), "min_chars": min_chars})
+    reader = con.sql("SELECT platform, event_id, account_id, ts, raw FROM coaction_texts WHERE raw IS NOT NULL"
+                     ).to_arrow_reader(batch_rows)
     batches = []
     for batch in reader:
-        normalised = [normalise_text(t, min_chars) for t in batch.column("text").to_pylist()]
-        batches.append(batch.drop_columns(["text"]).append_column("norm_text", pa.array(normalised, pa.string())))
+        normalised = [normalise_text(t, min_chars) for t in batch.column("raw").to_pylist()]
+        batches.append(batch.drop_columns(["raw"]).append_column("norm_text", pa.array(normalised, pa.string())))
+    con.execute("DELETE FROM coaction_texts WHERE raw IS NOT NULL")
+    con.execute("ALTER TABLE coaction_texts DROP COLUMN raw")
     if batches:
-        table = pa.Table.from_batches(batches)
-        con.register("_coaction_texts_py", table)
+        con.register("_coaction_texts_py", pa.Table.from_batches(batches))
         try:
             con.execute("INSERT INTO coaction_texts SELECT * FROM _coaction_texts_py WHERE norm_text IS NOT NULL")
         finally:
