@@ -86,6 +86,30 @@ def test_pruning_prefix_filter_and_runs_equal_brute_force(seed, min_weight, max_
     assert pairs == {k: m for k, (_, m) in expected.items()}
 
 
+def test_objects_that_share_a_key_are_told_apart_and_lone_actions_still_count(monkeypatch):
+    """Objects are grouped and joined by a key, a hash of the object id. With a key that collides often (the
+    first four characters: x:p1 is also the key of x:p10 to x:p19) every output is the same as with the hash,
+    and the actions on objects of one account, which are never paired, still count among its actions."""
+    rows = skewed_reposts(0)
+    rows += [event("u0", 100 * i, "repost", target_post_id=f"p9solo{i}") for i in range(3)]  # p9's key
+    rows += [event("u1", 50 * i, "repost", target_post_id=f"zz{i}") for i in range(3)]  # a key of u1 alone
+    con = database(rows)
+    outputs = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
+
+    def run() -> dict:
+        coaction_edges(con, window_seconds=30, min_weight=3)
+        return {table: con.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in outputs}
+
+    hashed = run()
+    monkeypatch.setattr(coaction, "OBJECT_KEY", "hash(left(a.object_id, 4))")
+    assert run() == hashed
+    reposts = defaultdict(int)
+    for row in rows:
+        reposts[row["account_id"]] += 1
+    counted = dict(con.sql("SELECT account_id, actions FROM coaction_accounts").fetchall())
+    assert {"u0", "u1"} <= set(counted) and counted == {account: reposts[account] for account in counted}
+
+
 def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only():
     con = database(significance_fixture())
     coaction_edges(con, window_seconds=60, min_weight=3, alpha=0.01, seed=0, evidence_per_edge=5)

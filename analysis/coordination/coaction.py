@@ -24,8 +24,8 @@ evidence_per_edge : int, default 20
 window : float or "auto", optional
     Overrides ``window_seconds``. ``"auto"`` estimates a window per object in the spirit of CooRnet: the
     time by which the fastest ``window_quantile`` (default 10%) of the object's actions after its first had
-    happened, clamped to ``window_bounds`` (default 5 s to 300 s); objects with fewer than 10 actions get
-    their behaviour's median estimate.
+    happened, clamped to ``window_bounds`` (default 5 s to 300 s), for each object of two or more accounts;
+    those with fewer than 10 actions get their behaviour's median estimate.
 alpha : float or None, default 0.01
     Significance level (false discovery rate) of the null model in ``significance.py``; fills
     ``expected_weight, p_value, q_value, significant``. ``None`` skips the test (those stay NULL).
@@ -47,9 +47,10 @@ so memory is bounded by the largest behaviour, and a behaviour's results are the
 Its working tables are dropped when it is done, an input several behaviours read (split URLs, hashtags,
 normalised texts) lives only from the first of them to the last, and the outputs are written to the
 database once, after the last behaviour.
-Actions with no other account's action on their object within the window, then accounts left with
-partners on fewer than ``min_weight`` distinct objects, then objects left with fewer than two accounts are
-pruned first (exactly: they cannot be part of an edge; ``prune.sql``). Edge weights are then counted from
+Only objects that two or more accounts acted on get ids and take part (found by grouping on a hash of the
+object: most texts and links are posted once). Then actions with no other account's action on their object
+within the window, then accounts left with partners on fewer than ``min_weight`` distinct objects, then
+objects left with fewer than two accounts are pruned (exactly: they cannot be part of an edge; ``prune.sql``). Edge weights are then counted from
 one row per (object, account, window bucket) holding the account's first and last action there, which
 decides "some pair within the window" exactly without listing pairs; on behaviours with very popular
 objects a prefix filter pairs each account's objects only up to its ``min_weight - 1`` costliest, then
@@ -104,6 +105,9 @@ BEHAVIOUR_DIR = HERE / "behaviours"
 DEFAULT_WINDOW_QUANTILE = 0.1
 DEFAULT_WINDOW_BOUNDS = (5.0, 300.0)
 AUTO_WINDOW_MIN_ACTIONS = 10
+# The key objects are grouped and joined by (actions.sql, ids.sql): any function of the object id will do, and
+# distinct objects with one key are told apart by their ids.
+OBJECT_KEY = "hash(a.object_id)"
 # Behaviours whose objects generate at most this many compact-row pairs are paired without the prefix filter.
 MAX_FULL_PAIRING_COST = 50_000_000
 # Inputs that behaviours read besides ``interactions`` (text normalisation needs NFKC in Python), each with
@@ -120,8 +124,8 @@ _INPUTS = {
 # with once its output tables are written (dropped then, so that the next behaviour has the memory).
 _PAIRING_TABLES = ("coaction_compact", "coaction_costs", "coaction_runs", "coaction_reach", "coaction_prefix_pairs",
                    "coaction_suffix_matches", "coaction_live")
-_WORKING_TABLES = ("coaction_behaviours", "coaction_objects", "coaction_acts", "coaction_windows",
-                   "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates", "coaction_kept",
+_WORKING_TABLES = ("coaction_behaviours", "coaction_objects", "coaction_acts", "coaction_lone_acts",
+                   "coaction_windows", "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates", "coaction_kept",
                    "coaction_kept_pairs", "significance_spans", "significance_classes", "significance_expected",
                    "significance_scores")
 
@@ -151,9 +155,10 @@ def prepare_input(con: duckdb.DuckDBPyConnection, name: str, *, min_text_chars: 
 
 def load_actions(con: duckdb.DuckDBPyConnection, behaviour: str) -> None:
     """Fill the temp table ``coaction_actions`` with the actions of one (prepared) behaviour."""
-    run_script(con, HERE / "actions.sql")
+    create, insert = statements(HERE / "actions.sql")
     (select,) = statements(BEHAVIOUR_DIR / f"{behaviour}.sql")
-    con.execute(f"INSERT INTO coaction_actions SELECT * FROM ({select})")
+    con.execute(create)
+    con.execute(insert.replace("{object_key}", OBJECT_KEY).replace("{behaviour}", select))
 
 
 def resolve_behaviours(behaviours: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
@@ -230,7 +235,7 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     """The output tables for one behaviour (its actions loaded), replacing those of the previous one."""
     _number_behaviour(con, behaviour)
     run_script(con, HERE / "ids.sql")
-    con.execute("DROP TABLE coaction_actions")  # its strings are in coaction_nodes and coaction_objects now
+    con.execute("DROP TABLE coaction_actions")  # split into coaction_acts and coaction_lone_acts now
     run_script(con, HERE / "windows.sql", **windows)
     run_script(con, HERE / "prune.sql", min_weight=min_weight)
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)

@@ -42,7 +42,9 @@ flagged AS (
 ),
 totals AS (
     SELECT beh_id, node_id, count(DISTINCT event_id) AS actions
-    FROM coaction_acts SEMI JOIN flagged USING (beh_id, node_id)
+    FROM (SELECT beh_id, node_id, event_id FROM coaction_acts
+          UNION ALL
+          SELECT beh_id, node_id, event_id FROM coaction_lone_acts) SEMI JOIN flagged USING (beh_id, node_id)
     GROUP BY ALL
 )
 SELECT b.behaviour, n.platform, n.account_id, t.actions, f.matched_actions

@@ -1,14 +1,29 @@
--- Integer object ids for the pairing, as nodes.sql numbers the accounts. They are numbered in no particular
--- order (sorting long texts would cost more than it is worth); obj_hash is what the null model samples
--- objects by, the same in every run.
+-- Integer object ids for the pairing, as nodes.sql numbers the accounts, for the objects that two or more
+-- accounts acted on; only those can pair, and most texts and links are posted once. Found by their key (an
+-- integer, fast to group): a key's group holds every action on its objects, so no object of two accounts is
+-- missed, and a hash collision can only let in an object that then gets no window (windows.sql). Ids are
+-- numbered in no particular order (sorting long texts would cost more than it is worth); obj_hash is what the
+-- null model samples objects by, the same in every run. key_unique: no other object has this key.
 CREATE OR REPLACE TEMP TABLE coaction_objects AS
-SELECT row_number() OVER () AS obj_id, object_id, hash(b.behaviour, object_id) AS obj_hash
-FROM (SELECT DISTINCT object_id FROM coaction_actions) CROSS JOIN coaction_behaviours AS b;
+WITH shared_keys AS (
+    SELECT obj_key FROM coaction_actions GROUP BY obj_key HAVING min(node_id) < max(node_id)
+)
+SELECT row_number() OVER () AS obj_id, obj_key, object_id, hash(b.behaviour, object_id) AS obj_hash,
+       count(*) OVER (PARTITION BY obj_key) = 1 AS key_unique
+FROM (SELECT DISTINCT obj_key, object_id FROM coaction_actions SEMI JOIN shared_keys USING (obj_key))
+CROSS JOIN coaction_behaviours AS b;
 
--- One row per action: behaviour number, object, node, time in µs since the epoch, and the event.
+-- One row per action on those objects: behaviour number, object, node, time in µs, and the event. Joined on
+-- the key; the object ids are compared only where two objects share it.
 CREATE OR REPLACE TEMP TABLE coaction_acts AS
-SELECT b.beh_id, o.obj_id, n.node_id, epoch_us(a.ts) AS t_us, a.event_id
+SELECT b.beh_id, o.obj_id, a.node_id, a.t_us, a.event_id
 FROM coaction_actions AS a
-JOIN coaction_objects AS o USING (object_id)
-JOIN coaction_nodes AS n USING (platform, account_id)
+JOIN coaction_objects AS o ON o.obj_key = a.obj_key AND (o.key_unique OR o.object_id = a.object_id)
+CROSS JOIN coaction_behaviours AS b;
+
+-- The other actions, on objects of one account: they pair with nothing, but count among the account's
+-- actions (coaction_accounts in edges.sql) and in the behaviour's time span (significance.sql).
+CREATE OR REPLACE TEMP TABLE coaction_lone_acts AS
+SELECT b.beh_id, a.node_id, a.t_us, a.event_id
+FROM coaction_actions AS a ANTI JOIN coaction_objects AS o USING (obj_key)
 CROSS JOIN coaction_behaviours AS b;

@@ -2,7 +2,8 @@
 -- Fixed: $window_us for all. Automatic ($auto): in the spirit of CooRnet's estimated coordination interval,
 -- the time by which the fastest $quantile of an object's actions (after its first) had happened, clamped to
 -- [$min_us, $max_us]. Objects with fewer than $min_actions actions are too small to estimate from and get
--- the median estimate of their behaviour (or $max_us when no object of it is large enough).
+-- the median estimate of their behaviour (or $max_us when no object of it is large enough). Only objects of
+-- two or more accounts are estimated: the others pair with nothing (and ids.sql numbers few of them).
 CREATE OR REPLACE TEMP TABLE coaction_windows AS
 WITH per_object AS (
     -- per account first, then per object: twice as fast as count(DISTINCT node_id)
@@ -13,7 +14,7 @@ WITH per_object AS (
 estimates AS (
     SELECT a.obj_id, quantile_cont(a.t_us - p.t_first, $quantile) AS since_first
     FROM coaction_acts AS a JOIN per_object AS p USING (obj_id)
-    WHERE $auto AND p.n_actions >= $min_actions AND a.t_us > p.t_first
+    WHERE $auto AND p.n_nodes >= 2 AND p.n_actions >= $min_actions AND a.t_us > p.t_first
     GROUP BY a.obj_id
 ),
 clamped AS (
