@@ -97,8 +97,7 @@ def exact_behaviours(con, args) -> None:
 
 def behaviour_note(con) -> str:
     actions, edges, significant, pairs = con.sql(
-        """SELECT (SELECT count(*) FROM coaction_acts) + (SELECT count(*) FROM coaction_lone_acts),
-                  (SELECT count(*) FROM coaction_edges),
+        """SELECT (SELECT count(*) FROM coaction_actions), (SELECT count(*) FROM coaction_edges),
                   (SELECT count(*) FROM coaction_edges WHERE significant), (SELECT count(*) FROM coaction_pairs)"""
     ).fetchall()[0]
     return f"{actions:,} actions, {edges:,} edges, {significant:,} significant, {pairs:,} evidence pairs"

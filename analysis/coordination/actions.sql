@@ -1,6 +1,7 @@
 -- The actions of the behaviour being computed (the one in coaction_behaviours), one row per (event, object):
 -- the object, its key (a hash of it: objects are grouped and joined on this integer, see ids.sql), the
--- account's node id (nodes.sql), the time in µs since the epoch, and the event.
+-- account's node id (nodes.sql), the time in µs since the epoch, and the event. Once objects are numbered,
+-- ids.sql drops the object and its key; the rest stays while the behaviour runs.
 CREATE OR REPLACE TEMP TABLE coaction_actions (
     object_id VARCHAR NOT NULL,
     obj_key   UBIGINT NOT NULL,

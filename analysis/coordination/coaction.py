@@ -124,7 +124,7 @@ _INPUTS = {
 # with once its output tables are written (dropped then, so that the next behaviour has the memory).
 _PAIRING_TABLES = ("coaction_compact", "coaction_costs", "coaction_runs", "coaction_reach", "coaction_prefix_pairs",
                    "coaction_suffix_matches", "coaction_live")
-_WORKING_TABLES = ("coaction_behaviours", "coaction_objects", "coaction_acts", "coaction_lone_acts",
+_WORKING_TABLES = ("coaction_behaviours", "coaction_actions", "coaction_objects", "coaction_acts",
                    "coaction_windows", "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates", "coaction_kept",
                    "coaction_kept_pairs", "significance_spans", "significance_classes", "significance_expected",
                    "significance_scores")
@@ -235,7 +235,6 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     """The output tables for one behaviour (its actions loaded), replacing those of the previous one."""
     _number_behaviour(con, behaviour)
     run_script(con, HERE / "ids.sql")
-    con.execute("DROP TABLE coaction_actions")  # split into coaction_acts and coaction_lone_acts now
     run_script(con, HERE / "windows.sql", **windows)
     run_script(con, HERE / "prune.sql", min_weight=min_weight)
     run_script(con, HERE / "candidates.sql", min_weight=min_weight, max_full_cost=MAX_FULL_PAIRING_COST)

@@ -41,10 +41,9 @@ flagged AS (
     SELECT beh_id, node_id, count(*) AS matched_actions FROM matched GROUP BY ALL
 ),
 totals AS (
-    SELECT beh_id, node_id, count(DISTINCT event_id) AS actions
-    FROM (SELECT beh_id, node_id, event_id FROM coaction_acts
-          UNION ALL
-          SELECT beh_id, node_id, event_id FROM coaction_lone_acts) SEMI JOIN flagged USING (beh_id, node_id)
+    -- all of the account's actions in the behaviour (there is one: coaction_behaviours), paired or not
+    SELECT f.beh_id, f.node_id, count(DISTINCT a.event_id) AS actions
+    FROM coaction_actions AS a JOIN flagged AS f USING (node_id)
     GROUP BY ALL
 )
 SELECT b.behaviour, n.platform, n.account_id, t.actions, f.matched_actions

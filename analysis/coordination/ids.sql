@@ -21,9 +21,8 @@ FROM coaction_actions AS a
 JOIN coaction_objects AS o ON o.obj_key = a.obj_key AND (o.key_unique OR o.object_id = a.object_id)
 CROSS JOIN coaction_behaviours AS b;
 
--- The other actions, on objects of one account: they pair with nothing, but count among the account's
--- actions (coaction_accounts in edges.sql) and in the behaviour's time span (significance.sql).
-CREATE OR REPLACE TEMP TABLE coaction_lone_acts AS
-SELECT b.beh_id, a.node_id, a.t_us, a.event_id
-FROM coaction_actions AS a ANTI JOIN coaction_objects AS o USING (obj_key)
-CROSS JOIN coaction_behaviours AS b;
+-- The object ids are in coaction_objects and coaction_acts now. Every action stays, those on an object of one
+-- account too (never paired): they count among the account's actions (coaction_accounts in edges.sql) and in
+-- the behaviour's time span (significance.sql).
+ALTER TABLE coaction_actions DROP COLUMN object_id;
+ALTER TABLE coaction_actions DROP COLUMN obj_key;

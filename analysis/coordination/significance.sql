@@ -14,9 +14,9 @@
 --    with few sampled objects from a rate of exactly 0 or 1; a class with none uses that rate.
 -- Time span of each behaviour's actions, for the uniform background rate 2w / span (both statements below).
 CREATE OR REPLACE TEMP TABLE significance_spans AS
-SELECT beh_id, greatest(max(t_us) - min(t_us), 1) AS span_us
-FROM (SELECT beh_id, t_us FROM coaction_acts UNION ALL SELECT beh_id, t_us FROM coaction_lone_acts)
-GROUP BY beh_id;
+SELECT b.beh_id, greatest(max(a.t_us) - min(a.t_us), 1) AS span_us
+FROM coaction_actions AS a CROSS JOIN coaction_behaviours AS b
+GROUP BY b.beh_id;
 
 CREATE OR REPLACE TEMP TABLE significance_classes AS
 WITH engaged AS (
