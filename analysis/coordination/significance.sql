@@ -20,7 +20,7 @@ GROUP BY b.beh_id;
 
 CREATE OR REPLACE TEMP TABLE significance_classes AS
 WITH engaged AS (
-    SELECT obj_id, count(DISTINCT node_id) AS accounts
+    SELECT obj_id, count(*) AS accounts  -- (UNION, not UNION ALL: each account once)
     FROM (SELECT obj_id, lo AS node_id FROM coaction_pair_ids UNION SELECT obj_id, hi FROM coaction_pair_ids)
     GROUP BY obj_id
 ),
@@ -115,8 +115,10 @@ oriented AS (
     JOIN degree AS dh ON dh.beh_id = e.beh_id AND dh.node_id = e.hi
 ),
 terms AS (
-    -- owner and key pack (behaviour, account) and (object, account) into one BIGINT (ids are INTEGER)
-    SELECT e.beh_id, e.lo, e.hi, e.weight, 1 - pow(1 - s.rate, s.k * l.k) AS p
+    -- owner and key pack (behaviour, account) and (object, account) into one BIGINT (ids are INTEGER). Most
+    -- accounts act once on an object, and then the chance is the rate itself (no pow to compute)
+    SELECT e.beh_id, e.lo, e.hi, e.weight,
+           CASE WHEN s.k * l.k = 1 THEN s.rate ELSE 1 - pow(1 - s.rate, s.k * l.k) END AS p
     FROM oriented AS e
     JOIN shared AS s ON s.owner = e.beh_id * 4294967296 + e.small
     JOIN shared AS l ON l.key = s.obj_id * 4294967296 + e.large
