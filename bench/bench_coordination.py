@@ -175,16 +175,15 @@ def main() -> None:
     con.execute("CREATE TEMP VIEW interactions AS SELECT * FROM near_subset")
     try:
         with stage("co_text_near") as info:
-            objects = []
+            shared = []  # (coaction_objects numbers only the objects of two or more accounts)
 
-            def count_objects(step: str) -> None:
+            def count_shared(step: str) -> None:
                 if step == "co_text_near":
-                    objects.append(con.sql("SELECT count(*) FROM coaction_objects").fetchall()[0][0])
+                    shared.append(con.sql("SELECT count(*) FROM coaction_objects").fetchall()[0][0])
 
             edges = coaction_edges(con, window_seconds=args.window, min_weight=args.min_weight, behaviours=("co_text_near",),
-                                   alpha=None, progress=count_objects)
-            clusters = objects[0]
-            info["note"] = f"{args.near_posts:,} posts, {clusters:,} text objects, {edges:,} edges"
+                                   alpha=None, progress=count_shared)
+            info["note"] = f"{args.near_posts:,} posts, {shared[0]:,} texts of two or more accounts, {edges:,} edges"
     finally:
         con.execute("DROP VIEW interactions")
         con.execute("ALTER TABLE interactions_all RENAME TO interactions")

@@ -50,13 +50,13 @@ database once, after the last behaviour.
 Only objects that two or more accounts acted on get ids and take part (found by grouping on a hash of the
 object: most texts and links are posted once). Then actions with no other account's action on their object
 within the window, then accounts left with partners on fewer than ``min_weight`` distinct objects, then
-objects left with fewer than two accounts are pruned (exactly: they cannot be part of an edge; ``prune.sql``). Edge weights are then counted from
-one row per (object, account, window bucket) holding the account's first and last action there, which
-decides "some pair within the window" exactly without listing pairs; on behaviours with very popular
-objects a prefix filter pairs each account's objects only up to its ``min_weight - 1`` costliest, then
-completes the pairs found with look-ups (``candidates.sql``, where the argument that this is exact is
-written out). Only for the edges that pass ``min_weight`` are the matched action pairs listed
-(``pairs.sql``), and written out with names only for the kept edges (``evidence.sql``).
+objects left with fewer than two accounts are pruned (exactly: they cannot be part of an edge;
+``prune.sql``). Edge weights are then counted from one row per (object, account, window bucket) holding the
+account's first and last action there, which decides "some pair within the window" exactly without listing
+pairs; on behaviours with very popular objects a prefix filter pairs each account's objects only up to its
+``min_weight - 1`` costliest, then completes the pairs found with look-ups (``candidates.sql``, where the
+argument that this is exact is written out). Only for the edges that pass ``min_weight`` are the matched
+action pairs listed (``pairs.sql``), and written out with names only for the kept edges (``evidence.sql``).
 
 Outputs (DuckDB tables)
 -----------------------
@@ -125,9 +125,9 @@ _INPUTS = {
 _PAIRING_TABLES = ("coaction_compact", "coaction_costs", "coaction_runs", "coaction_reach", "coaction_prefix_pairs",
                    "coaction_suffix_matches", "coaction_live")
 _WORKING_TABLES = ("coaction_behaviours", "coaction_actions", "coaction_objects", "coaction_acts",
-                   "coaction_windows", "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates", "coaction_kept",
-                   "coaction_kept_pairs", "significance_spans", "significance_classes", "significance_expected",
-                   "significance_scores")
+                   "coaction_windows", "coaction_pair_ids", "coaction_edge_nodes", "coaction_candidates",
+                   "coaction_kept", "coaction_kept_pairs", "significance_spans", "significance_classes",
+                   "significance_expected", "significance_scores")
 
 
 def available_behaviours() -> list[str]:
