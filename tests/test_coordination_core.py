@@ -153,6 +153,26 @@ def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():
     assert got == brute_force(rows, 0, 2, windows)
 
 
+@pytest.mark.parametrize("object_key", [coaction.OBJECT_KEY, "hash(left(a.object_id, 4))"], ids=["hash", "colliding"])
+def test_automatic_window_of_a_small_object_is_the_median_over_objects_of_two_accounts(object_key, monkeypatch):
+    """p1big: 12 reposts by two accounts 10 s apart, so its fastest 10% came within 20 s. p1solo: 12 reposts
+    by one account, 200 s apart (300 s after clamping), which pair with nothing and must not move the median,
+    even when its key is p1big's (the colliding key). p2small has too few actions and gets that median."""
+    monkeypatch.setattr(coaction, "OBJECT_KEY", object_key)
+    rows = [event("ab"[i % 2], 10 * i, "repost", target_post_id="p1big") for i in range(12)]
+    rows += [event("c", 200 * i, "repost", target_post_id="p1solo") for i in range(12)]
+    rows += [event(account, 1_000, "repost", target_post_id="p2small") for account in "ab"]
+    con = database(rows)
+    windows = {}
+
+    def read_windows(step):
+        windows.update(con.sql("""SELECT split_part(o.object_id, ':', 2), w.w_us FROM coaction_windows AS w
+                                  JOIN coaction_objects AS o USING (obj_id)""").fetchall())
+
+    coaction_edges(con, window="auto", min_weight=1, alpha=None, progress=read_windows)
+    assert windows == {"p1big": 20_000_000, "p2small": 20_000_000}
+
+
 def test_viral_post_pairs_only_inside_the_window():
     rng = random.Random(3)
     # 2,500 accounts repost one post over three hours: only neighbours within 60 s may pair.

@@ -71,7 +71,8 @@ def prepare_texts(con: duckdb.DuckDBPyConnection, min_chars: int = DEFAULT_MIN_C
     """Fill temp table ``coaction_texts`` with the normalised text of every original text event."""
     safe_chars, word_chars = sql_char_classes()
     (template,) = statements(HERE / "texts.sql")
-    con.execute(template.replace("{safe_chars}", safe_chars).replace("{word_chars}", word_chars), {"actions": list(TEXT_ACTIONS), "min_chars": min_chars})
+    con.execute(template.replace("{safe_chars}", safe_chars).replace("{word_chars}", word_chars),
+                {"actions": list(TEXT_ACTIONS), "min_chars": min_chars})
     reader = con.sql("SELECT platform, event_id, account_id, ts, raw FROM coaction_texts WHERE raw IS NOT NULL"
                      ).to_arrow_reader(batch_rows)
     batches = []
