@@ -4,7 +4,7 @@ multiplex graph, cluster statistics and exports."""
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import networkx as nx
 import pytest
@@ -103,9 +103,7 @@ def test_objects_that_share_a_key_are_told_apart_and_lone_actions_still_count(mo
     hashed = run()
     monkeypatch.setattr(coaction, "OBJECT_KEY", "hash(left(a.object_id, 4))")
     assert run() == hashed
-    reposts = defaultdict(int)
-    for row in rows:
-        reposts[row["account_id"]] += 1
+    reposts = Counter(row["account_id"] for row in rows)
     counted = dict(con.sql("SELECT account_id, actions FROM coaction_accounts").fetchall())
     assert {"u0", "u1"} <= set(counted) and counted == {account: reposts[account] for account in counted}
 
@@ -137,16 +135,23 @@ def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only
     assert shown == sorted(closest)
 
 
+def windows_reader(con, windows: dict):
+    """A progress callback that copies each object's window (post id -> µs) into ``windows``: the working
+    tables are there until the behaviour's step is reported."""
+
+    def read_windows(step):
+        windows.update(con.sql("""SELECT split_part(o.object_id, ':', 2), w.w_us FROM coaction_windows AS w
+                                  JOIN coaction_objects AS o USING (obj_id)""").fetchall())
+
+    return read_windows
+
+
 def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():
     rows = random_reposts(5, 600)
     con = database(rows)
     windows = {}
-
-    def read_windows(step):  # the working tables are there until the behaviour's step is reported
-        windows.update(con.sql("""SELECT split_part(o.object_id, ':', 2), w.w_us FROM coaction_windows AS w
-                                  JOIN coaction_objects AS o USING (obj_id)""").fetchall())
-
-    coaction_edges(con, window="auto", min_weight=2, alpha=None, window_bounds=(5, 40), progress=read_windows)
+    coaction_edges(con, window="auto", min_weight=2, alpha=None, window_bounds=(5, 40),
+                   progress=windows_reader(con, windows))
     assert windows and all(5e6 <= w <= 40e6 for w in windows.values())
     got = {(a, b): (w, m) for a, b, w, m in
            con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
@@ -164,12 +169,7 @@ def test_automatic_window_of_a_small_object_is_the_median_over_objects_of_two_ac
     rows += [event(account, 1_000, "repost", target_post_id="p2small") for account in "ab"]
     con = database(rows)
     windows = {}
-
-    def read_windows(step):
-        windows.update(con.sql("""SELECT split_part(o.object_id, ':', 2), w.w_us FROM coaction_windows AS w
-                                  JOIN coaction_objects AS o USING (obj_id)""").fetchall())
-
-    coaction_edges(con, window="auto", min_weight=1, alpha=None, progress=read_windows)
+    coaction_edges(con, window="auto", min_weight=1, alpha=None, progress=windows_reader(con, windows))
     assert windows == {"p1big": 20_000_000, "p2small": 20_000_000}
 
 
