@@ -5,10 +5,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from analysis.campaigns import fuse_campaigns
-from analysis.ingest.core import prepare
-from analysis.provenance import record_parameters
-from assets.metadata import table_metadata
+from mobtrace.analysis.campaigns import fuse_campaigns
+from mobtrace.analysis.ingest.core import prepare
+from mobtrace.analysis.provenance import record_parameters
+from mobtrace.assets.metadata import table_metadata
 
 
 class CampaignConfig(dg.Config):

@@ -5,13 +5,13 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from analysis.coordination.cluster_stats import cluster_stats
-from analysis.coordination.clusters import account_clusters as compute_clusters
-from analysis.coordination.coaction import coaction_edges as compute_edges
-from analysis.coordination.signal import coordination_signal
-from analysis.ingest.core import prepare
-from analysis.provenance import parameters, record_parameters
-from assets.metadata import row_count, table_metadata
+from mobtrace.analysis.coordination.cluster_stats import cluster_stats
+from mobtrace.analysis.coordination.clusters import account_clusters as compute_clusters
+from mobtrace.analysis.coordination.coaction import coaction_edges as compute_edges
+from mobtrace.analysis.coordination.signal import coordination_signal
+from mobtrace.analysis.ingest.core import prepare
+from mobtrace.analysis.provenance import parameters, record_parameters
+from mobtrace.assets.metadata import row_count, table_metadata
 
 
 class CoactionConfig(dg.Config):

@@ -18,10 +18,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from analysis.ingest.core import prepare
-from dashboards.evidence import write_evidence_package
-from dashboards.transparency import KEY_ENV, MissingKeyError, key_from_env, write_transparency
-from pipelines.resources import ReportsDir
+from mobtrace.analysis.ingest.core import prepare
+from mobtrace.dashboards.evidence import write_evidence_package
+from mobtrace.dashboards.transparency import KEY_ENV, MissingKeyError, key_from_env, write_transparency
+from mobtrace.pipelines.resources import ReportsDir
 
 CAMPAIGN_ENTRY = re.compile(r"C[0-9]{3,}(\.zip)?")
 

@@ -5,12 +5,12 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from analysis.ingest.core import prepare
-from analysis.ingest import ingest_paths
-from analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
-from analysis.provenance import record_parameters
-from assets.metadata import table_metadata
-from pipelines.resources import sample_inputs
+from mobtrace.analysis.ingest.core import prepare
+from mobtrace.analysis.ingest import ingest_paths
+from mobtrace.analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
+from mobtrace.analysis.provenance import record_parameters
+from mobtrace.assets.metadata import table_metadata
+from mobtrace.pipelines.resources import sample_inputs
 
 
 class IngestConfig(dg.Config):

@@ -4,10 +4,10 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from analysis.ingest.core import prepare
-from dashboards.outputs import write_outputs
-from dashboards.report import write_report
-from pipelines.resources import ReportsDir
+from mobtrace.analysis.ingest.core import prepare
+from mobtrace.dashboards.outputs import write_outputs
+from mobtrace.dashboards.report import write_report
+from mobtrace.pipelines.resources import ReportsDir
 
 
 @dg.asset(

@@ -220,8 +220,8 @@ def read_only(fmt: str, path: Path) -> float | None:
     """Rows per second of the CSV record reader alone (None for the JSON formats)."""
     if fmt not in CSV_FORMATS:
         return None
-    from analysis.ingest.cnt import first_row_role, positional_batches
-    from analysis.ingest.readers import csv_batches
+    from mobtrace.analysis.ingest.cnt import first_row_role, positional_batches
+    from mobtrace.analysis.ingest.readers import csv_batches
 
     started = time.perf_counter()
     batches = positional_batches(path, first_row_role(path)) if fmt == "cnt" else csv_batches(path)
@@ -232,7 +232,7 @@ def read_only(fmt: str, path: Path) -> float | None:
 def ingest_one(fmt: str, path: Path, database: Path, profile: bool) -> dict[str, object]:
     """Run in the child process: ingest one file and report the figures as a dict."""
     sys.path.insert(0, str(ROOT))
-    from analysis.ingest import connect, ingest_paths
+    from mobtrace.analysis.ingest import connect, ingest_paths
 
     reader_rows_per_s = read_only(fmt, path)
     con = connect(database)

@@ -36,10 +36,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from workload import generate, load  # noqa: E402
 
-from analysis.coordination.cluster_stats import cluster_stats  # noqa: E402
-from analysis.coordination.coaction import coaction_edges  # noqa: E402
-from analysis.coordination.multiplex import multiplex_graph  # noqa: E402
-from analysis.ingest import connect  # noqa: E402
+from mobtrace.analysis.coordination.cluster_stats import cluster_stats  # noqa: E402
+from mobtrace.analysis.coordination.coaction import coaction_edges  # noqa: E402
+from mobtrace.analysis.coordination.multiplex import multiplex_graph  # noqa: E402
+from mobtrace.analysis.ingest import connect  # noqa: E402
 
 EXACT = ("co_repost", "co_link", "co_domain", "co_hashtag", "co_hashtag_seq", "co_reply", "co_mention", "co_text")
 ROWS: list[tuple[str, float, float, float, str]] = []
@@ -209,7 +209,7 @@ def compare_with_cnt(args) -> None:
     stages = [line for line in result.stdout.splitlines() if line.startswith("cnt_")]
     ROWS.append(("CNT 1.5.2 (4 networks)", cnt_seconds, float("nan"), float("nan"), "; ".join(stages)))
     print(f"CNT 1.5.2 total {cnt_seconds:.1f} s: {stages}", flush=True)
-    from analysis.compat.cnt import cnt_networks
+    from mobtrace.analysis.compat.cnt import cnt_networks
 
     database = args.out / "cnt_compare.duckdb"
     database.unlink(missing_ok=True)

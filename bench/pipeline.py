@@ -15,13 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from data.generator import generate
+from mobtrace.data.generator import generate
 
 
 def run_once(inputs: list[Path], out: Path) -> tuple[float, float]:
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-m", "pipelines.cli", "run", *map(str, inputs), "--out", str(out)],
+    subprocess.run([sys.executable, "-m", "mobtrace.pipelines.cli", "run", *map(str, inputs), "--out", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return time.perf_counter() - started, max(peak_kib, before) / 1024

@@ -46,7 +46,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from analysis.provenance import provenance
+from mobtrace.analysis.provenance import provenance
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 
 import duckdb
-from analysis.coordination import export
-from analysis.provenance import provenance
+from mobtrace.analysis.coordination import export
+from mobtrace.analysis.provenance import provenance
 
 FLAGGED_COLUMNS = ["account_id", "platform", "handle", "campaign_id", "signals", "score", "evidence"]
 EDGE_COLUMNS = [

@@ -25,11 +25,11 @@ import duckdb
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from analysis.provenance import provenance
-from dashboards.html import (
+from mobtrace.analysis.provenance import provenance
+from mobtrace.dashboards.html import (
     BOOT_SCRIPT, CONTENT_SECURITY_POLICY, MEMBER_COLOUR, OTHER_COLOUR, PALETTE, Column, Figures, Markup, esc, table, timestamp,
 )
-from dashboards.signals import SIGNAL_REPORTS, account_label, columns_of, unregistered_methods
+from mobtrace.dashboards.signals import SIGNAL_REPORTS, account_label, columns_of, unregistered_methods
 
 MAX_CAMPAIGN_SECTIONS = 25
 HOURLY_UP_TO_DAYS = 45

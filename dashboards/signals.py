@@ -21,7 +21,7 @@ import duckdb
 import networkx as nx
 import plotly.graph_objects as go
 
-from dashboards.html import NEUTRAL_COLOUR, PALETTE, SYMBOLS, Column, Figures, Markup, esc, hover, table, timestamp
+from mobtrace.dashboards.html import NEUTRAL_COLOUR, PALETTE, SYMBOLS, Column, Figures, Markup, esc, hover, table, timestamp
 
 LAYOUT_SEED = 7
 MAX_NETWORK_NODES = 400

@@ -49,7 +49,7 @@ from pathlib import Path
 import duckdb
 import networkx as nx
 
-from analysis.provenance import provenance
+from mobtrace.analysis.provenance import provenance
 
 KEY_ENV = "MOBTRACE_PSEUDONYM_KEY"
 MIN_KEY_BYTES = 16

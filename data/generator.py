@@ -5,7 +5,7 @@ format, an accounts table, and a ground-truth table naming every planted campaig
 drawn from ``numpy.random.default_rng`` streams derived from one seed, so the same ``(seed, scale, fmt)``
 gives byte-identical files and a different seed gives different data::
 
-    from data.generator import generate
+    from mobtrace.data.generator import generate
     gs = generate(seed=7, scale=20_000, out_dir="data/sample", fmt="csv")
     gs.interactions_path, gs.accounts_path, gs.ground_truth_path, gs.n_interactions, gs.n_accounts
 

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipelines.resources import DEFAULT_DATABASE, DEFAULT_REPORTS, SAMPLE_DIR, sample_inputs
+from mobtrace.pipelines.resources import DEFAULT_DATABASE, DEFAULT_REPORTS, SAMPLE_DIR, sample_inputs
 
 DEMO_SEED = 7
 DEMO_SCALE = 20_000
@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_run_options(parser: argparse.ArgumentParser, default_db: str | None) -> None:
-    from analysis.ingest.registry import ADAPTERS
+    from mobtrace.analysis.ingest.registry import ADAPTERS
 
     if "inputs" in {action.dest for action in parser._actions}:
         parser.add_argument("--format", default="auto", choices=["auto", *ADAPTERS], help="input format (default: recognise each file)")
@@ -82,7 +82,7 @@ def _add_run_options(parser: argparse.ArgumentParser, default_db: str | None) ->
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipelines.run import RunOptions, run_pipeline
+    from mobtrace.pipelines.run import RunOptions, run_pipeline
 
     missing = [path for path in args.inputs if not Path(path).is_file()]
     if missing:
@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_compat(args: argparse.Namespace, database: Path) -> int:
-    from pipelines.compat import CompatOptions, run_compat
+    from mobtrace.pipelines.compat import CompatOptions, run_compat
 
     return run_compat(CompatOptions(
         mode=args.compat, inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
@@ -113,7 +113,7 @@ def _run_compat(args: argparse.Namespace, database: Path) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from data.generator import generate
+    from mobtrace.data.generator import generate
 
     if not all(Path(path).is_file() for path in sample_inputs()):
         print(f"Building the sample data set in {SAMPLE_DIR} (seed {DEMO_SEED}, scale {DEMO_SCALE}) ...")
@@ -123,7 +123,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from data.generator import generate
+    from mobtrace.data.generator import generate
 
     result = generate(seed=args.seed, scale=args.scale, out_dir=Path(args.out), fmt=args.file_format)
     print(f"{result.n_interactions:,} interactions by {result.n_accounts:,} accounts written to {args.out}")
@@ -137,7 +137,7 @@ def _evidence(args: argparse.Namespace) -> int:
 
     import duckdb
 
-    from dashboards.evidence import write_evidence_package
+    from mobtrace.dashboards.evidence import write_evidence_package
 
     if not Path(args.db).is_file():
         raise FileNotFoundError(f"database {args.db} does not exist: run mobtrace run first, or pass --db")
@@ -153,7 +153,7 @@ def _evidence(args: argparse.Namespace) -> int:
 def _transparency(args: argparse.Namespace) -> int:
     import duckdb
 
-    from dashboards.transparency import key_from_env, write_transparency
+    from mobtrace.dashboards.transparency import key_from_env, write_transparency
 
     key = key_from_env()  # refuses to run without the key: there is no default
     if not Path(args.db).is_file():

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.compat import cnt, coortweet
-from analysis.ingest import connect, ingest_paths
-from analysis.provenance import record_parameters
+from mobtrace.analysis.compat import cnt, coortweet
+from mobtrace.analysis.ingest import connect, ingest_paths
+from mobtrace.analysis.provenance import record_parameters
 
 MODES = ("cnt", "coortweet")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import ALL_ASSETS, ALL_CHECKS
-from pipelines.resources import resources
-from pipelines.sensors import inbox_sensor
+from mobtrace.assets import ALL_ASSETS, ALL_CHECKS
+from mobtrace.pipelines.resources import resources
+from mobtrace.pipelines.sensors import inbox_sensor
 
 mobtrace_job = dg.define_asset_job(
     "mobtrace",

@@ -10,11 +10,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from assets import ALL_ASSETS, ALL_CHECKS
-from assets.campaigns import CampaignConfig
-from assets.coordination import ClusterConfig, CoactionConfig
-from assets.ingest import IngestConfig
-from pipelines.resources import resources
+from mobtrace.assets import ALL_ASSETS, ALL_CHECKS
+from mobtrace.assets.campaigns import CampaignConfig
+from mobtrace.assets.coordination import ClusterConfig, CoactionConfig
+from mobtrace.assets.ingest import IngestConfig
+from mobtrace.pipelines.resources import resources
 
 PROGRESS_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import connect
+from mobtrace.analysis.ingest import connect
 
 GENERIC_COLUMNS = [
     "platform", "event_id", "account_id", "account_handle", "action", "timestamp",

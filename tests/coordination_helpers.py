@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from analysis.ingest import connect
+from mobtrace.analysis.ingest import connect
 
 T0 = datetime(2025, 3, 1)
 COLUMNS = ("platform", "event_id", "account_id", "account_handle", "action", "ts", "target_account_id", "target_post_id",

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import detect_format, ingest_paths
-from analysis.ingest.checks import accounting_mismatches
-from analysis.ingest.registry import ADAPTERS
-from analysis.sql import first_row, run_script
+from mobtrace.analysis.ingest import detect_format, ingest_paths
+from mobtrace.analysis.ingest.checks import accounting_mismatches
+from mobtrace.analysis.ingest.registry import ADAPTERS
+from mobtrace.analysis.sql import first_row, run_script
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE = Path(__file__).parents[1] / ".." / "shared" / "reference" / "coortweet_russian" / "russian_coord_tweets.csv"
@@ -519,7 +519,7 @@ def test_snowflake_refines_minute_times_only_within_one_minute(con, tweet_id, mi
 
 def test_cnt_columns_match_the_toolkit_preprocess_order():
     preprocess = pytest.importorskip("coordination_network_toolkit.preprocess")
-    from analysis.ingest.cnt import COLUMNS
+    from mobtrace.analysis.ingest.cnt import COLUMNS
 
     documented = [line.strip().split(":")[0].lstrip("- ") for line in preprocess.preprocess_csv_files.__doc__.splitlines()
                   if line.strip().startswith("- ")]

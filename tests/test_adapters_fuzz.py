@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.ingest import connect, ingest_paths
-from analysis.ingest.checks import accounting_mismatches
-from analysis.sql import first_row
+from mobtrace.analysis.ingest import connect, ingest_paths
+from mobtrace.analysis.ingest.checks import accounting_mismatches
+from mobtrace.analysis.sql import first_row
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = {

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.ingest import connect
-from analysis.sql import run_script
+from mobtrace.analysis.ingest import connect
+from mobtrace.analysis.sql import run_script
 
 INGEST = Path(__file__).parents[1] / "analysis" / "ingest"
 REFERENCE_MACROS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pipelines.cli import main
+from mobtrace.pipelines.cli import main
 from tests.conftest import repost
 
 T0 = 1_740_830_400

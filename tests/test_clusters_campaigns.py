@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import networkx as nx
 
-from analysis.campaigns import fuse_campaigns, fused_groups
-from analysis.coordination.clusters import account_clusters, louvain_clusters
-from analysis.coordination.coaction import coaction_edges
-from analysis.coordination.signal import coordination_signal
-from analysis.ingest import ingest_paths
+from mobtrace.analysis.campaigns import fuse_campaigns, fused_groups
+from mobtrace.analysis.coordination.clusters import account_clusters, louvain_clusters
+from mobtrace.analysis.coordination.coaction import coaction_edges
+from mobtrace.analysis.coordination.signal import coordination_signal
+from mobtrace.analysis.ingest import ingest_paths
 from tests.conftest import repost
 
 T0 = 1_740_830_400

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.coordination.coaction import coaction_edges
-from analysis.ingest import ingest_paths
+from mobtrace.analysis.coordination.coaction import coaction_edges
+from mobtrace.analysis.ingest import ingest_paths
 from tests.conftest import repost
 
 T0 = 1_740_830_400  # 2025-03-01 12:00:00 UTC
@@ -82,7 +82,7 @@ def _brute_force(rows: list[tuple[str, str, int]], window_ms: int, min_weight: i
     min_weight=st.integers(1, 2),
 )
 def test_bucketed_join_equals_brute_force(tmp_path_factory, rows, window_ms, min_weight):
-    from analysis.ingest import connect
+    from mobtrace.analysis.ingest import connect
     from tests.conftest import GENERIC_COLUMNS
     import csv
 

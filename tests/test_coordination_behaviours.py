@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from analysis.coordination.coaction import available_behaviours, coaction_edges
+from mobtrace.analysis.coordination.coaction import available_behaviours, coaction_edges
 from tests.coordination_helpers import database, edge_weights, event
 
 _random = random.Random(7)

@@ -9,11 +9,11 @@ from collections import Counter, defaultdict
 import networkx as nx
 import pytest
 
-from analysis.coordination.cluster_stats import cluster_stats
-from analysis.coordination import coaction
-from analysis.coordination.coaction import coaction_edges
-from analysis.coordination.export import write_edge_list, write_gexf, write_graphml, write_node_list
-from analysis.coordination.multiplex import multiplex_graph
+from mobtrace.analysis.coordination.cluster_stats import cluster_stats
+from mobtrace.analysis.coordination import coaction
+from mobtrace.analysis.coordination.coaction import coaction_edges
+from mobtrace.analysis.coordination.export import write_edge_list, write_gexf, write_graphml, write_node_list
+from mobtrace.analysis.coordination.multiplex import multiplex_graph
 from tests.coordination_helpers import database, edge_weights, event
 
 

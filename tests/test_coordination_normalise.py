@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.coordination.neardup import near_duplicate_clusters
-from analysis.coordination.text import normalise_text
-from analysis.sql import run_script
-from analysis.coordination.coaction import HERE
+from mobtrace.analysis.coordination.neardup import near_duplicate_clusters
+from mobtrace.analysis.coordination.text import normalise_text
+from mobtrace.analysis.sql import run_script
+from mobtrace.analysis.coordination.coaction import HERE
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_texts_normalise_across_scripts_and_forms():
 
 def _assert_prepared_as_python(texts: list[str]) -> None:
     """prepare_texts (SQL for safe texts, Python for the rest) gives normalise_text's result for each text."""
-    from analysis.coordination.text import prepare_texts
+    from mobtrace.analysis.coordination.text import prepare_texts
     from tests.coordination_helpers import database, event
 
     con = database([event(f"a{i}", i, text=t) for i, t in enumerate(texts)])
@@ -77,7 +77,7 @@ def test_sql_path_of_prepare_texts_equals_python(parts):
 
 
 def test_sql_safe_characters_cover_common_scripts():
-    from analysis.coordination.text import sql_char_classes
+    from mobtrace.analysis.coordination.text import sql_char_classes
 
     safe, _ = sql_char_classes()
     con = duckdb.connect()

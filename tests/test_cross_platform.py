@@ -7,7 +7,7 @@ import random
 
 import duckdb
 
-from pipelines.cli import main
+from mobtrace.pipelines.cli import main
 
 T0 = 1_740_830_400  # 2025-03-01 12:00 UTC
 STORIES = 4

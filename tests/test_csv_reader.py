@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.ingest import connect, readers
-from analysis.ingest.core import MEMORY_LIMIT_ENV
-from analysis.ingest.readers import _csv_batches_reference, csv_batches
-from analysis.ingest.tabular import text_batches
+from mobtrace.analysis.ingest import connect, readers
+from mobtrace.analysis.ingest.core import MEMORY_LIMIT_ENV
+from mobtrace.analysis.ingest.readers import _csv_batches_reference, csv_batches
+from mobtrace.analysis.ingest.tabular import text_batches
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FIELDS = ["", "a", "hello world", "x,y", 'say "hi"', "two\nlines", "cr\ronly", "crlf\r\nin", "é€🌍", "\ufeffbom",
@@ -310,7 +310,7 @@ def cnt_files(draw) -> bytes:
 @given(data=cnt_files() | csv_files() | token_soup(), sizes=sizes, batch_rows=st.sampled_from([1, 3, 100]),
        role=st.sampled_from([None, "header", "record", "other-header"]))
 def test_cnt_positional_reader_matches_its_reference(tmp_path, small_blocks, data, sizes, batch_rows, role):
-    from analysis.ingest.cnt import _positional_batches_reference, first_row_role, positional_batches
+    from mobtrace.analysis.ingest.cnt import _positional_batches_reference, first_row_role, positional_batches
 
     small_blocks(*sizes)
     path = tmp_path / "input.csv"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.evidence import post_url, write_evidence_package
-from pipelines.cli import main
-from pipelines.run import RunOptions, execute
+from mobtrace.dashboards.evidence import post_url, write_evidence_package
+from mobtrace.pipelines.cli import main
+from mobtrace.pipelines.run import RunOptions, execute
 from tests.test_report_data import (  # noqa: F401  (hostile_con is a fixture)
     BSKY_RING, CLOSE_POST, FORMULA_POST, HOSTILE_HANDLE, SCRIPT_POST, analyse, build_files, hostile_con,
 )

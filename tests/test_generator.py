@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # plain `pytest` puts tests/ on sys.path, not the project root
     sys.path.insert(0, str(ROOT))
 
-from data.generator import (  # noqa: E402
+from mobtrace.data.generator import (  # noqa: E402
     ACCOUNT_COLUMNS, GROUND_TRUTH_COLUMNS, INTERACTION_COLUMNS, generate,
 )
 

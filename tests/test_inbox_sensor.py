@@ -6,7 +6,7 @@ import os
 
 import dagster as dg
 
-import pipelines.sensors as sensors
+import mobtrace.pipelines.sensors as sensors
 
 
 def _evaluate(cursor: str | None) -> dg.SensorResult:
@@ -44,6 +44,6 @@ def test_run_key_is_stable_for_the_same_files(tmp_path):
 
 
 def test_the_sensor_is_part_of_the_definitions():
-    from pipelines.definitions import defs
+    from mobtrace.pipelines.definitions import defs
 
     assert defs.resolve_sensor_def("inbox_sensor").job_name == "mobtrace"

@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis.ingest import ingest_paths
-from analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
+from mobtrace.analysis.ingest import ingest_paths
+from mobtrace.analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
 
 
 def _quarantine(con) -> list[tuple[int, str]]:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.compat.cnt import BEHAVIOURS, cnt_edges, cnt_preprocess
+from mobtrace.analysis.compat.cnt import BEHAVIOURS, cnt_edges, cnt_preprocess
 from tests.coordination_helpers import database, event
 
 cnt = pytest.importorskip("coordination_network_toolkit", reason="coordination-network-toolkit (test dependency) not installed")
@@ -103,9 +103,9 @@ def test_text_key_matches_cnt_preprocessor_on_awkward_text():
 @given(st.lists(st.text(alphabet="aZ@ #._\t\n\r\x0b\x0c\x1c\x1f" + "é", max_size=20), min_size=1, max_size=8))
 def test_tweet_keys_in_sql_equal_cnt_preprocessor(texts):
     """ASCII texts are keyed in DuckDB, the others in Python; both must be CNT's message_preprocessor."""
-    from analysis.compat.cnt import _register_tweet_keys
-    from analysis.sql import run_script
-    from analysis.compat.cnt import HERE
+    from mobtrace.analysis.compat.cnt import _register_tweet_keys
+    from mobtrace.analysis.sql import run_script
+    from mobtrace.analysis.compat.cnt import HERE
 
     con = database([event(f"u{i}", i, text=text) for i, text in enumerate(texts)])
     run_script(con, HERE / "cnt_messages.sql")
@@ -116,8 +116,8 @@ def test_tweet_keys_in_sql_equal_cnt_preprocessor(texts):
 
 def test_an_id_on_two_platforms_is_one_message_the_first_row_wins():
     """CNT keys messages by id alone (``insert or ignore``): the row read first is the message."""
-    from analysis.compat.cnt import HERE
-    from analysis.sql import run_script
+    from mobtrace.analysis.compat.cnt import HERE
+    from mobtrace.analysis.sql import run_script
 
     con = database([event("later", 5, "repost", platform="y", target_post_id="p", event_id="m1", source_line=9),
                     event("first", 0, "repost", platform="x", target_post_id="p", event_id="m1", source_line=2),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.compat.coortweet import coortweet_edges, write_edges_csv
-from analysis.ingest import connect, ingest_paths
+from mobtrace.analysis.compat.coortweet import coortweet_edges, write_edges_csv
+from mobtrace.analysis.ingest import connect, ingest_paths
 
 REFERENCE = Path(__file__).parents[2] / "shared" / "reference" / "coortweet_russian"
 pytestmark = pytest.mark.skipif(not (REFERENCE / "russian_coord_tweets.csv").is_file(),

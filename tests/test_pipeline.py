@@ -10,11 +10,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets import ALL_ASSETS, ALL_CHECKS
-from assets.ingest import rows_accounted_for, unique_events
-from data.generator import generate
-from pipelines.resources import resources
-from pipelines.run import RunOptions, run_config
+from mobtrace.assets import ALL_ASSETS, ALL_CHECKS
+from mobtrace.assets.ingest import rows_accounted_for, unique_events
+from mobtrace.data.generator import generate
+from mobtrace.pipelines.resources import resources
+from mobtrace.pipelines.run import RunOptions, run_config
 
 SEED, SCALE = 11, 20_000
 
@@ -125,7 +125,7 @@ def test_blocking_ingest_checks_fail_on_tampered_tables(materialized, tmp_path, 
 
 
 def test_definitions_load_with_every_asset_and_check():
-    from pipelines.definitions import defs
+    from mobtrace.pipelines.definitions import defs
 
     keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
     assert {"interactions", "accounts", "quarantine", "coaction_edges", "account_clusters", "campaigns", "flagged_accounts", "report"} <= keys

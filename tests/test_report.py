@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.html import BOOT_SCRIPT, script_hash
-from dashboards.report import write_report
-from dashboards.signals import SIGNAL_REPORTS, SignalReport, register
+from mobtrace.dashboards.html import BOOT_SCRIPT, script_hash
+from mobtrace.dashboards.report import write_report
+from mobtrace.dashboards.signals import SIGNAL_REPORTS, SignalReport, register
 from tests.test_report_data import (  # noqa: F401  (hostile_con is a fixture)
     HOSTILE_DISPLAY, HOSTILE_HANDLE, HOSTILE_QUARANTINE, HOSTILE_TEXTS, analyse, build_files, hostile_con,
 )
@@ -163,7 +163,7 @@ def test_a_detector_plugs_in_its_section_and_unknown_signals_still_show(tmp_path
                    FROM campaign_accounts WHERE campaign_id = 'C002'""")
     con.execute("""INSERT INTO account_signals SELECT 'unregistered_test', platform, account_id, 'u-1', 0.4, 'Something else.'
                    FROM campaign_accounts WHERE campaign_id = 'C002' LIMIT 1""")
-    from analysis.campaigns import fuse_campaigns
+    from mobtrace.analysis.campaigns import fuse_campaigns
 
     fuse_campaigns(con)
     register(SignalReport("burst_test", "Test bursts", methods=lambda c, p: "<p>burst methods here</p>",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.report import write_report
+from mobtrace.dashboards.report import write_report
 from tests.test_report_data import (  # noqa: F401  (hostile_con is a fixture)
     HOSTILE_DISPLAY, HOSTILE_HANDLE, SCRIPT_POST, hostile_con,
 )

@@ -20,12 +20,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis.campaigns import fuse_campaigns
-from analysis.coordination.clusters import account_clusters
-from analysis.coordination.coaction import coaction_edges
-from analysis.coordination.signal import coordination_signal
-from analysis.ingest import connect, ingest_paths
-from analysis.provenance import record_parameters
+from mobtrace.analysis.campaigns import fuse_campaigns
+from mobtrace.analysis.coordination.clusters import account_clusters
+from mobtrace.analysis.coordination.coaction import coaction_edges
+from mobtrace.analysis.coordination.signal import coordination_signal
+from mobtrace.analysis.ingest import connect, ingest_paths
+from mobtrace.analysis.provenance import record_parameters
 
 SCRIPT_POST = "<script>window.__pwned = 1; document.title = 'pwned';</script> attack on @jane_doe"
 IMG_POST = '<img src=x onerror="window.__pwned = 2"> look at @jane_doe'

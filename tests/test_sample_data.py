@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from data.generator import generate
-from pipelines.cli import DEMO_SCALE, DEMO_SEED
-from pipelines.resources import SAMPLE_DIR
+from mobtrace.data.generator import generate
+from mobtrace.pipelines.cli import DEMO_SCALE, DEMO_SEED
+from mobtrace.pipelines.resources import SAMPLE_DIR
 
 
 def _sha256(path) -> str:

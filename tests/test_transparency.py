@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboards.transparency import (
+from mobtrace.dashboards.transparency import (
     SUPPRESSED, MissingKeyError, cross_tables, key_from_env, pseudonym, suppression_pattern, write_transparency,
 )
-from pipelines.cli import main
+from mobtrace.pipelines.cli import main
 from tests.test_report_data import analyse, build_files, hostile_con  # noqa: F401  (hostile_con is a fixture)
 
 KEY = b"a test key that is long enough"

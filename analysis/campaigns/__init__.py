@@ -68,7 +68,7 @@ import networkx as nx
 import pandas as pd
 import pyarrow as pa
 
-from analysis.sql import first_row, query, run_script
+from mobtrace.analysis.sql import first_row, query, run_script
 
 HERE = Path(__file__).parent
 LINK_RULES: dict[str, Path] = {

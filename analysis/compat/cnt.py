@@ -31,7 +31,7 @@ time_window : float, seconds (CNT's ``--time_window``); min_edge_weight : int (`
 
 Example
 -------
->>> from analysis.ingest import connect
+>>> from mobtrace.analysis.ingest import connect
 >>> con = connect(":memory:")
 >>> _ = con.execute(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_post_id,
 ...     source_file, source_line) VALUES
@@ -52,7 +52,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analysis.sql import run_script, statements
+from mobtrace.analysis.sql import run_script, statements
 
 HERE = Path(__file__).parent
 BEHAVIOURS = ("co_retweet", "co_link", "co_reply", "co_tweet")

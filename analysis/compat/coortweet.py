@@ -30,7 +30,7 @@ counted twice as CooRTweet counts them (on that data it changes nothing: 3,791 p
 
 Example
 -------
->>> from analysis.ingest import connect
+>>> from mobtrace.analysis.ingest import connect
 >>> con = connect(":memory:")
 >>> _ = con.execute(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_post_id,
 ...     source_file, source_line)
@@ -50,7 +50,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analysis.sql import run_script, statements
+from mobtrace.analysis.sql import run_script, statements
 
 HERE = Path(__file__).parent
 BEHAVIOUR_DIR = HERE.parent / "coordination" / "behaviours"
@@ -79,7 +79,7 @@ def load_input(con: duckdb.DuckDBPyConnection, behaviour: str = "co_repost", sou
                               row_number() OVER (ORDER BY source_file, source_line, platform, event_id) AS rn
                        FROM interactions WHERE action = 'repost' AND target_post_id IS NOT NULL""")
         return
-    from analysis.coordination.coaction import HERE as COORDINATION
+    from mobtrace.analysis.coordination.coaction import HERE as COORDINATION
 
     run_script(con, COORDINATION / "macros.sql")
     (select,) = statements(BEHAVIOUR_DIR / f"{behaviour}.sql")

@@ -21,7 +21,7 @@ the export (NULL where the platform does not say).
 
 Example
 -------
->>> from analysis.ingest import connect
+>>> from mobtrace.analysis.ingest import connect
 >>> con = connect(":memory:")
 >>> _ = con.execute("CREATE TABLE account_clusters AS SELECT 'x' AS platform, * FROM (VALUES ('a', 0), ('b', 0), ('c', 1)) t(account_id, cluster_id)")
 >>> _ = con.execute(\"\"\"CREATE TABLE coordination_graph AS SELECT 'x' AS a_platform, 'a' AS a_account, 'x' AS b_platform,
@@ -41,7 +41,7 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.sql import first_row, run_script
+from mobtrace.analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
 

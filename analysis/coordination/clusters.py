@@ -27,8 +27,8 @@ is not evidence; the per-account evidence comes from the edges themselves.
 
 Example
 -------
->>> from analysis.ingest import connect
->>> from analysis.coordination.coaction import coaction_edges
+>>> from mobtrace.analysis.ingest import connect
+>>> from mobtrace.analysis.coordination.coaction import coaction_edges
 >>> con = connect(":memory:")
 >>> _ = con.execute(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_post_id,
 ...     source_file, source_line)
@@ -49,7 +49,7 @@ import duckdb
 import networkx as nx
 import pandas as pd
 
-from analysis.coordination.multiplex import multiplex_graph
+from mobtrace.analysis.coordination.multiplex import multiplex_graph
 
 Node = tuple[str, str]  # (platform, account_id)
 

@@ -78,7 +78,7 @@ Co-action is evidence of synchrony, not proof of a coordinating hand.
 
 Example
 -------
->>> from analysis.ingest import connect
+>>> from mobtrace.analysis.ingest import connect
 >>> con = connect(":memory:")
 >>> _ = con.execute(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_post_id,
 ...     source_file, source_line) VALUES
@@ -97,7 +97,7 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.sql import first_row, run_script, statements
+from mobtrace.analysis.sql import first_row, run_script, statements
 
 HERE = Path(__file__).parent
 BEHAVIOUR_DIR = HERE / "behaviours"
@@ -144,11 +144,11 @@ def prepare_input(con: duckdb.DuckDBPyConnection, name: str, *, min_text_chars: 
     elif name == "hashtags":
         run_script(con, HERE / "hashtags.sql")
     elif name == "texts":
-        from analysis.coordination.text import prepare_texts
+        from mobtrace.analysis.coordination.text import prepare_texts
 
         prepare_texts(con, min_chars=min_text_chars)
     else:
-        from analysis.coordination.neardup import prepare_near_duplicates
+        from mobtrace.analysis.coordination.neardup import prepare_near_duplicates
 
         prepare_near_duplicates(con, threshold=near_threshold, seed=seed)
 
@@ -242,7 +242,7 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
     _drop(con, _PAIRING_TABLES)
     run_script(con, HERE / "scores.sql")
     if alpha is not None:
-        from analysis.coordination.significance import edge_significance
+        from mobtrace.analysis.coordination.significance import edge_significance
 
         edge_significance(con, alpha=alpha, seed=seed)
     run_script(con, HERE / "edges.sql")

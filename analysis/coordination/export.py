@@ -16,7 +16,7 @@ list in Parquet.
 Example
 -------
 >>> import tempfile, pathlib
->>> from analysis.ingest import connect
+>>> from mobtrace.analysis.ingest import connect
 >>> con = connect(":memory:")
 >>> _ = con.execute(\"\"\"CREATE TABLE coordination_graph AS SELECT 'x' AS a_platform, 'a' AS a_account, 'x' AS b_platform,
 ...     'b' AS b_account, 3.0 AS weight, ['co_repost', 'co_link'] AS behaviours, 2 AS n_behaviours, 4 AS objects,
@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 import networkx as nx
 
-from analysis.sql import first_row
+from mobtrace.analysis.sql import first_row
 
 _NODES_SQL = """
 WITH ends AS (

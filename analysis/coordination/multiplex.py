@@ -22,8 +22,8 @@ co_text, co_link and co_domain); the weight then overstates independent evidence
 
 Example
 -------
->>> from analysis.ingest import connect
->>> from analysis.coordination.coaction import coaction_edges
+>>> from mobtrace.analysis.ingest import connect
+>>> from mobtrace.analysis.coordination.coaction import coaction_edges
 >>> con = connect(":memory:")
 >>> _ = con.execute(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_post_id,
 ...     urls, source_file, source_line)
@@ -43,7 +43,7 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.sql import first_row, run_script
+from mobtrace.analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
 

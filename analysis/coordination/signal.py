@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.sql import first_row, run_script
+from mobtrace.analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
 

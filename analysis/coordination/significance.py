@@ -58,8 +58,8 @@ the null does not model.
 
 Example
 -------
->>> from analysis.ingest import connect
->>> from analysis.coordination.coaction import coaction_edges
+>>> from mobtrace.analysis.ingest import connect
+>>> from mobtrace.analysis.coordination.coaction import coaction_edges
 >>> con = connect(":memory:")
 >>> # background: 300 posts, each reposted by two of 60 ordinary accounts at unrelated times over ten days
 >>> _ = con.execute(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_post_id,
@@ -87,7 +87,7 @@ import numpy as np
 import pyarrow as pa
 from scipy.stats import poisson
 
-from analysis.sql import run_script
+from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
 

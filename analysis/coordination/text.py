@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from analysis.sql import statements
+from mobtrace.analysis.sql import statements
 
 HERE = Path(__file__).parent
 

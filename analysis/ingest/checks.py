@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.sql import query, run_script
+from mobtrace.analysis.sql import query, run_script
 
 HERE = Path(__file__).parent
 

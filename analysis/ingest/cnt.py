@@ -34,11 +34,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from analysis.ingest.tabular import registered_batch
-from analysis.ingest.readers import (
+from mobtrace.analysis.ingest.tabular import registered_batch
+from mobtrace.analysis.ingest.readers import (
     BATCH_ROWS, _check_record, _csv_table, _Rebatcher, _record_tables, _text, csv_batches, csv_records, read_ahead,
 )
-from analysis.sql import run_script
+from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
 DEFAULT_PLATFORM = "x"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.ingest.columns_adapter import ColumnsAdapter
+from mobtrace.analysis.ingest.columns_adapter import ColumnsAdapter
 
 HERE = Path(__file__).parent
 DEFAULT_PLATFORM = "x"

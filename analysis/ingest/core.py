@@ -31,8 +31,8 @@ from typing import Protocol
 
 import duckdb
 
-from analysis.ingest.readers import read_head
-from analysis.sql import first_row, run_script
+from mobtrace.analysis.ingest.readers import read_head
+from mobtrace.analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
 MEMORY_LIMIT_ENV = "MOBTRACE_MEMORY_LIMIT"
@@ -128,7 +128,7 @@ def file_sha256(path: Path) -> str:
 
 def detect_format(path: Path) -> str:
     """Name of the first registered adapter that recognises the file."""
-    from analysis.ingest.registry import ADAPTERS
+    from mobtrace.analysis.ingest.registry import ADAPTERS
 
     head = read_head(path)
     for name, adapter in ADAPTERS.items():
@@ -147,7 +147,7 @@ def ingest_paths(
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -> SourceSummary:
-    from analysis.ingest.registry import get_adapter
+    from mobtrace.analysis.ingest.registry import get_adapter
 
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such input file; check the path")

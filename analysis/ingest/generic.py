@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.ingest.tabular import column_names, text_batches
-from analysis.sql import run_script
+from mobtrace.analysis.ingest.tabular import column_names, text_batches
+from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
 DEFAULT_PLATFORM = "generic"

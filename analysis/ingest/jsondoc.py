@@ -23,9 +23,9 @@ import duckdb
 import ijson
 import pyarrow as pa
 
-from analysis.ingest.readers import _printable, line_batches, open_binary, read_head
-from analysis.ingest.tabular import registered
-from analysis.sql import run_script
+from mobtrace.analysis.ingest.readers import _printable, line_batches, open_binary, read_head
+from mobtrace.analysis.ingest.tabular import registered
+from mobtrace.analysis.sql import run_script
 
 BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
 BATCH_BYTES = 32 << 20  # NDJSON lines per batch are chosen so a batch holds about this much text

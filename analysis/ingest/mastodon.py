@@ -29,8 +29,8 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.ingest.jsondoc import first_record, head_kind, head_text, record_batches, stage_tables
-from analysis.sql import run_script
+from mobtrace.analysis.ingest.jsondoc import first_record, head_kind, head_text, record_batches, stage_tables
+from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
 

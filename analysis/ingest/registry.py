@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from analysis.ingest import coortweet, io_archive, ira538, reports
-from analysis.ingest.bluesky import BlueskyAdapter
-from analysis.ingest.cnt import CntAdapter
-from analysis.ingest.core import Adapter, UnknownFormatError
-from analysis.ingest.generic import GenericAdapter
-from analysis.ingest.mastodon import MastodonAdapter
-from analysis.ingest.reddit import RedditAdapter
-from analysis.ingest.telegram import TelegramAdapter
-from analysis.ingest.twarc2 import Twarc2Adapter
+from mobtrace.analysis.ingest import coortweet, io_archive, ira538, reports
+from mobtrace.analysis.ingest.bluesky import BlueskyAdapter
+from mobtrace.analysis.ingest.cnt import CntAdapter
+from mobtrace.analysis.ingest.core import Adapter, UnknownFormatError
+from mobtrace.analysis.ingest.generic import GenericAdapter
+from mobtrace.analysis.ingest.mastodon import MastodonAdapter
+from mobtrace.analysis.ingest.reddit import RedditAdapter
+from mobtrace.analysis.ingest.telegram import TelegramAdapter
+from mobtrace.analysis.ingest.twarc2 import Twarc2Adapter
 
 ADAPTERS: dict[str, Adapter] = {
     adapter.name: adapter

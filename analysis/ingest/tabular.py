@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.ingest.readers import BATCH_ROWS, csv_batches, csv_header, line_batches, read_ahead, read_head
+from mobtrace.analysis.ingest.readers import BATCH_ROWS, csv_batches, csv_header, line_batches, read_ahead, read_head
 
 PARQUET_MAGIC = b"PAR1"
 

@@ -42,7 +42,7 @@ import duckdb
 import ijson
 import pyarrow as pa
 
-from analysis.ingest.jsondoc import (
+from mobtrace.analysis.ingest.jsondoc import (
     ARRAY_BATCH_ROWS,
     RecordBatcher,
     broken_document_reason,
@@ -52,8 +52,8 @@ from analysis.ingest.jsondoc import (
     stage_tables,
     to_json,
 )
-from analysis.ingest.readers import open_binary
-from analysis.sql import run_script
+from mobtrace.analysis.ingest.readers import open_binary
+from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
 

@@ -37,9 +37,9 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.ingest.jsondoc import first_record, head_kind, head_text, lines_per_batch, stage_tables
-from analysis.ingest.readers import line_batches
-from analysis.sql import run_script
+from mobtrace.analysis.ingest.jsondoc import first_record, head_kind, head_text, lines_per_batch, stage_tables
+from mobtrace.analysis.ingest.readers import line_batches
+from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
 PAGE_START = re.compile(r'\s*\{\s*"data"\s*:\s*[\[{]')
