@@ -1,10 +1,39 @@
-"""Thin Dagster assets over the analysis library; each names the table or file it produces."""
+"""Thin Dagster assets over the analysis library; each names the table or file it produces.
 
-from mobtrace.assets.campaigns import campaign_fusion, flags_have_evidence
-from mobtrace.assets.coordination import account_clusters, coaction_edges, edges_well_formed
-from mobtrace.assets.exports import evidence_packages, transparency_export
-from mobtrace.assets.ingest import ingested_exports, interactions_schema, rows_accounted_for, unique_events
-from mobtrace.assets.report import report
+Assets and checks are discovered: every module of this package is loaded, so a detector's
+``assets/<detector>.py`` joins the graph with no other edit. Campaign fusion is built last, depending on
+every asset tagged as a signal (``kit.signal_tags``).
+"""
 
-ALL_ASSETS = [ingested_exports, coaction_edges, account_clusters, campaign_fusion, report, evidence_packages, transparency_export]
-ALL_CHECKS = [interactions_schema, unique_events, rows_accounted_for, edges_well_formed, flags_have_evidence]
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+import dagster as dg
+
+
+def asset_modules() -> list[ModuleType]:
+    """Every module of this package, imported (read at call time: a module added to ``__path__`` counts)."""
+    return [importlib.import_module(f"{__name__}.{info.name}") for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)]
+
+
+def signal_assets(assets: list[dg.AssetsDefinition]) -> list[dg.AssetKey]:
+    """The keys of the assets that write ``account_signals`` rows."""
+    from mobtrace.assets.kit import SIGNAL_TAG
+
+    return sorted(
+        {key for asset in assets for key in asset.keys if SIGNAL_TAG in asset.specs_by_key[key].tags},
+        key=lambda key: key.to_user_string(),
+    )
+
+
+def discover() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    """Every asset and asset check of the package, campaign fusion included."""
+    from mobtrace.assets.campaigns import campaign_fusion_asset
+
+    modules = asset_modules()
+    assets = list(dg.load_assets_from_modules(modules))
+    checks = list(dg.load_asset_checks_from_modules(modules))
+    return [*assets, campaign_fusion_asset(signal_assets(assets))], checks

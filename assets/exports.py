@@ -16,22 +16,23 @@ import shutil
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
-from pydantic import Field
 
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.dashboards.evidence import write_evidence_package
-from mobtrace.dashboards.transparency import KEY_ENV, MissingKeyError, key_from_env, write_transparency
-from mobtrace.pipelines.resources import ReportsDir
+from mobtrace.dashboards.transparency import KEY_ENV, MissingKeyError, TransparencyParams, key_from_env, write_transparency
+from mobtrace.assets.kit import config_from, params_of
+from mobtrace.assets.resources import ReportsDir
 
 CAMPAIGN_ENTRY = re.compile(r"C[0-9]{3,}(\.zip)?")
 
 
-class TransparencyConfig(dg.Config):
-    k: int = Field(default=10, description="Smallest count published; smaller cells (and their complements) are hidden.")
+# Not recorded in the parameters table: the export is optional (needs the key), and its own README and
+# metadata state k.
+TransparencyConfig = config_from(TransparencyParams)
 
 
 @dg.asset(
-    deps=["campaigns", "flagged_accounts", "coaction_edges"],
+    deps=["campaigns", "flagged_accounts"],
     description="One evidence package per campaign (accounts, posts with source file/line and links, hashes, README), as folder and zip.",
 )
 def evidence_packages(context: dg.AssetExecutionContext, duckdb: DuckDBResource, reports: ReportsDir) -> dg.MaterializeResult:
@@ -71,7 +72,7 @@ def transparency_export(
     folder = reports.folder() / "transparency"
     with duckdb.get_connection() as con:
         prepare(con)
-        written = write_transparency(con, folder, key, k=config.k)
+        written = write_transparency(con, folder, key, k=params_of(config).k)
     context.log.info(f"transparency export (k = {config.k}) written to {folder}")
     return dg.MaterializeResult(
         metadata={"folder": dg.MetadataValue.path(str(folder)), "k": config.k,

@@ -1,21 +1,20 @@
 """Ingest assets: exported files into the canonical interactions / accounts / quarantine tables."""
 
+import dataclasses
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
-from pydantic import Field
 
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.analysis.ingest import ingest_paths
 from mobtrace.analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
+from mobtrace.analysis.ingest.params import IngestParams
 from mobtrace.analysis.provenance import record_parameters
+from mobtrace.assets.kit import config_from, params_of
 from mobtrace.assets.metadata import table_metadata
-from mobtrace.pipelines.resources import sample_inputs
+from mobtrace.assets.resources import sample_inputs
 
-
-class IngestConfig(dg.Config):
-    paths: list[str] = Field(default_factory=sample_inputs, description="Export files to ingest (default: the bundled sample).")
-    format: str = Field(default="auto", description="Adapter name, or auto to recognise each file by its content.")
+IngestConfig = config_from(IngestParams)
 
 
 @dg.multi_asset(
@@ -30,8 +29,10 @@ class IngestConfig(dg.Config):
 def ingested_exports(context: dg.AssetExecutionContext, config: IngestConfig, duckdb: DuckDBResource):
     with duckdb.get_connection() as con:
         prepare(con)
-        summaries = ingest_paths(con, config.paths, config.format)
-        record_parameters(con, "ingest", {"paths": config.paths, "format": config.format})
+        params = params_of(config)
+        params = dataclasses.replace(params, paths=params.paths or tuple(sample_inputs()))
+        summaries = ingest_paths(con, list(params.paths), params.format)
+        record_parameters(con, params.step, params.as_record())
         for summary in summaries:
             state = "already ingested" if summary.skipped else f"{summary.ingested} ingested, {summary.quarantined} quarantined"
             context.log.info(f"{summary.source_file} [{summary.format}]: {summary.rows_read} rows read, {state}")

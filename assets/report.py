@@ -7,12 +7,12 @@ from dagster_duckdb import DuckDBResource
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.dashboards.outputs import write_outputs
 from mobtrace.dashboards.report import write_report
-from mobtrace.pipelines.resources import ReportsDir
+from mobtrace.assets.resources import ReportsDir
 
 
 @dg.asset(
-    deps=["campaigns", "flagged_accounts", "coaction_edges", "quarantine"],
-    description="report.html (opens offline), flagged_accounts.csv, campaigns.json, coaction_edges.csv, and the clustered graph as GraphML, GEXF and Parquet edge/node lists.",
+    deps=["campaigns", "flagged_accounts", "quarantine"],
+    description="report.html (opens offline), flagged_accounts.csv, campaigns.json, and every detector's own files (e.g. coaction_edges.csv and the clustered graph).",
 )
 def report(context: dg.AssetExecutionContext, duckdb: DuckDBResource, reports: ReportsDir) -> dg.MaterializeResult:
     folder = reports.folder()

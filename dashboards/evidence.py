@@ -14,13 +14,14 @@ trust-and-safety reviewer or a lawyer in the package's own README.txt:
   line it was read from. ``posts.jsonl`` keeps every value verbatim; in ``posts.csv`` (and the other CSVs)
   a value that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so a
   spreadsheet shows it instead of running it as a formula;
-- ``pairs.csv``: the matched pairs of the co-action signal (two accounts, same object, seconds apart);
+- the files a signal adds (``SignalReport.package_files``; coordination: ``pairs.csv``, the matched pairs of
+  the co-action signal: two accounts, same object, seconds apart);
 - ``sources.csv`` and ``SHA256SUMS`` (``sha256sum -c SHA256SUMS`` checks every file of the package).
 
-Which posts stand behind a flag: every signal contributes through ``EVIDENCE_SOURCES`` (keyed by signal;
-coordination: both events of every matched co-action pair inside the campaign), and every campaign adds
-its members' posts aimed at its targets. A detector plugs in by registering a function that returns the
-``(platform, account_id, event_platform, event_id, cited_for)`` rows of its evidence.
+Which posts stand behind a flag: every signal of the campaign contributes the rows of its
+``SignalReport.evidence`` (see ``dashboards.signals``: ``(platform, account_id, event_platform, event_id,
+cited_for)``; for coordination both events of every matched co-action pair inside the campaign), and every
+campaign adds its members' posts aimed at its targets.
 
 Links are built from ids only, nothing is fetched: x ``https://x.com/i/status/ID``; bluesky ``at://`` URIs
 to ``bsky.app``; mastodon ``https://INSTANCE/@USER/ID`` when the handle names its instance (or the id is
@@ -40,20 +41,17 @@ import json
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from mobtrace.analysis.provenance import provenance
+from mobtrace.dashboards.signals import EvidenceRow, signal_reports
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-# (platform, account_id, event_platform, event_id, cited_for) rows behind one signal's flags in a campaign.
-EvidenceSource = Callable[[duckdb.DuckDBPyConnection, str], list[tuple[str, str, str, str, str]]]
-EVIDENCE_SOURCES: dict[str, EvidenceSource] = {}
 
 _DIGITS = re.compile(r"[0-9]{1,25}")
 _REDDIT_ID = re.compile(r"(?:t[0-9]_)?([a-z0-9]{1,16})")
@@ -61,11 +59,6 @@ _BSKY = re.compile(r"at://(did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,200})/app\.bsky\.fee
 _WEB_URL = re.compile(r"https://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?/[^\s\"'<>\\]{0,500}")
 _ACCT = re.compile(r"@?([A-Za-z0-9_]{1,64})@([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})")
 _CHANNEL = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
-
-
-def register_evidence(signal: str, source: EvidenceSource) -> EvidenceSource:
-    EVIDENCE_SOURCES[signal] = source
-    return source
 
 
 def post_url(platform: str, event_id: str, handle: str | None = None, conversation_id: str | None = None) -> str | None:
@@ -143,26 +136,7 @@ def iso_ms(ts) -> str:
     return "" if ts is None else ts.isoformat(timespec="milliseconds") + "Z"
 
 
-def coordination_evidence(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[tuple[str, str, str, str, str]]:
-    """Both events of every matched co-action pair between two members of the campaign."""
-    return con.execute(
-        """WITH pairs AS (
-               SELECT v.* FROM coaction_evidence AS v
-               JOIN campaign_accounts AS ca ON ca.platform = v.a_platform AND ca.account_id = v.a_account
-               JOIN campaign_accounts AS cb ON cb.platform = v.b_platform AND cb.account_id = v.b_account
-               WHERE ca.campaign_id = $1 AND cb.campaign_id = $1
-           )
-           SELECT a_platform, a_account, a_platform, a_event, 'coordination: ' || behaviour || ' pair' FROM pairs
-           UNION
-           SELECT b_platform, b_account, b_platform, b_event, 'coordination: ' || behaviour || ' pair' FROM pairs""",
-        [campaign_id],
-    ).fetchall()
-
-
-register_evidence("coordination", coordination_evidence)
-
-
-def _aimed_at_targets(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[tuple[str, str, str, str, str]]:
+def _aimed_at_targets(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[EvidenceRow]:
     return con.execute(
         """SELECT e.platform, e.account_id, e.platform, e.event_id,
                   'aimed at target ' || coalesce('@' || a.handle, e.target_account_id) || ' (' || e.target_platform || ')'
@@ -171,12 +145,6 @@ def _aimed_at_targets(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[
            WHERE e.campaign_id = ? AND e.by_member""",
         [campaign_id],
     ).fetchall()
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()", [name]
-    ).fetchall()[0][0])
 
 
 def write_evidence_package(con: duckdb.DuckDBPyConnection, campaign_id: str, out_dir: Path) -> Path:
@@ -214,7 +182,6 @@ def _package_files(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str
                             ORDER BY t.members_engaged DESC, t.actions DESC, t.platform, t.account_id""", [campaign_id])
     for target in targets:
         target["profile_url"] = profile_url(target["platform"], target["account_id"], target["handle"]) or ""
-    pairs = _pairs(con, campaign_id) if _table_exists(con, "coaction_evidence") else []
     sources = [
         {"source_file": Path(item["source_file"]).name, "sha256": item["sha256"], "format": item["format"],
          "rows_read": item["rows_read"], "ingested": item["ingested"], "quarantined": item["quarantined"], "bytes": item["bytes"]}
@@ -223,13 +190,15 @@ def _package_files(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str
     files = {
         "README.txt": _readme(campaign_id).encode("utf-8"),
         "campaign.json": _json_bytes(_campaign_document(con, campaign_id, run, sources)),
-        "accounts.csv": _csv_bytes(accounts),
-        "targets.csv": _csv_bytes(targets, ["platform", "account_id", "handle", "members_engaged", "actions", "share_of_members", "profile_url"]),
-        "posts.csv": _csv_bytes(posts, POST_COLUMNS),
+        "accounts.csv": csv_bytes(accounts),
+        "targets.csv": csv_bytes(targets, ["platform", "account_id", "handle", "members_engaged", "actions", "share_of_members", "profile_url"]),
+        "posts.csv": csv_bytes(posts, POST_COLUMNS),
         "posts.jsonl": "".join(json.dumps(post, ensure_ascii=False, sort_keys=True) + "\n" for post in posts).encode("utf-8"),
-        "pairs.csv": _csv_bytes(pairs, PAIR_COLUMNS),
-        "sources.csv": _csv_bytes(sources, ["source_file", "sha256", "format", "rows_read", "ingested", "quarantined", "bytes"]),
+        "sources.csv": csv_bytes(sources, ["source_file", "sha256", "format", "rows_read", "ingested", "quarantined", "bytes"]),
     }
+    for report in signal_reports().values():
+        if report.package_files:
+            files.update(report.package_files(con, campaign_id))
     files["SHA256SUMS"] = "".join(
         f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
     ).encode("ascii")
@@ -241,10 +210,6 @@ POST_COLUMNS = [
     "target_account_id", "target_post_id", "target_post_text", "post_url", "target_post_url", "cited_for", "source_file", "source_line",
     "source_sha256",
 ]
-PAIR_COLUMNS = [
-    "behaviour", "object_id", "platform_a", "account_a", "handle_a", "event_a", "time_a_utc",
-    "platform_b", "account_b", "handle_b", "event_b", "time_b_utc", "gap_seconds",
-]
 
 
 def _cited_events(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[tuple[str, str], dict]:
@@ -252,12 +217,11 @@ def _cited_events(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[tupl
     signals = [s for (s,) in con.execute(
         "SELECT DISTINCT s.signal FROM account_signals AS s JOIN campaign_accounts AS c USING (platform, account_id) "
         "WHERE c.campaign_id = ? ORDER BY 1", [campaign_id]).fetchall()]
-    rows: list[tuple[str, str, str, str, str]] = []
+    reports = signal_reports()
+    rows = _aimed_at_targets(con, campaign_id)
     for signal in signals:
-        if signal in EVIDENCE_SOURCES:
-            rows += EVIDENCE_SOURCES[signal](con, campaign_id)
-    if _table_exists(con, "campaign_target_events"):
-        rows += _aimed_at_targets(con, campaign_id)
+        if signal in reports and reports[signal].evidence:
+            rows += reports[signal].evidence(con, campaign_id)
     members = set(con.execute("SELECT platform, account_id FROM campaign_accounts WHERE campaign_id = ?", [campaign_id]).fetchall())
     cited: dict[tuple[str, str], dict] = {}
     for platform, account, event_platform, event_id, reason in rows:
@@ -327,25 +291,6 @@ def _accounts(con: duckdb.DuckDBPyConnection, campaign_id: str, evidence_count: 
     return rows
 
 
-def _pairs(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict]:
-    rows = con.execute(
-        """SELECT v.behaviour, v.object_id, v.a_platform, v.a_account, ha.handle, v.a_event, v.a_ts,
-                  v.b_platform, v.b_account, hb.handle, v.b_event, v.b_ts, v.dt_s
-           FROM coaction_evidence AS v
-           JOIN campaign_accounts AS ca ON ca.platform = v.a_platform AND ca.account_id = v.a_account
-           JOIN campaign_accounts AS cb ON cb.platform = v.b_platform AND cb.account_id = v.b_account
-           LEFT JOIN accounts AS ha ON ha.platform = v.a_platform AND ha.account_id = v.a_account
-           LEFT JOIN accounts AS hb ON hb.platform = v.b_platform AND hb.account_id = v.b_account
-           WHERE ca.campaign_id = $1 AND cb.campaign_id = $1
-           ORDER BY v.a_platform, v.a_account, v.b_platform, v.b_account, v.behaviour, v.a_ts, v.object_id, v.a_event, v.b_event""",
-        [campaign_id],
-    ).fetchall()
-    return [
-        dict(zip(PAIR_COLUMNS, [behaviour, obj, ap, aa, ha or "", ae, iso_ms(at), bp, ba, hb or "", be, iso_ms(bt), f"{dt:.3f}"]))
-        for behaviour, obj, ap, aa, ha, ae, at, bp, ba, hb, be, bt, dt in rows
-    ]
-
-
 def _campaign_document(con: duckdb.DuckDBPyConnection, campaign_id: str, run: dict, sources: list[dict]) -> dict:
     (row,) = _rows(
         con,
@@ -354,8 +299,7 @@ def _campaign_document(con: duckdb.DuckDBPyConnection, campaign_id: str, run: di
     )
     row["first_ts"] = iso_ms(row["first_ts"])
     row["last_ts"] = iso_ms(row["last_ts"])
-    links = _rows(con, "SELECT rule, group_a, group_b, detail FROM campaign_links WHERE campaign_id = ? ORDER BY ALL", [campaign_id]) \
-        if _table_exists(con, "campaign_links") else []
+    links = _rows(con, "SELECT rule, group_a, group_b, detail FROM campaign_links WHERE campaign_id = ? ORDER BY ALL", [campaign_id])
     targets = _rows(con, "SELECT platform, account_id, handle, members_engaged FROM campaign_targets WHERE campaign_id = ? "
                          "ORDER BY members_engaged DESC, platform, account_id", [campaign_id])
     return {
@@ -389,7 +333,7 @@ def spreadsheet_safe(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _csv_bytes(rows: Iterable[dict], columns: list[str] | None = None) -> bytes:
+def csv_bytes(rows: Iterable[dict], columns: list[str] | None = None) -> bytes:
     rows = list(rows)
     columns = columns or (list(rows[0]) if rows else [])
     buffer = io.StringIO()
@@ -418,6 +362,7 @@ def _write_zip(path: Path, prefix: str, files: dict[str, bytes]) -> None:
 
 
 def _readme(campaign_id: str) -> str:
+    signal_files = "".join(report.package_readme for report in signal_reports().values() if report.package_files)
     return f"""mobtrace evidence package for campaign {campaign_id}
 {'=' * (36 + len(campaign_id))}
 
@@ -441,9 +386,7 @@ posts.csv      Every post behind a flag, one row per post: who posted it, when (
                a link to the original post and to the post it acted on where the ids allow one, why it is cited ("cited_for"), and exactly where it was read:
                the input file's name, its SHA-256 and the line (for CSV files the header is line 1).
 posts.jsonl    The same posts, one JSON object a line, every value exactly as it was read.
-pairs.csv      For the coordination signal: each matched pair of actions by two accounts on the same
-               object (for example two reposts of the same post) and the seconds between them.
-sources.csv    The input files: name, SHA-256, format and row counts.
+{signal_files}sources.csv    The input files: name, SHA-256, format and row counts.
 SHA256SUMS     The SHA-256 of every other file here; check with: sha256sum -c SHA256SUMS
 
 How to check a flag
@@ -451,7 +394,6 @@ How to check a flag
 1. Find the account in accounts.csv and read its evidence sentence.
 2. Find its rows in posts.csv (same platform and account_id) and open post_url, or find the line named by
    source_file and source_line in the original export, whose SHA-256 must equal source_sha256.
-3. For coordination, pairs.csv shows which posts of two accounts matched and how many seconds apart.
 
 Notes
 -----

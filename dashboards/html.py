@@ -1,10 +1,12 @@
-"""Safe HTML building blocks for the offline report.
+"""Safe HTML building blocks for the offline report: the Jinja2 templates, tables, figures, labels.
 
 Everything that comes from the data (posts, handles, display names, file names, parameters) is hostile
 text. The rules this module enforces:
 
-- text goes through ``esc`` (``html.escape`` with quotes) before it reaches markup or a Plotly label;
-  Plotly draws labels as text nodes after decoding the entities, so ``<script>`` shows as ``<script>``;
+- pages are rendered from the templates in ``templates/`` with autoescaping: every value is escaped
+  unless it is a ``Markup``, which is only built from escaped parts (``Markup("<b>{}</b>").format(text)``);
+- Plotly labels get text through ``esc`` (``html.escape`` with quotes); Plotly draws labels as text
+  nodes after decoding the entities, so ``<script>`` shows as ``<script>``;
 - figures travel as JSON inside ``<script type="application/json">`` with ``<``, ``>``, ``&`` and the
   JavaScript line separators written as ``\\uXXXX``, so no data can close the script element, and the
   page reads them with ``JSON.parse`` (never ``eval``);
@@ -16,6 +18,8 @@ text. The rules this module enforces:
 '&lt;img src=x onerror=alert(1)&gt;'
 >>> safe_json({"t": "</script><b>&"})
 '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+>>> render_macro("macros.html", "table", table=table([Column("handle")], [["<b>"]]))
+Markup('<div class="table-wrap"><table><thead>...<tbody><tr><td>&lt;b&gt;</td></tr></tbody></table></div>')
 """
 
 from __future__ import annotations
@@ -26,9 +30,16 @@ import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import jinja2
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import Markup
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness. Yellow last: weak on white.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
@@ -91,7 +102,7 @@ BOOT_SCRIPT = """
 
 
 def esc(value: object) -> str:
-    """HTML-escaped text of a value (None is empty)."""
+    """HTML-escaped text of a value (None is empty), for Plotly labels."""
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -107,12 +118,36 @@ def script_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
+# file: next to 'self' because some browsers give every local file its own origin. style-src keeps
+# 'unsafe-inline' for Plotly alone: it adds its hover and toolbar rules in <style> elements and sets style
+# attributes, which a strict policy blocks. The page's own style is report.css.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; "
     f"script-src 'self' file: '{script_hash(BOOT_SCRIPT)}'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "style-src 'self' file: 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
     "connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
+
+ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+ENVIRONMENT.filters["number"] = lambda count: f"{count:,}"  # 12345 -> 12,345
+
+
+def render(template: str, **context: object) -> str:
+    """A whole template of ``templates/`` rendered with ``context`` (values escaped unless Markup)."""
+    return ENVIRONMENT.get_template(template).render(**context)
+
+
+def render_macro(template: str, macro: str, **arguments: object) -> Markup:
+    """One macro of a template called with ``arguments``: how Python code renders a part of a page
+    (a detector renders ``templates/<signal>.html``'s ``methods`` and ``section`` this way)."""
+    return Markup(getattr(ENVIRONMENT.get_template(template).module, macro)(**arguments))
 
 
 def wrap(text: str, width: int = 80) -> list[str]:
@@ -133,15 +168,34 @@ def hover(title: str, *lines: str, width: int = 80) -> str:
     return "<br>".join([f"<b>{esc(title)}</b>", *body])
 
 
+def account_label(handle: str | None, account_id: str) -> str:
+    return f"@{handle}" if handle else account_id
+
+
+@dataclass(frozen=True)
+class FigureSlot:
+    """Where a figure goes on the page (``macros.figure`` draws it): the id of its JSON block, the height
+    kept free for it, and its caption as plain text."""
+
+    id: str
+    height: int
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class FigureData:
+    id: str
+    json: Markup  # safe_json of the figure: cannot close its <script> element
+
+
 @dataclass
 class Figures:
-    """The figures of one page; each ``add`` returns the placeholder to put where the figure goes."""
+    """The figures of one page, in page order; the page writes their ``blocks`` at the end of its body."""
 
-    blocks: list[str] = field(default_factory=list)
+    blocks: list[FigureData] = field(default_factory=list)
 
-    def add(self, figure: go.Figure, caption: str = "", height: int | None = None) -> str:
-        number = len(self.blocks) + 1
-        figure_id = f"figure-{number}"
+    def add(self, figure: go.Figure, caption: str = "", height: int | None = None) -> FigureSlot:
+        figure_id = f"figure-{len(self.blocks) + 1}"
         layout_height = height or figure.layout.height or 420
         plotted = json.loads(pio.to_json(figure, validate=False))
         spec = {
@@ -149,12 +203,8 @@ class Figures:
             "layout": {**plotted["layout"], "height": layout_height},
             "config": {"responsive": True, "displaylogo": False},
         }
-        self.blocks.append(f'<script type="application/json" id="{figure_id}-data">{safe_json(spec)}</script>')
-        caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
-        return (
-            f'<figure><div class="plot" id="{figure_id}" data-figure="{figure_id}-data" '
-            f'style="min-height:{layout_height}px"></div>{caption_html}</figure>'
-        )
+        self.blocks.append(FigureData(figure_id, Markup(safe_json(spec))))
+        return FigureSlot(figure_id, layout_height, caption)
 
 
 @dataclass(frozen=True)
@@ -164,44 +214,33 @@ class Column:
     css: str = ""
 
 
-def table(columns: Sequence[Column], rows: Iterable[Sequence[object]], sortable: bool = False, caption: str = "") -> str:
-    """An HTML table. Each cell is either plain data (escaped here) or a ``Markup`` (trusted HTML),
-    optionally paired with a sort value: ``(cell, sort_value)``."""
-    head = "".join(_header(column, sortable) for column in columns)
-    body = []
-    for row in rows:
-        cells = []
-        for column, value in zip(columns, row):
-            sort_value = None
-            if isinstance(value, tuple):
-                value, sort_value = value
-            text = value if isinstance(value, Markup) else esc(_format(value))
-            attributes = f' data-value="{esc(sort_value)}"' if sort_value is not None else ""
-            classes = " ".join(c for c in ("num" if column.numeric else "", column.css) if c)
-            if classes:
-                attributes += f' class="{classes}"'
-            cells.append(f"<td{attributes}>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
-    css = ' class="sortable"' if sortable else ""
-    return (
-        f'<div class="table-wrap"><table{css}>{caption_html}<thead><tr>{head}</tr></thead>'
-        f'<tbody>{"".join(body)}</tbody></table></div>'
-    )
+@dataclass(frozen=True)
+class Cell:
+    content: str  # plain text, escaped when rendered, or Markup
+    sort_value: object = None
+    css: str = ""
 
 
-def _header(column: Column, sortable: bool) -> str:
-    attributes = ' scope="col"'
-    if column.numeric:
-        attributes += ' data-type="num"'
-    if column.css:
-        attributes += f' class="{esc(column.css)}"'
-    label = f'<button type="button">{esc(column.label)}</button>' if sortable else esc(column.label)
-    return f"<th{attributes}>{label}</th>"
+@dataclass(frozen=True)
+class Table:
+    """A table for ``macros.table``; build it with ``table``."""
+
+    columns: Sequence[Column]
+    rows: list[list[Cell]]
+    sortable: bool = False
 
 
-class Markup(str):
-    """A string that is already safe HTML (built here from escaped parts)."""
+def table(columns: Sequence[Column], rows: Iterable[Sequence[object]], sortable: bool = False) -> Table:
+    """A table whose cells are plain data (formatted here, escaped when rendered) or ``Markup``,
+    each optionally paired with a sort value: ``(cell, sort_value)``."""
+    return Table(columns, [[_cell(column, value) for column, value in zip(columns, row)] for row in rows], sortable)
+
+
+def _cell(column: Column, value: object) -> Cell:
+    value, sort_value = value if isinstance(value, tuple) else (value, None)
+    content = value if isinstance(value, Markup) else _format(value)
+    css = " ".join(c for c in ("num" if column.numeric else "", column.css) if c)
+    return Cell(content, sort_value, css)
 
 
 def _format(value: object) -> str:

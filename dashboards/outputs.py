@@ -3,9 +3,10 @@
 - ``flagged_accounts.csv``: account_id, platform, handle, campaign_id, signals (;-separated), score, evidence
 - ``campaigns.json``: one object per campaign with id, accounts, targets, time span, signals, score, reasons (plain
   sentences), the links that joined its signal groups, and the run's parameters, inputs and software
-- ``coaction_edges.csv``: every co-action edge with its behaviour, weight, timing and significance
-- ``coaction.graphml`` / ``coaction.gexf`` (Gephi), ``coordination_edges.parquet`` / ``coordination_nodes.parquet``:
-  the clustered graph (significant edges, behaviours merged), see ``analysis/coordination/export.py``
+- then each signal's own files (``SignalReport.outputs``, see ``dashboards.signals``); coordination writes
+  ``coaction_edges.csv`` (every co-action edge with its behaviour, weight, timing and significance) and the
+  clustered graph: ``coaction.graphml`` / ``coaction.gexf`` (Gephi), ``coordination_edges.parquet`` /
+  ``coordination_nodes.parquet`` (``dashboards/coordination.py``)
 """
 
 from __future__ import annotations
@@ -14,39 +15,31 @@ import json
 from pathlib import Path
 
 import duckdb
-from mobtrace.analysis.coordination import export
+
 from mobtrace.analysis.provenance import provenance
+from mobtrace.dashboards.signals import signal_reports
 
 FLAGGED_COLUMNS = ["account_id", "platform", "handle", "campaign_id", "signals", "score", "evidence"]
-EDGE_COLUMNS = [
-    "behaviour", "a_platform", "a_account", "b_platform", "b_account", "weight", "matched_pairs",
-    "median_dt_s", "share_within_10s", "first_ts", "last_ts", "expected_weight", "p_value", "q_value", "significant",
-]
 
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Path]:
     """Write every machine-readable output into ``out_dir``; return their paths by name."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "flagged_accounts": out_dir / "flagged_accounts.csv",
-        "campaigns": out_dir / "campaigns.json",
-        "coaction_edges": out_dir / "coaction_edges.csv",
-        "graphml": out_dir / "coaction.graphml",
-        "gexf": out_dir / "coaction.gexf",
-        "edge_list": out_dir / "coordination_edges.parquet",
-        "node_list": out_dir / "coordination_nodes.parquet",
-    }
-    _copy_csv(con, f"SELECT {', '.join(FLAGGED_COLUMNS)} FROM flagged_accounts ORDER BY campaign_id, score DESC, platform, account_id", paths["flagged_accounts"])
-    _copy_csv(con, f"SELECT {', '.join(EDGE_COLUMNS)} FROM coaction_edges ORDER BY ALL", paths["coaction_edges"])
+    paths = {"flagged_accounts": out_dir / "flagged_accounts.csv", "campaigns": out_dir / "campaigns.json"}
+    copy_csv(con, f"SELECT {', '.join(FLAGGED_COLUMNS)} FROM flagged_accounts ORDER BY campaign_id, score DESC, platform, account_id", paths["flagged_accounts"])
     paths["campaigns"].write_text(json.dumps(campaigns_document(con), indent=2, default=str), encoding="utf-8")
-    export.write_graphml(con, paths["graphml"])
-    export.write_gexf(con, paths["gexf"])
-    export.write_edge_list(con, paths["edge_list"])
-    export.write_node_list(con, paths["node_list"])
+    for report in signal_reports().values():
+        if report.outputs is None:
+            continue
+        written = report.outputs(con, out_dir)
+        if clash := paths.keys() & written.keys():
+            raise ValueError(f"the {report.signal} outputs reuse the names {sorted(clash)}: give each output its own name")
+        paths.update(written)
     return paths
 
 
-def _copy_csv(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
+def copy_csv(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
+    """Write the rows of ``select`` to ``path`` as CSV with a header."""
     con.execute(f"COPY ({select}) TO '{_sql_path(path)}' (HEADER, DELIMITER ',')")
 
 

@@ -49,6 +49,7 @@ from pathlib import Path
 import duckdb
 import networkx as nx
 
+from mobtrace.analysis.params import Params, param
 from mobtrace.analysis.provenance import provenance
 
 KEY_ENV = "MOBTRACE_PSEUDONYM_KEY"
@@ -210,7 +211,14 @@ def cross_tables(con: duckdb.DuckDBPyConnection) -> list[CrossTable]:
 # --- writing --------------------------------------------------------------------------------------------
 
 
-def write_transparency(con: duckdb.DuckDBPyConnection, out_dir: Path, key: bytes, k: int = 10) -> dict[str, Path]:
+@dataclass(frozen=True)
+class TransparencyParams(Params):
+    step = "transparency_export"
+
+    k: int = param(10, "Smallest count published; smaller cells (and their complements) are hidden.", flag="--k")
+
+
+def write_transparency(con: duckdb.DuckDBPyConnection, out_dir: Path, key: bytes, k: int = TransparencyParams.k) -> dict[str, Path]:
     """Write the suppressed aggregate tables, the pseudonymised account list, charts and README into
     ``out_dir``; return the written files by name."""
     key = _checked_key(key)

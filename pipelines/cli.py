@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import typing
 from pathlib import Path
 
-from mobtrace.pipelines.resources import DEFAULT_DATABASE, DEFAULT_REPORTS, SAMPLE_DIR, sample_inputs
+from mobtrace.analysis.compat.params import CntParams, CoortweetParams
+from mobtrace.analysis.ingest.params import IngestParams
+from mobtrace.analysis.params import Parameter, Params, all_params, describe
+from mobtrace.assets.resources import DEFAULT_DATABASE, DEFAULT_REPORTS, SAMPLE_DIR, sample_inputs
+from mobtrace.dashboards.transparency import TransparencyParams
+
+COMPAT_PARAMS: dict[str, type[Params]] = {"cnt": CntParams, "coortweet": CoortweetParams}
 
 DEMO_SEED = 7
 DEMO_SCALE = 20_000
@@ -36,17 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="ingest export files and write the report")
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="export files (several platforms may be mixed)")
     _add_run_options(run, default_db=None)
-    compat = run.add_argument_group("peer compatibility (write only the peer tool's coaction_edges.csv)")
-    compat.add_argument("--compat", choices=["cnt", "coortweet"], help="reproduce coordination-network-toolkit 1.5.2 or CooRTweet 2.1.3 exactly")
-    compat.add_argument("--min-participation", type=int, default=2, help="coortweet: fewest shares for an account to count (default: 2)")
-    compat.add_argument("--edge-weight", type=float, default=0.5, help="coortweet: keep edges above this weight quantile (default: 0.5)")
-    compat.add_argument("--cnt-behaviours", nargs="+", default=["co_retweet", "co_link", "co_reply", "co_tweet"],
-                        help="cnt: networks to compute (default: all four)")
+    run.add_argument("--compat", choices=sorted(COMPAT_PARAMS),
+                     help="reproduce coordination-network-toolkit 1.5.2 or CooRTweet 2.1.3 exactly: write only the peer tool's coaction_edges.csv")
     run.set_defaults(command=_run)
 
     demo = commands.add_parser("demo", help="run on the bundled sample data set")
     _add_run_options(demo, default_db=DEFAULT_DATABASE)
-    demo.set_defaults(command=_demo, inputs=None, format="auto")
+    demo.set_defaults(command=_demo, inputs=None)
 
     generate = commands.add_parser("generate", help="write a synthetic data set with planted campaigns")
     generate.add_argument("--seed", type=int, default=DEMO_SEED)
@@ -64,21 +67,49 @@ def _parser() -> argparse.ArgumentParser:
     transparency = commands.add_parser("transparency", help="write the publishable aggregate tables (needs MOBTRACE_PSEUDONYM_KEY)")
     transparency.add_argument("--db", default=DEFAULT_DATABASE, help="DuckDB file of a run (default: %(default)s)")
     transparency.add_argument("--out", default=str(Path(DEFAULT_REPORTS) / "transparency"), help="output folder (default: %(default)s)")
-    transparency.add_argument("--k", type=int, default=10, help="smallest count published; smaller cells are hidden (default: 10)")
+    _add_step_flags(transparency, [TransparencyParams])
     transparency.set_defaults(command=_transparency)
     return parser
 
 
 def _add_run_options(parser: argparse.ArgumentParser, default_db: str | None) -> None:
-    from mobtrace.analysis.ingest.registry import ADAPTERS
-
-    if "inputs" in {action.dest for action in parser._actions}:
-        parser.add_argument("--format", default="auto", choices=["auto", *ADAPTERS], help="input format (default: recognise each file)")
     parser.add_argument("--out", default=DEFAULT_REPORTS, help="output folder (default: %(default)s)")
     parser.add_argument("--db", default=default_db, help="DuckDB file (default: OUT/mobtrace.duckdb)" if default_db is None else "DuckDB file (default: %(default)s)")
-    parser.add_argument("--window", type=float, default=60, help="co-action window in seconds, inclusive (default: 60)")
-    parser.add_argument("--min-weight", type=int, default=None, help="fewest shared objects for a co-action edge (default: 3; with --compat cnt: 1, as CNT)")
-    parser.add_argument("--seed", type=int, default=42, help="Louvain random state (default: 42)")
+    takes_inputs = "inputs" in {action.dest for action in parser._actions}
+    kinds = [kind for kind in all_params() if takes_inputs or kind is not IngestParams]
+    _add_step_flags(parser, sorted(kinds, key=lambda kind: kind in COMPAT_PARAMS.values()))  # compat modes' help last
+
+
+def _add_step_flags(parser: argparse.ArgumentParser, kinds: list[type[Params]]) -> None:
+    """One flag per step parameter that declares one (``param(..., flag=...)``), its help and default taken from
+    the step's dataclass. A flag several steps share (``--window``) is added once and sets each of them."""
+    uses: dict[str, list[tuple[type[Params], Parameter]]] = {}
+    for kind in kinds:
+        for parameter in describe(kind):
+            if parameter.flag:
+                uses.setdefault(parameter.flag, []).append((kind, parameter))
+    for flag, steps in uses.items():
+        parameter = steps[0][1]
+        is_list = typing.get_origin(parameter.type) is tuple
+        value_type = typing.get_args(parameter.type)[0] if is_list else parameter.type
+        shown = {kind.step: _shown(p.default) for kind, p in steps}
+        defaults = next(iter(shown.values())) if len(set(shown.values())) == 1 else ", ".join(f"{v} for {k}" for k, v in shown.items())
+        parser.add_argument(flag, dest=_dest(flag), metavar=flag.lstrip("-").replace("-", "_").upper(), type=value_type, nargs="+" if is_list else None,
+                            default=None, help=f"{parameter.help.rstrip('.')} (default: {defaults})")
+
+
+def _dest(flag: str) -> str:
+    return "step_" + flag.lstrip("-").replace("-", "_")
+
+
+def _shown(default: object) -> str:
+    return " ".join(map(str, default)) if isinstance(default, tuple) else str(default)
+
+
+def step_params(args: argparse.Namespace, kind: type[Params]) -> Params:
+    """A step's parameters: its defaults, with the flags given on the command line."""
+    given = {p.name: getattr(args, _dest(p.flag)) for p in describe(kind) if p.flag and getattr(args, _dest(p.flag), None) is not None}
+    return kind.from_record(given)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -90,25 +121,30 @@ def _run(args: argparse.Namespace) -> int:
     database = Path(args.db) if args.db else Path(args.out) / "mobtrace.duckdb"
     if getattr(args, "compat", None):
         return _run_compat(args, database)
+    ingest = step_params(args, IngestParams)
+    _check_format(ingest.format)
     options = RunOptions(
-        inputs=[str(path) for path in args.inputs],
-        input_format=args.format,
-        out_dir=Path(args.out),
-        database=database,
-        window_seconds=args.window,
-        min_weight=3 if args.min_weight is None else args.min_weight,
-        seed=args.seed,
+        inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
+        params=[step_params(args, kind) for kind in all_params() if kind not in COMPAT_PARAMS.values()],
     )
     return run_pipeline(options)
+
+
+def _check_format(name: str) -> None:
+    from mobtrace.analysis.ingest.registry import ADAPTERS
+
+    if name not in ("auto", *ADAPTERS):
+        raise ValueError(f"unknown format {name!r}: use auto or one of {', '.join(ADAPTERS)}")
 
 
 def _run_compat(args: argparse.Namespace, database: Path) -> int:
     from mobtrace.pipelines.compat import CompatOptions, run_compat
 
+    ingest = step_params(args, IngestParams)
+    _check_format(ingest.format)
     return run_compat(CompatOptions(
         mode=args.compat, inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
-        input_format=args.format, window_seconds=args.window, min_weight=1 if args.min_weight is None else args.min_weight,
-        min_participation=args.min_participation, edge_weight=args.edge_weight, cnt_behaviours=tuple(args.cnt_behaviours),
+        input_format=ingest.format, params=step_params(args, COMPAT_PARAMS[args.compat]),
     ))
 
 
@@ -160,8 +196,9 @@ def _transparency(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"database {args.db} does not exist: run mobtrace run first, or pass --db")
     with duckdb.connect(args.db) as con:
         con.execute("SET TimeZone = 'UTC'")
-        written = write_transparency(con, Path(args.out), key, k=args.k)
-    print(f"Transparency export (k = {args.k}): {len(written)} files in {Path(args.out).resolve()}")
+        params = step_params(args, TransparencyParams)
+        written = write_transparency(con, Path(args.out), key, k=params.k)
+    print(f"Transparency export (k = {params.k}): {len(written)} files in {Path(args.out).resolve()}")
     return 0
 
 if __name__ == "__main__":

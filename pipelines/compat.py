@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mobtrace.analysis.compat import cnt, coortweet
+from mobtrace.analysis.compat.params import CntParams, CoortweetParams
 from mobtrace.analysis.ingest import connect, ingest_paths
 from mobtrace.analysis.provenance import record_parameters
-
-MODES = ("cnt", "coortweet")
 
 
 @dataclass
@@ -26,12 +25,8 @@ class CompatOptions:
     inputs: list[str]
     out_dir: Path
     database: Path
+    params: CntParams | CoortweetParams
     input_format: str = "auto"
-    window_seconds: float = 60
-    min_weight: int = 2
-    min_participation: int = 2
-    edge_weight: float = 0.5
-    cnt_behaviours: tuple[str, ...] = cnt.BEHAVIOURS
 
 
 def run_compat(options: CompatOptions) -> int:
@@ -41,8 +36,8 @@ def run_compat(options: CompatOptions) -> int:
         for summary in ingest_paths(con, options.inputs, options.input_format):
             state = "already ingested" if summary.skipped else f"{summary.ingested:,} ingested, {summary.quarantined:,} quarantined"
             print(f"  {summary.source_file} [{summary.format}]: {summary.rows_read:,} rows read, {state}")
-        edges = _edges(con, options)
-        record_parameters(con, f"compat_{options.mode}", _parameters(options))
+        edges = _edges(con, options.params)
+        record_parameters(con, options.params.step, options.params.as_record())
     finally:
         con.close()
     path = options.out_dir / "coaction_edges.csv"
@@ -51,14 +46,8 @@ def run_compat(options: CompatOptions) -> int:
     return 0
 
 
-def _edges(con, options: CompatOptions):
-    if options.mode == "cnt":
-        return cnt.cnt_networks(con, options.window_seconds, options.min_weight, options.cnt_behaviours)
-    edges, _pairs = coortweet.coortweet_edges(con, options.window_seconds, options.min_participation, options.edge_weight)
+def _edges(con, params: CntParams | CoortweetParams):
+    if isinstance(params, CntParams):
+        return cnt.cnt_networks(con, params.time_window, params.min_edge_weight, params.behaviours)
+    edges, _pairs = coortweet.coortweet_edges(con, params.time_window, params.min_participation, params.edge_weight)
     return edges
-
-
-def _parameters(options: CompatOptions) -> dict[str, object]:
-    if options.mode == "cnt":
-        return {"time_window": options.window_seconds, "min_edge_weight": options.min_weight, "behaviours": list(options.cnt_behaviours)}
-    return {"time_window": options.window_seconds, "min_participation": options.min_participation, "edge_weight": options.edge_weight}

@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import dagster as dg
 
-from mobtrace.assets import ALL_ASSETS, ALL_CHECKS
-from mobtrace.pipelines.resources import resources
+from mobtrace.assets import discover
+from mobtrace.assets.resources import DEFAULT_DATABASE, DEFAULT_REPORTS, resources
 from mobtrace.pipelines.sensors import inbox_sensor
 
-mobtrace_job = dg.define_asset_job(
-    "mobtrace",
-    selection=dg.AssetSelection.all(),
-    description="Ingest the exports, build the co-action graph, find campaigns, write the report.",
-    executor_def=dg.in_process_executor,
-)
 
-defs = dg.Definitions(
-    assets=ALL_ASSETS,
-    asset_checks=ALL_CHECKS,
-    jobs=[mobtrace_job],
-    sensors=[inbox_sensor],
-    resources=resources(),
-    executor=dg.in_process_executor,
-)
+def mobtrace_job() -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        "mobtrace",
+        selection=dg.AssetSelection.all(),
+        description="Ingest the exports, build the co-action graph, find campaigns, write the report.",
+        executor_def=dg.in_process_executor,
+    )
+
+
+def definitions(database=DEFAULT_DATABASE, reports=DEFAULT_REPORTS, **extra) -> dg.Definitions:
+    """Every discovered asset and check with the main job, on one database and reports folder."""
+    assets, checks = discover()
+    return dg.Definitions(
+        assets=assets, asset_checks=checks, jobs=[mobtrace_job()], resources=resources(database, reports),
+        executor=dg.in_process_executor, **extra,
+    )
+
+
+defs = definitions(sensors=[inbox_sensor])

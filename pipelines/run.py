@@ -4,44 +4,44 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from mobtrace.assets import ALL_ASSETS, ALL_CHECKS
-from mobtrace.assets.campaigns import CampaignConfig
-from mobtrace.assets.coordination import ClusterConfig, CoactionConfig
-from mobtrace.assets.ingest import IngestConfig
-from mobtrace.pipelines.resources import resources
+from mobtrace.analysis.ingest.params import IngestParams
+from mobtrace.analysis.params import Params
+from mobtrace.assets.kit import params_class
+from mobtrace.pipelines.definitions import definitions
 
 PROGRESS_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
 
 
 @dataclass
 class RunOptions:
+    """One run: its inputs, where it writes, and the parameters of the steps that differ from their defaults."""
+
     inputs: list[str]
     out_dir: Path
     database: Path
-    input_format: str = "auto"
-    window_seconds: float = 60
-    min_weight: int = 3
-    seed: int = 42
-    behaviours: list[str] = field(default_factory=lambda: ["all"])
+    params: list[Params] = field(default_factory=list)
+
+    def params_for(self, kind: type[Params]) -> Params:
+        """The parameters this run gives a step: those set here, else the step's defaults."""
+        given = next((params for params in self.params if type(params) is kind), kind())
+        return replace(given, paths=tuple(self.inputs)) if kind is IngestParams else given
 
 
-def run_config(options: RunOptions, progress: bool = False) -> dg.RunConfig:
-    """The assets' config for these options; ``progress`` also enables the CLI's progress logger."""
-    return dg.RunConfig(
-        ops={
-            "ingested_exports": IngestConfig(paths=options.inputs, format=options.input_format),
-            "coaction_edges": CoactionConfig(window_seconds=options.window_seconds, min_weight=options.min_weight, behaviours=options.behaviours),
-            "account_clusters": ClusterConfig(seed=options.seed),
-            "campaign_fusion": CampaignConfig(),
-        },
-        loggers={"progress": {}} if progress else None,
-    )
+def run_config(options: RunOptions, assets: list[dg.AssetsDefinition], progress: bool = False) -> dg.RunConfig:
+    """Every configurable step's config for these options; ``progress`` also enables the CLI's progress logger."""
+    ops = {}
+    for asset in assets:
+        config = typing.get_type_hints(asset.op.compute_fn.decorated_fn).get("config")
+        if params_class(config) is not None:
+            ops[asset.op.name] = config(**options.params_for(params_class(config)).as_record())
+    return dg.RunConfig(ops=ops, loggers={"progress": {}} if progress else None)
 
 
 class _ProgressHandler(logging.Handler):
@@ -88,16 +88,12 @@ def progress_logger(_init_context) -> logging.Logger:
 def execute(options: RunOptions) -> dg.ExecuteInProcessResult:
     """Materialise every asset and check in one in-process run."""
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    definitions = dg.Definitions(
-        assets=ALL_ASSETS,
-        asset_checks=ALL_CHECKS,
-        jobs=[dg.define_asset_job("mobtrace", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor)],
-        resources=resources(options.database, options.out_dir),
-        loggers={"progress": progress_logger},
-    )
-    job = definitions.resolve_job_def("mobtrace")
+    defs = definitions(options.database, options.out_dir, loggers={"progress": progress_logger})
+    assets = [asset for asset in defs.assets if isinstance(asset, dg.AssetsDefinition)]
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(run_config=run_config(options, progress=True), instance=instance, raise_on_error=False)
+        return defs.resolve_job_def("mobtrace").execute_in_process(
+            run_config=run_config(options, assets, progress=True), instance=instance, raise_on_error=False
+        )
 
 
 def run_pipeline(options: RunOptions) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from mobtrace.pipelines.resources import PROJECT_ROOT
+from mobtrace.assets.resources import PROJECT_ROOT
 
 DEFAULT_INBOX = os.environ.get("MOBTRACE_INBOX", str(PROJECT_ROOT / "data" / "inbox"))
 IGNORED_PREFIXES = (".", "~", "_")  # partial downloads and editor files

@@ -1,14 +1,35 @@
-"""Shared fixtures: a fresh in-memory mobtrace database and a tiny generic-CSV writer."""
+"""Shared fixtures and helpers of the test suite. Test modules import nothing from each other or from here:
+they ask for these by name, and the helpers come as fixtures that return the function.
+
+- ``con``: a fresh in-memory mobtrace database; ``write_csv``: a tiny generic-CSV writer;
+  ``generic_columns``: its columns; ``repost``: one generic-format repost row.
+- ``event``, ``database``, ``edge_weights``: hand-made events inserted straight into ``interactions``
+  (the coordination tests), and the resulting ``coaction_edges`` weights.
+- ``hostile``, ``build_files``, ``analyse``, ``hostile_con``: a small hand-made data set with hostile
+  text (the report, evidence, transparency and fusion tests); see ``build_files``.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
+import duckdb
+import pandas as pd
 import pytest
 
-from mobtrace.analysis.ingest import connect
+from mobtrace.analysis.campaigns import fuse_campaigns
+from mobtrace.analysis.coordination.clusters import account_clusters
+from mobtrace.analysis.coordination.coaction import coaction_edges
+from mobtrace.analysis.coordination.signal import coordination_signal
+from mobtrace.analysis.ingest import connect, ingest_paths
+from mobtrace.analysis.provenance import record_parameters
+
+# --- generic CSV input ---------------------------------------------------------------------------
 
 GENERIC_COLUMNS = [
     "platform", "event_id", "account_id", "account_handle", "action", "timestamp",
@@ -38,7 +59,260 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def repost(event_id: str, account: str, post: str, ts: float, platform: str = "x", author: str = "author") -> dict[str, object]:
+@pytest.fixture(scope="session")
+def generic_columns() -> list[str]:
+    """The generic format's columns, in the order ``write_csv`` writes them."""
+    return list(GENERIC_COLUMNS)
+
+
+def _repost(event_id: str, account: str, post: str, ts: float, platform: str = "x", author: str = "author") -> dict[str, object]:
     """A generic-format repost row; ``ts`` in Unix seconds (fractions allowed)."""
     return {"platform": platform, "event_id": event_id, "account_id": account, "action": "repost",
             "timestamp": f"{ts:.6f}", "target_post_id": post, "target_account_id": author}
+
+
+@pytest.fixture(scope="session")
+def repost() -> Callable[..., dict[str, object]]:
+    """``repost(event_id, account, post, ts, platform="x", author="author")``: a generic-format repost row;
+    ``ts`` in Unix seconds (fractions allowed)."""
+    return _repost
+
+
+# --- hand-made events straight into interactions (coordination tests) ----------------------------
+
+T0 = datetime(2025, 3, 1)
+INTERACTION_COLUMNS = ("platform", "event_id", "account_id", "account_handle", "action", "ts", "target_account_id",
+                       "target_post_id", "text", "urls", "hashtags", "mentions", "conversation_id", "lang", "source_file",
+                       "source_line")
+
+
+def _event(account: str, seconds: float, action: str = "post", platform: str = "x", **fields) -> dict:
+    """One interactions row, ``seconds`` after T0 (microsecond precision)."""
+    row = {"platform": platform, "account_id": account, "action": action,
+           "ts": T0 + timedelta(microseconds=round(seconds * 1_000_000)),
+           "urls": [], "hashtags": [], "mentions": []}
+    row.update(fields)
+    return row
+
+
+def _database(rows: list[dict]) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory mobtrace database holding the rows (event ids and source lines numbered)."""
+    con = connect(":memory:")
+    frame = pd.DataFrame([{**{c: None for c in INTERACTION_COLUMNS}, "event_id": f"e{i}", "source_file": "fixture",
+                           "source_line": i + 1, **row} for i, row in enumerate(rows)], columns=list(INTERACTION_COLUMNS))
+    for column in ("urls", "hashtags", "mentions"):
+        frame[column] = frame[column].map(lambda v: list(v) if v is not None else [])
+    con.register("_rows", frame)
+    con.execute("""INSERT INTO interactions SELECT platform, event_id, account_id, account_handle, action,
+                   CAST(ts AS TIMESTAMP), target_account_id, target_post_id, text, CAST(urls AS VARCHAR[]),
+                   CAST(hashtags AS VARCHAR[]), CAST(mentions AS VARCHAR[]), conversation_id, lang, source_file,
+                   source_line FROM _rows""")
+    con.unregister("_rows")
+    return con
+
+
+def _edge_weights(con: duckdb.DuckDBPyConnection, behaviour: str | None = None) -> dict:
+    """{(a_account, b_account): weight} of coaction_edges (optionally one behaviour)."""
+    where = "" if behaviour is None else f"WHERE behaviour = '{behaviour}'"
+    return {(a, b): w for a, b, w in con.sql(f"SELECT a_account, b_account, weight FROM coaction_edges {where}").fetchall()}
+
+
+@pytest.fixture(scope="session")
+def event() -> Callable[..., dict]:
+    """``event(account, seconds, action="post", platform="x", **columns)``: one interactions row,
+    ``seconds`` after 2025-03-01 00:00 (microsecond precision)."""
+    return _event
+
+
+@pytest.fixture(scope="session")
+def database() -> Callable[[list[dict]], duckdb.DuckDBPyConnection]:
+    """``database(rows)``: a fresh in-memory mobtrace database holding the ``event`` rows (event ids
+    and source lines numbered); the caller closes it or lets it go."""
+    return _database
+
+
+@pytest.fixture(scope="session")
+def edge_weights() -> Callable[..., dict]:
+    """``edge_weights(con, behaviour=None)``: {(a_account, b_account): weight} of coaction_edges."""
+    return _edge_weights
+
+
+# --- the hostile data set (report, evidence, transparency and fusion tests) ----------------------
+#
+# Planted:
+# - an x repost ring (6 accounts, numeric ids) boosting posts that mention the victim @jane_doe;
+# - a bluesky repost ring (4 accounts, at:// ids) boosting posts that mention @Jane_Doe there: the same victim
+#   by handle, so the two rings fuse into one cross-platform campaign (unless linking is switched off);
+# - an x mass-report ring (4 accounts) in April that reposts and reports another account, @other_target;
+# - organic accounts, reports, and one unreadable row that is quarantined.
+# Hostile text sits in posts, a handle, a display name and the quarantined row.
+
+SCRIPT_POST = "<script>window.__pwned = 1; document.title = 'pwned';</script> attack on @jane_doe"
+IMG_POST = '<img src=x onerror="window.__pwned = 2"> look at @jane_doe'
+CLOSE_POST = "</script><script>window.__pwned = 3</script> @jane_doe again"
+FORMULA_POST = '=HYPERLINK("http://evil.example","click") @jane_doe'
+HOSTILE_HANDLE = "</script><script>window.__pwned=4</script>"
+HOSTILE_DISPLAY = "<b onmouseover=\"window.__pwned=5\">Eve</b>"
+HOSTILE_QUARANTINE = "<script>window.__pwned=6</script>"
+HOSTILE_TEXTS = [SCRIPT_POST, IMG_POST, CLOSE_POST, HOSTILE_HANDLE, HOSTILE_DISPLAY]
+
+EVENT_COLUMNS = ["platform", "event_id", "account_id", "account_handle", "action", "timestamp", "target_account_id",
+                 "target_post_id", "text", "urls", "hashtags", "mentions"]
+ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "display_name", "created_at", "followers", "following"]
+START = datetime(2025, 3, 1, 10, 0, 0)
+
+X_RING = ["2001", "2002", "2003", "2004", "2005", "2006"]
+BSKY_RING = [f"did:plc:ring{i}" for i in range(1, 5)]
+REPORT_RING = ["3001", "3002", "3003", "3004"]
+X_VICTIM, BSKY_VICTIM, OTHER_TARGET = "1001", "did:plc:janedoe", "1002"
+ORGANIC = [str(5000 + i) for i in range(12)]
+# Co-repost flags the accounts that repost together; the rings' posters only post.
+FLAGGED_X, FLAGGED_BSKY = X_RING[1:], BSKY_RING[1:]
+
+
+def _iso(ts: datetime) -> str:
+    return ts.isoformat(timespec="milliseconds") + "Z"
+
+
+def _build_files(folder: Path) -> list[Path]:
+    """Write interactions.csv, accounts.csv and broken.csv into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    events: list[dict] = []
+    counter = iter(range(10**6))
+
+    def event(platform, account, handle, action, ts, target_account="", target_post="", text="", mentions=(), urls=(), event_id=None):
+        eid = event_id or (str(9_000_000 + next(counter)) if platform == "x" else f"at://{account}/app.bsky.feed.post/r{next(counter)}")
+        events.append({
+            "platform": platform, "event_id": eid, "account_id": account, "account_handle": handle, "action": action,
+            "timestamp": _iso(ts), "target_account_id": target_account, "target_post_id": target_post, "text": text,
+            "urls": json.dumps(list(urls)), "hashtags": "[]", "mentions": json.dumps(list(mentions)),
+        })
+        return eid
+
+    x_handles = {a: f"ring_x{a}" for a in X_RING}
+    x_handles["2003"] = HOSTILE_HANDLE
+    texts = [SCRIPT_POST, IMG_POST, CLOSE_POST, FORMULA_POST, "she deserves everything coming, @jane_doe"]
+    for n, text in enumerate(texts):
+        t0 = START + timedelta(hours=5 * n)
+        post = event("x", "2001", x_handles["2001"], "post", t0, text=text, mentions=["jane_doe"], urls=["https://smear.example/story"])
+        for lag, member in enumerate(X_RING[1:], start=1):
+            event("x", member, x_handles[member], "repost", t0 + timedelta(seconds=2 * lag + n % 3), "2001", post)
+        event("x", "2002", x_handles["2002"], "reply", t0 + timedelta(minutes=3), X_VICTIM, "", text="@jane_doe leave the internet", mentions=["jane_doe"])
+
+    for n in range(4):
+        t0 = START + timedelta(days=1, hours=3 * n)
+        post = event("bluesky", BSKY_RING[0], "ringsky1.bsky.social", "post", t0, text=f"everyone look at @Jane_Doe number {n}",
+                     mentions=["Jane_Doe"])
+        for lag, member in enumerate(BSKY_RING[1:], start=1):
+            event("bluesky", member, f"ringsky{lag + 1}.bsky.social", "repost", t0 + timedelta(seconds=3 * lag), BSKY_RING[0], post)
+
+    for n in range(3):
+        t0 = START + timedelta(days=35, hours=2 * n)
+        post = event("x", ORGANIC[0], "organic_0", "post", t0, text=f"ordinary post {n} about @other_target", mentions=["other_target"])
+        for lag, member in enumerate(REPORT_RING):
+            event("x", member, f"reporter_{member}", "repost", t0 + timedelta(seconds=5 + 4 * lag), ORGANIC[0], post)
+    for lag, member in enumerate(REPORT_RING):
+        event("x", member, f"reporter_{member}", "report", START + timedelta(days=35, hours=7, seconds=30 * lag), OTHER_TARGET,
+              text="harassment")
+
+    for i, account in enumerate(ORGANIC):
+        for n in range(3):
+            ts = START + timedelta(days=(i * 3 + n) % 40, hours=i, minutes=7 * n)
+            event("x", account, f"organic_{i}", "post", ts, text=f"organic post {i}-{n}: the weather is nice today")
+        event("x", account, f"organic_{i}", "report", START + timedelta(days=i * 3, hours=2), ORGANIC[(i + 1) % len(ORGANIC)], text="spam")
+    event("x", ORGANIC[1], "organic_1", "reply", START + timedelta(hours=30), X_VICTIM, text="@jane_doe hang in there", mentions=["jane_doe"])
+
+    events.sort(key=lambda e: (e["timestamp"], e["event_id"]))
+    interactions = folder / "interactions.csv"
+    with open(interactions, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, EVENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(events)
+
+    accounts = [
+        {"platform": "x", "account_id": X_VICTIM, "handle": "jane_doe", "display_name": "Jane Doe", "created_at": "2012-05-01T00:00:00Z"},
+        {"platform": "bluesky", "account_id": BSKY_VICTIM, "handle": "Jane_Doe", "display_name": "Jane", "created_at": "2023-06-01T00:00:00Z"},
+        {"platform": "x", "account_id": OTHER_TARGET, "handle": "other_target", "display_name": "Other", "created_at": "2015-01-01T00:00:00Z"},
+    ]
+    for n, member in enumerate(X_RING):
+        accounts.append({"platform": "x", "account_id": member, "handle": x_handles[member],
+                         "display_name": HOSTILE_DISPLAY if member == "2004" else f"Ring {member}",
+                         "created_at": _iso(datetime(2025, 2, 20) + timedelta(hours=n))})
+    for n, member in enumerate(BSKY_RING, start=1):
+        accounts.append({"platform": "bluesky", "account_id": member, "handle": f"ringsky{n}.bsky.social", "display_name": f"Sky {n}",
+                         "created_at": _iso(datetime(2025, 2, 25) + timedelta(hours=n))})
+    for member in REPORT_RING:
+        accounts.append({"platform": "x", "account_id": member, "handle": f"reporter_{member}", "display_name": "", "created_at": ""})
+    for i, account in enumerate(ORGANIC):
+        accounts.append({"platform": "x", "account_id": account, "handle": f"organic_{i}", "display_name": f"Organic {i}",
+                         "created_at": _iso(datetime(2010 + i, 1, 1))})
+    accounts_path = folder / "accounts.csv"
+    with open(accounts_path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ACCOUNT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows([{**{c: "" for c in ACCOUNT_COLUMNS}, **row} for row in accounts])
+
+    broken = folder / "broken.csv"
+    with open(broken, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["platform", "event_id", "account_id", "action", "timestamp", "text"])
+        writer.writerow(["x", "8000001", ORGANIC[2], "post", HOSTILE_QUARANTINE, "fine text"])
+        writer.writerow(["x", "8000002", ORGANIC[2], "post", _iso(START), "a readable row"])
+    return [interactions, accounts_path, broken]
+
+
+def _analyse(database: Path | str, files: list[Path],
+             link_rules: tuple[str, ...] = ("shared_target", "shared_content", "shared_handle")) -> duckdb.DuckDBPyConnection:
+    """Ingest and run the detectors and fusion as the pipeline's assets do (without Dagster)."""
+    con = connect(database)
+    ingest_paths(con, files)
+    record_parameters(con, "ingest", {"paths": [str(f) for f in files], "format": "auto"})
+    edges = {"window_seconds": 60, "min_weight": 3, "behaviours": ["co_repost"], "evidence_per_edge": 20}
+    record_parameters(con, "coaction_edges", edges)
+    coaction_edges(con, 60, 3, ("co_repost",), 20)
+    record_parameters(con, "account_clusters", {"seed": 42, "resolution": 1.0, "min_cluster_size": 3})
+    account_clusters(con, seed=42, resolution=1.0, min_cluster_size=3)
+    coordination_signal(con)
+    fusion = {"min_target_share": 0.3, "max_targets": 5, "link_rules": list(link_rules), "min_shared_content": 2,
+              "min_text_chars": 20, "min_handle_chars": 4}
+    record_parameters(con, "campaigns", fusion)
+    fuse_campaigns(con, min_target_share=0.3, max_targets=5, link_rules=link_rules)
+    return con
+
+
+@pytest.fixture(scope="session")
+def hostile() -> SimpleNamespace:
+    """What the hostile data set plants, by name: the hostile texts (SCRIPT_POST, IMG_POST, CLOSE_POST,
+    FORMULA_POST, HOSTILE_HANDLE, HOSTILE_DISPLAY, HOSTILE_QUARANTINE, HOSTILE_TEXTS), the rings (X_RING,
+    BSKY_RING, REPORT_RING, FLAGGED_X, FLAGGED_BSKY), the targets (X_VICTIM, BSKY_VICTIM, OTHER_TARGET)
+    and ORGANIC."""
+    return SimpleNamespace(
+        SCRIPT_POST=SCRIPT_POST, IMG_POST=IMG_POST, CLOSE_POST=CLOSE_POST, FORMULA_POST=FORMULA_POST,
+        HOSTILE_HANDLE=HOSTILE_HANDLE, HOSTILE_DISPLAY=HOSTILE_DISPLAY, HOSTILE_QUARANTINE=HOSTILE_QUARANTINE,
+        HOSTILE_TEXTS=list(HOSTILE_TEXTS), X_RING=list(X_RING), BSKY_RING=list(BSKY_RING), REPORT_RING=list(REPORT_RING),
+        FLAGGED_X=list(FLAGGED_X), FLAGGED_BSKY=list(FLAGGED_BSKY), X_VICTIM=X_VICTIM, BSKY_VICTIM=BSKY_VICTIM,
+        OTHER_TARGET=OTHER_TARGET, ORGANIC=list(ORGANIC),
+    )
+
+
+@pytest.fixture(scope="session")
+def build_files() -> Callable[[Path], list[Path]]:
+    """``build_files(folder)``: write the hostile data set's interactions.csv, accounts.csv and broken.csv
+    into ``folder``; return their paths."""
+    return _build_files
+
+
+@pytest.fixture(scope="session")
+def analyse() -> Callable[..., duckdb.DuckDBPyConnection]:
+    """``analyse(database, files, link_rules=(...))``: ingest the files into the database and run the
+    detectors and campaign fusion as the pipeline's assets do (without Dagster); return the connection."""
+    return _analyse
+
+
+@pytest.fixture(scope="module")
+def hostile_con(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """The hostile data set, ingested and analysed (one database per test module)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    con = _analyse(folder / "mobtrace.duckdb", _build_files(folder / "data"))
+    yield con
+    con.close()

@@ -21,7 +21,7 @@ from mobtrace.analysis.ingest.registry import ADAPTERS
 from mobtrace.analysis.sql import first_row, run_script
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REFERENCE = Path(__file__).parents[1] / ".." / "shared" / "reference" / "coortweet_russian" / "russian_coord_tweets.csv"
+REFERENCE = FIXTURES / "coortweet_russian" / "russian_coord_tweets.csv"
 EVENT_COLUMNS = (
     "event_id, account_id, account_handle, action, ts, target_account_id, target_post_id, text, urls, hashtags, "
     "mentions, conversation_id, lang, source_line"
@@ -526,7 +526,6 @@ def test_cnt_columns_match_the_toolkit_preprocess_order():
     assert tuple(documented) == COLUMNS
 
 
-@pytest.mark.skipif(not REFERENCE.is_file(), reason="shared/reference data not present")
 def test_real_coortweet_file_keeps_every_distinct_share(con):
     summary = ingest_paths(con, [REFERENCE])[0]
 

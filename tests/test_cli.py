@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 
 from mobtrace.pipelines.cli import main
-from tests.conftest import repost
 
 T0 = 1_740_830_400
 
 
-def _ring(write_csv):
+def _ring(write_csv, repost):
     rows = []
     for n in range(4):
         rows += [repost(f"{m}{n}", m, f"p{n}", T0 + 3600 * n + i) for i, m in enumerate("abcd")]
     return write_csv(rows)
 
 
-def test_run_writes_every_output_and_a_summary(write_csv, tmp_path, capsys):
+def test_run_writes_every_output_and_a_summary(write_csv, repost, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["run", str(_ring(write_csv)), "--out", str(out), "--window", "30", "--min-weight", "4"]) == 0
+    assert main(["run", str(_ring(write_csv, repost)), "--out", str(out), "--window", "30", "--min-weight", "4"]) == 0
     printed = capsys.readouterr().out
     assert "Campaigns found: 1" in printed and "coordination 4" in printed and str(out / "report.html") in printed
     assert {p.name for p in out.iterdir()} >= {"report.html", "plotly.min.js", "flagged_accounts.csv", "campaigns.json",
@@ -38,11 +37,7 @@ def test_compat_coortweet_reproduces_the_reference_edges(tmp_path):
     import csv
     from pathlib import Path
 
-    import pytest
-
-    reference = Path(__file__).resolve().parents[2] / "shared" / "reference" / "coortweet_russian"
-    if not reference.is_dir():
-        pytest.skip("../shared/reference is not beside the project")
+    reference = Path(__file__).parent / "fixtures" / "coortweet_russian"
     out = tmp_path / "out"
     assert main(["run", str(reference / "russian_coord_tweets.csv"), "--compat", "coortweet", "--window", "60",
                  "--min-participation", "2", "--edge-weight", "0.5", "--out", str(out)]) == 0

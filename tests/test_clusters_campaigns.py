@@ -9,7 +9,6 @@ from mobtrace.analysis.coordination.clusters import account_clusters, louvain_cl
 from mobtrace.analysis.coordination.coaction import coaction_edges
 from mobtrace.analysis.coordination.signal import coordination_signal
 from mobtrace.analysis.ingest import ingest_paths
-from tests.conftest import repost
 
 T0 = 1_740_830_400
 
@@ -31,7 +30,7 @@ def test_fused_groups_join_groups_that_share_an_account():
     assert fused_groups(rows) == [[("x", "a"), ("x", "b"), ("x", "c")], [("x", "z")]]
 
 
-def _ring_with_amplified_author(write_csv):
+def _ring_with_amplified_author(write_csv, repost):
     """Four accounts repost three posts by 'seed' that mention 'victim'; one member also replies to her."""
     rows = []
     for n in range(3):
@@ -44,11 +43,11 @@ def _ring_with_amplified_author(write_csv):
     return write_csv(rows)
 
 
-def test_ring_becomes_one_campaign_against_the_mentioned_victim(con, write_csv):
-    ingest_paths(con, [_ring_with_amplified_author(write_csv)])
-    coaction_edges(con, window_seconds=60, min_weight=3)
+def test_ring_becomes_one_campaign_against_the_mentioned_victim(con, write_csv, repost):
+    ingest_paths(con, [_ring_with_amplified_author(write_csv, repost)])
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=3)
     assert account_clusters(con, seed=1) == 1
-    assert coordination_signal(con, window_seconds=60) == 4
+    assert coordination_signal(con) == 4
     assert fuse_campaigns(con) == 1
     assert con.sql("SELECT campaign_id, n_accounts, signals, targets FROM campaigns").fetchall() == [
         ("C001", 4, ["coordination"], ["x:victim"])  # 'seed' is amplified (reposted), not targeted
@@ -58,9 +57,9 @@ def test_ring_becomes_one_campaign_against_the_mentioned_victim(con, write_csv):
     assert flagged[0][3].startswith("3 of its 3 reposts (100%) came within 60 s of the same action by an account it is tied to (cluster 1, 4 accounts)")
 
 
-def test_no_edges_means_no_campaigns(con, write_csv):
+def test_no_edges_means_no_campaigns(con, write_csv, repost):
     ingest_paths(con, [write_csv([repost("1", "a", "p", T0)])])
-    coaction_edges(con)
+    coaction_edges(con, behaviours=("co_repost",))
     assert account_clusters(con) == 0
     assert coordination_signal(con) == 0
     assert fuse_campaigns(con) == 0

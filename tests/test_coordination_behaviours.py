@@ -4,18 +4,18 @@ timestamps, one microsecond past the window, same-account pairs, chains; exact e
 from __future__ import annotations
 
 import random
+from functools import partial
 
 import pytest
 
 from mobtrace.analysis.coordination.coaction import available_behaviours, coaction_edges
-from tests.coordination_helpers import database, edge_weights, event
 
 _random = random.Random(7)
 _WORDS = ["".join(_random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(_random.randint(3, 9))) for _ in range(400)]
 _SENTENCES = [" ".join(_random.choice(_WORDS) for _ in range(14)) for _ in range(10)]
 
 
-def on_object(behaviour: str, k: int, account: str, seconds: float) -> dict:
+def _on_object(event, behaviour: str, k: int, account: str, seconds: float) -> dict:
     """An event by ``account`` at ``seconds`` acting on object ``k`` of ``behaviour``; surface forms vary
     by account so normalisation is exercised."""
     upper = account in ("b", "d")
@@ -41,6 +41,12 @@ def on_object(behaviour: str, k: int, account: str, seconds: float) -> dict:
     raise AssertionError(behaviour)
 
 
+@pytest.fixture(scope="module")
+def on_object(event):
+    """``on_object(behaviour, k, account, seconds)``: see ``_on_object``."""
+    return partial(_on_object, event)
+
+
 # (object, account, seconds) and the edges a 60 s window must give with min_weight = 1.
 SCENARIO = [
     (0, "a", 0), (0, "b", 59),                  # 59 s: pair
@@ -55,7 +61,7 @@ EXPECTED = {("a", "b"): 1, ("a", "c"): 1, ("b", "c"): 1, ("c", "d"): 1}
 
 
 @pytest.mark.parametrize("behaviour", available_behaviours())
-def test_window_boundaries(behaviour):
+def test_window_boundaries(behaviour, on_object, database, edge_weights):
     con = database([on_object(behaviour, k, account, t) for k, account, t in SCENARIO])
     coaction_edges(con, window_seconds=60, min_weight=1, behaviours=(behaviour,), alpha=None)
     assert edge_weights(con) == EXPECTED
@@ -66,7 +72,7 @@ def test_window_boundaries(behaviour):
 
 
 @pytest.mark.parametrize("behaviour", available_behaviours())
-def test_weight_counts_distinct_objects(behaviour):
+def test_weight_counts_distinct_objects(behaviour, on_object, database, edge_weights):
     # a and b co-act on objects 0, 1 and 2 (twice on 2); c joins only object 0.
     rows = [on_object(behaviour, k, acc, 100_000 * k + dt) for k, acc, dt in
             [(0, "a", 0), (0, "b", 5), (0, "c", 30), (1, "a", 0), (1, "b", 60), (2, "a", 0), (2, "b", 1), (2, "b", 2)]]
@@ -76,7 +82,7 @@ def test_weight_counts_distinct_objects(behaviour):
     assert con.sql("SELECT matched_pairs FROM coaction_edges").fetchall() == [(4,)]
 
 
-def test_zero_window_pairs_only_equal_times():
+def test_zero_window_pairs_only_equal_times(on_object, database, edge_weights):
     rows = [on_object("co_repost", 0, "a", 0), on_object("co_repost", 0, "b", 0),
             on_object("co_repost", 0, "c", 0.000001)]
     con = database(rows)
@@ -84,7 +90,7 @@ def test_zero_window_pairs_only_equal_times():
     assert edge_weights(con) == {("a", "b"): 1}
 
 
-def test_url_hashtag_and_text_objects_pair_across_platforms_but_posts_do_not():
+def test_url_hashtag_and_text_objects_pair_across_platforms_but_posts_do_not(event, database):
     rows = [
         event("a", 0, platform="x", urls=["https://news.example/a?utm_campaign=z"], hashtags=["Vote"],
               text="Same words on two networks"),
@@ -100,7 +106,7 @@ def test_url_hashtag_and_text_objects_pair_across_platforms_but_posts_do_not():
                      ["co_domain", "co_hashtag", "co_link", "co_text", "co_text_near"]]
 
 
-def test_mention_maps_handles_and_reply_targets_to_one_account():
+def test_mention_maps_handles_and_reply_targets_to_one_account(event, database, edge_weights):
     rows = [
         event("a", 0, mentions=["@Victim"]),
         event("b", 30, "reply", target_post_id="p1", target_account_id="v1"),
@@ -113,13 +119,13 @@ def test_mention_maps_handles_and_reply_targets_to_one_account():
     assert con.sql("SELECT DISTINCT object_id FROM coaction_evidence").fetchall() == [("x:@v1",)]
 
 
-def test_short_texts_are_not_objects():
+def test_short_texts_are_not_objects(event, database):
     rows = [event("a", 0, text="lol"), event("b", 1, text="LOL"), event("c", 2, text="ｌｏｌ")]
     con = database(rows)
     assert coaction_edges(con, window_seconds=60, min_weight=1, behaviours=("co_text",), alpha=None) == 0
 
 
-def test_non_latin_texts_pair_after_nfkc_and_case_folding():
+def test_non_latin_texts_pair_after_nfkc_and_case_folding(event, database, edge_weights):
     rows = [event("a", 0, text="Голосуйте ЗА нашего кандидата!"), event("b", 5, text="голосуйте за нашего  кандидата!"),
             event("c", 9, text="请大家今天一起投票支持我们"), event("d", 12, text="请大家今天一起投票支持我们 @someone")]
     con = database(rows)

@@ -14,7 +14,6 @@ from mobtrace.analysis.coordination import coaction
 from mobtrace.analysis.coordination.coaction import coaction_edges
 from mobtrace.analysis.coordination.export import write_edge_list, write_gexf, write_graphml, write_node_list
 from mobtrace.analysis.coordination.multiplex import multiplex_graph
-from tests.coordination_helpers import database, edge_weights, event
 
 
 def brute_force(rows, window_s: float, min_weight: int, windows_us: dict | None = None):
@@ -34,7 +33,7 @@ def brute_force(rows, window_s: float, min_weight: int, windows_us: dict | None 
     return {k: (len(v), pairs[k]) for k, v in objects.items() if len(v) >= min_weight}
 
 
-def random_reposts(seed: int, n: int = 400):
+def random_reposts(event, seed: int, n: int = 400):
     rng = random.Random(seed)
     return [event(f"u{rng.randrange(15)}", rng.randrange(0, 1800) + rng.choice([0, 0.5, 0.000001]), "repost",
                   target_post_id=f"p{rng.randrange(8)}") for _ in range(n)]
@@ -42,16 +41,16 @@ def random_reposts(seed: int, n: int = 400):
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("min_weight", [1, 3])
-def test_weights_and_pairs_equal_brute_force(seed, min_weight):
-    rows = random_reposts(seed)
+def test_weights_and_pairs_equal_brute_force(seed, min_weight, event, database):
+    rows = random_reposts(event, seed)
     con = database(rows)
-    coaction_edges(con, window_seconds=30, min_weight=min_weight, alpha=None)
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=30, min_weight=min_weight, alpha=None)
     got = {(a, b): (w, m) for a, b, w, m in
            con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
     assert got == brute_force(rows, 30, min_weight)
 
 
-def skewed_reposts(seed: int, n: int = 900):
+def skewed_reposts(event, seed: int, n: int = 900):
     """Popular and rare posts, hyperactive accounts reposting one post many times (several runs of actions),
     bursts around each post's birth: what the prefix filter, the suffix lookups and the runs must get right."""
     rng = random.Random(seed)
@@ -71,11 +70,11 @@ def skewed_reposts(seed: int, n: int = 900):
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("min_weight", [2, 3, 4])
 @pytest.mark.parametrize("max_full_cost", [0, 10**12])  # prefix filter with suffix lookups / everything paired
-def test_pruning_prefix_filter_and_runs_equal_brute_force(seed, min_weight, max_full_cost, monkeypatch):
+def test_pruning_prefix_filter_and_runs_equal_brute_force(seed, min_weight, max_full_cost, monkeypatch, event, database):
     monkeypatch.setattr(coaction, "MAX_FULL_PAIRING_COST", max_full_cost)
-    rows = skewed_reposts(seed)
+    rows = skewed_reposts(event, seed)
     con = database(rows)
-    coaction_edges(con, window_seconds=30, min_weight=min_weight, alpha=None)
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=30, min_weight=min_weight, alpha=None)
     got = {(a, b): (w, m) for a, b, w, m in
            con.sql("SELECT a_account, b_account, weight, matched_pairs FROM coaction_edges").fetchall()}
     expected = brute_force(rows, 30, min_weight)
@@ -86,18 +85,18 @@ def test_pruning_prefix_filter_and_runs_equal_brute_force(seed, min_weight, max_
     assert pairs == {k: m for k, (_, m) in expected.items()}
 
 
-def test_objects_that_share_a_key_are_told_apart_and_lone_actions_still_count(monkeypatch):
+def test_objects_that_share_a_key_are_told_apart_and_lone_actions_still_count(monkeypatch, event, database):
     """Objects are grouped and joined by a key, a hash of the object id. With a key that collides often (the
     first four characters: x:p1 is also the key of x:p10 to x:p19) every output is the same as with the hash,
     and the actions on objects of one account, which are never paired, still count among its actions."""
-    rows = skewed_reposts(0)
+    rows = skewed_reposts(event, 0)
     rows += [event("u0", 100 * i, "repost", target_post_id=f"p9solo{i}") for i in range(3)]  # p9's key
     rows += [event("u1", 50 * i, "repost", target_post_id=f"zz{i}") for i in range(3)]  # a key of u1 alone
     con = database(rows)
     outputs = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
 
     def run() -> dict:
-        coaction_edges(con, window_seconds=30, min_weight=3)
+        coaction_edges(con, behaviours=("co_repost",), window_seconds=30, min_weight=3)
         return {table: con.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in outputs}
 
     hashed = run()
@@ -108,9 +107,9 @@ def test_objects_that_share_a_key_are_told_apart_and_lone_actions_still_count(mo
     assert {"u0", "u1"} <= set(counted) and counted == {account: reposts[account] for account in counted}
 
 
-def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only():
-    con = database(significance_fixture())
-    coaction_edges(con, window_seconds=60, min_weight=3, alpha=0.01, seed=0, evidence_per_edge=5)
+def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only(event, database):
+    con = database(significance_fixture(event))
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=3, alpha=0.01, seed=0, evidence_per_edge=5)
     per_edge = con.sql("""
         WITH evidence AS (SELECT a_account, b_account, count(*) AS n, min(dt_s) AS closest FROM coaction_evidence GROUP BY ALL),
              listed AS (SELECT a_account, b_account, count(*) AS n FROM coaction_pairs GROUP BY ALL)
@@ -126,7 +125,7 @@ def test_edges_that_fail_the_null_model_keep_figures_and_their_closest_pair_only
     shown = con.sql(f"SELECT {evidence_columns} FROM coaction_evidence ORDER BY ALL").fetchall()
     caps = {(a, b): 5 if significant else 1 for a, b, significant in
             con.sql("SELECT a_account, b_account, significant FROM coaction_edges").fetchall()}
-    coaction_edges(con, window_seconds=60, min_weight=3, alpha=None, evidence_per_edge=0)
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=3, alpha=None, evidence_per_edge=0)
     every = defaultdict(list)
     for row in con.sql(f"SELECT {evidence_columns} FROM coaction_pairs").fetchall():
         every[row[1], row[2]].append(row)
@@ -146,11 +145,11 @@ def windows_reader(con, windows: dict):
     return read_windows
 
 
-def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():
-    rows = random_reposts(5, 600)
+def test_automatic_windows_are_clamped_quantiles_and_pair_by_them(event, database):
+    rows = random_reposts(event, 5, 600)
     con = database(rows)
     windows = {}
-    coaction_edges(con, window="auto", min_weight=2, alpha=None, window_bounds=(5, 40),
+    coaction_edges(con, behaviours=("co_repost",), window="auto", min_weight=2, alpha=None, window_bounds=(5, 40),
                    progress=windows_reader(con, windows))
     assert windows and all(5e6 <= w <= 40e6 for w in windows.values())
     got = {(a, b): (w, m) for a, b, w, m in
@@ -159,7 +158,7 @@ def test_automatic_windows_are_clamped_quantiles_and_pair_by_them():
 
 
 @pytest.mark.parametrize("object_key", [coaction.OBJECT_KEY, "hash(left(a.object_id, 4))"], ids=["hash", "colliding"])
-def test_automatic_window_of_a_small_object_is_the_median_over_objects_of_two_accounts(object_key, monkeypatch):
+def test_automatic_window_of_a_small_object_is_the_median_over_objects_of_two_accounts(object_key, monkeypatch, event, database):
     """p1big: 12 reposts by two accounts 10 s apart, so its fastest 10% came within 20 s. p1solo: 12 reposts
     by one account, 200 s apart (300 s after clamping), which pair with nothing and must not move the median,
     even when its key is p1big's (the colliding key). p2small has too few actions and gets that median."""
@@ -169,23 +168,23 @@ def test_automatic_window_of_a_small_object_is_the_median_over_objects_of_two_ac
     rows += [event(account, 1_000, "repost", target_post_id="p2small") for account in "ab"]
     con = database(rows)
     windows = {}
-    coaction_edges(con, window="auto", min_weight=1, alpha=None, progress=windows_reader(con, windows))
+    coaction_edges(con, behaviours=("co_repost",), window="auto", min_weight=1, alpha=None, progress=windows_reader(con, windows))
     assert windows == {"p1big": 20_000_000, "p2small": 20_000_000}
 
 
-def test_viral_post_pairs_only_inside_the_window():
+def test_viral_post_pairs_only_inside_the_window(event, database):
     rng = random.Random(3)
     # 2,500 accounts repost one post over three hours: only neighbours within 60 s may pair.
     rows = [event(f"fan{i}", rng.uniform(0, 3 * 3600), "repost", target_post_id="viral") for i in range(2500)]
     con = database(rows)
-    coaction_edges(con, window_seconds=60, min_weight=1, alpha=None)
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=1, alpha=None)
     times = sorted(r["ts"].timestamp() for r in rows)
     within = sum(1 for i, t in enumerate(times) for u in times[i + 1:i + 400] if u - t <= 60)
     assert con.sql("SELECT count(*), max(dt_s) FROM coaction_pairs").fetchall() == [(within, pytest.approx(60, abs=1))]
     assert within < 2500 * 2499 / 2 / 20  # far fewer than all pairs
 
 
-def significance_fixture(seed: int = 1):
+def significance_fixture(event, seed: int = 1):
     """Organic background with bursty popular posts, two hyperactive organic reposters, and a quiet pair."""
     rng = random.Random(seed)
     rows = []
@@ -207,9 +206,9 @@ def significance_fixture(seed: int = 1):
     return rows
 
 
-def test_significance_spares_hyperactive_organic_accounts_and_flags_a_quiet_fast_pair():
-    con = database(significance_fixture())
-    coaction_edges(con, window_seconds=60, min_weight=3, alpha=0.01, seed=0)
+def test_significance_spares_hyperactive_organic_accounts_and_flags_a_quiet_fast_pair(event, database):
+    con = database(significance_fixture(event))
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=3, alpha=0.01, seed=0)
     edges = {(a, b): (w, e, p, s) for a, b, w, e, p, s in con.sql(
         "SELECT a_account, b_account, weight, expected_weight, p_value, significant FROM coaction_edges").fetchall()}
     hyper_weight, hyper_expected, _, hyper_flag = edges[("h1", "h2")]
@@ -221,11 +220,11 @@ def test_significance_spares_hyperactive_organic_accounts_and_flags_a_quiet_fast
     figures = """SELECT a_account, b_account, weight, round(expected_weight, 6), round(log10(p_value), 6), significant
                   FROM coaction_edges ORDER BY ALL"""
     first = con.sql(figures).fetchall()
-    coaction_edges(con, window_seconds=60, min_weight=3, alpha=0.01, seed=0)
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=3, alpha=0.01, seed=0)
     assert con.sql(figures).fetchall() == first
 
 
-def test_multiplex_cluster_stats_and_exports(tmp_path):
+def test_multiplex_cluster_stats_and_exports(tmp_path, event, database):
     rows = []
     for k in range(4):  # a, b, c co-repost and co-link within seconds on four occasions
         for i, account in enumerate("abc"):
@@ -254,7 +253,7 @@ def test_multiplex_cluster_stats_and_exports(tmp_path):
     assert "co_link,co_repost" in (tmp_path / "e.csv").read_text()
 
 
-def test_a_run_of_several_behaviours_equals_a_run_of_each():
+def test_a_run_of_several_behaviours_equals_a_run_of_each(event, database):
     """Behaviours run one at a time, each with its own null model and false discovery rate: adding a
     behaviour to a run changes no other behaviour's edges, significance or evidence."""
     rng = random.Random(3)
@@ -297,11 +296,11 @@ def test_a_run_of_several_behaviours_equals_a_run_of_each():
 
 
 @pytest.mark.parametrize("alpha", [None, 1e-300], ids=["kept edge", "edge that fails the null model"])
-def test_evidence_ties_on_the_gap_go_to_the_earlier_pair_then_the_smaller_object(alpha):
+def test_evidence_ties_on_the_gap_go_to_the_earlier_pair_then_the_smaller_object(alpha, event, database):
     rows = [event("a", 100, "repost", target_post_id="p1"), event("b", 102, "repost", target_post_id="p1"),
             event("a", 10, "repost", target_post_id="p3"), event("b", 12, "repost", target_post_id="p3"),
             event("a", 10, "repost", target_post_id="p2"), event("b", 8, "repost", target_post_id="p2")]
     con = database(rows)
-    coaction_edges(con, window_seconds=60, min_weight=1, alpha=alpha, evidence_per_edge=1)
+    coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=1, alpha=alpha, evidence_per_edge=1)
     assert con.sql("SELECT significant FROM coaction_edges").fetchall() == [(None if alpha is None else False,)]
     assert con.sql("SELECT object_id, dt_s FROM coaction_evidence").fetchall() == [("x:p2", 2.0)]

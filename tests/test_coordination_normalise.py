@@ -47,10 +47,9 @@ def test_texts_normalise_across_scripts_and_forms():
     assert normalise_text("short one") is None and normalise_text("short one", min_chars=5) == "short one"
 
 
-def _assert_prepared_as_python(texts: list[str]) -> None:
+def _assert_prepared_as_python(texts: list[str], event, database) -> None:
     """prepare_texts (SQL for safe texts, Python for the rest) gives normalise_text's result for each text."""
     from mobtrace.analysis.coordination.text import prepare_texts
-    from tests.coordination_helpers import database, event
 
     con = database([event(f"a{i}", i, text=t) for i, t in enumerate(texts)])
     prepare_texts(con, min_chars=1)
@@ -60,8 +59,8 @@ def _assert_prepared_as_python(texts: list[str]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
-def test_sql_path_of_prepare_texts_equals_python_on_ascii(text):
-    _assert_prepared_as_python([text])
+def test_sql_path_of_prepare_texts_equals_python_on_ascii(event, database, text):
+    _assert_prepared_as_python([text], event, database)
 
 
 _MIXED = ("aZ09_@#.:/ \t\n\x1c\x85\xa0\u2028\u3000" "ßİıΣσςÅÅẞ" "é\u0301\u0308" "ＶＯＴＥ①ﬁ" "жЖёЁ" "日本語한국어"
@@ -72,8 +71,8 @@ _MIXED = ("aZ09_@#.:/ \t\n\x1c\x85\xa0\u2028\u3000" "ßİıΣσςÅÅẞ" "é\u0
 @given(st.lists(st.one_of(st.text(alphabet=_MIXED, max_size=30),
                           st.sampled_from(["https://t.co/x", "www.Ex.org/a", "@Ann_1", "@Жанна", "HTTP://A.b"])),
                 max_size=6))
-def test_sql_path_of_prepare_texts_equals_python(parts):
-    _assert_prepared_as_python(["".join(parts), " ".join(parts)])
+def test_sql_path_of_prepare_texts_equals_python(event, database, parts):
+    _assert_prepared_as_python(["".join(parts), " ".join(parts)], event, database)
 
 
 def test_sql_safe_characters_cover_common_scripts():

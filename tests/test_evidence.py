@@ -15,9 +15,6 @@ import pytest
 from mobtrace.dashboards.evidence import post_url, write_evidence_package
 from mobtrace.pipelines.cli import main
 from mobtrace.pipelines.run import RunOptions, execute
-from tests.test_report_data import (  # noqa: F401  (hostile_con is a fixture)
-    BSKY_RING, CLOSE_POST, FORMULA_POST, HOSTILE_HANDLE, SCRIPT_POST, analyse, build_files, hostile_con,
-)
 
 ISO_MS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
@@ -76,14 +73,14 @@ def test_hashes_match_the_sources_table(package, hostile_con):
         assert hashlib.sha256((package / name).read_bytes()).hexdigest() == digest
 
 
-def test_text_is_verbatim_in_jsonl_and_spreadsheet_safe_in_csv(package):
+def test_text_is_verbatim_in_jsonl_and_spreadsheet_safe_in_csv(package, hostile):
     records = [json.loads(line) for line in (package / "posts.jsonl").read_text(encoding="utf-8").splitlines()]
     amplified = {r["target_post_text"] for r in records}
-    assert {SCRIPT_POST, CLOSE_POST, FORMULA_POST} <= amplified
+    assert {hostile.SCRIPT_POST, hostile.CLOSE_POST, hostile.FORMULA_POST} <= amplified
     assert "@jane_doe leave the internet" in {r["text"] for r in records}
     csv_texts = {p["target_post_text"] for p in _csv(package / "posts.csv")}
-    assert "'" + FORMULA_POST in csv_texts and FORMULA_POST not in csv_texts
-    assert HOSTILE_HANDLE in {r["handle"] for r in records}
+    assert "'" + hostile.FORMULA_POST in csv_texts and hostile.FORMULA_POST not in csv_texts
+    assert hostile.HOSTILE_HANDLE in {r["handle"] for r in records}
 
 
 def test_zip_is_byte_identical_across_runs(hostile_con, tmp_path):
@@ -103,9 +100,10 @@ def test_unknown_campaign_is_a_clear_error(hostile_con, tmp_path):
         write_evidence_package(hostile_con, "C999", tmp_path)
 
 
-def test_links_are_built_from_ids_only():
+def test_links_are_built_from_ids_only(hostile):
     assert post_url("twitter", "1") == "https://x.com/i/status/1"
-    assert post_url("bluesky", f"at://{BSKY_RING[0]}/app.bsky.feed.post/abc") == f"https://bsky.app/profile/{BSKY_RING[0]}/post/abc"
+    ring = hostile.BSKY_RING[0]
+    assert post_url("bluesky", f"at://{ring}/app.bsky.feed.post/abc") == f"https://bsky.app/profile/{ring}/post/abc"
     assert post_url("mastodon", "https://social.example/@a/1") == "https://social.example/@a/1"
     assert post_url("mastodon", "1", "alice") is None  # no instance in the handle
     assert post_url("reddit", "t3_abc") == "https://www.reddit.com/comments/abc/"
@@ -115,7 +113,7 @@ def test_links_are_built_from_ids_only():
     assert post_url("generic", "123") is None
 
 
-def test_pipeline_writes_packages_and_skips_transparency_without_key(tmp_path, monkeypatch, capsys):
+def test_pipeline_writes_packages_and_skips_transparency_without_key(tmp_path, monkeypatch, capsys, build_files):
     monkeypatch.delenv("MOBTRACE_PSEUDONYM_KEY", raising=False)
     files = build_files(tmp_path / "data")
     out = tmp_path / "out"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mobtrace.analysis.compat.cnt import BEHAVIOURS, cnt_edges, cnt_preprocess
-from tests.coordination_helpers import database, event
 
 cnt = pytest.importorskip("coordination_network_toolkit", reason="coordination-network-toolkit (test dependency) not installed")
 from coordination_network_toolkit import compute_networks  # noqa: E402
@@ -59,7 +59,13 @@ def oracle(tmp_path, rows, behaviour: str, window: int, min_weight: int) -> dict
         return {(a, b): w for a, b, w in con.execute(f"SELECT user_1, user_2, weight FROM {table} WHERE user_1 != user_2")}
 
 
-def mobtrace_database(rows):
+@pytest.fixture(scope="module")
+def mobtrace_database(event, database):
+    """``mobtrace_database(rows)``: the CNT message tuples as a mobtrace database."""
+    return partial(_mobtrace_database, event, database)
+
+
+def _mobtrace_database(event, database, rows):
     events = []
     for message_id, user, _, repost_id, reply_id, text, timestamp, urls in rows:
         action = "repost" if repost_id else "reply" if reply_id else "post"
@@ -75,7 +81,7 @@ def rows():
 
 @pytest.mark.parametrize("min_weight", [1, 2])
 @pytest.mark.parametrize("behaviour", BEHAVIOURS)
-def test_identical_directed_edges(tmp_path, rows, behaviour, min_weight):
+def test_identical_directed_edges(tmp_path, rows, behaviour, min_weight, mobtrace_database):
     expected = oracle(tmp_path, rows, behaviour, 60, min_weight)
     got = cnt_edges(mobtrace_database(rows), behaviour, time_window=60, min_edge_weight=min_weight)
     assert len(expected) > 20  # the fixture exercises the behaviour
@@ -85,7 +91,7 @@ def test_identical_directed_edges(tmp_path, rows, behaviour, min_weight):
 
 @pytest.mark.parametrize("min_weight", [3, 4])
 @pytest.mark.parametrize("behaviour", BEHAVIOURS)
-def test_identical_directed_edges_at_higher_weights(tmp_path, behaviour, min_weight):
+def test_identical_directed_edges_at_higher_weights(tmp_path, behaviour, min_weight, mobtrace_database):
     """Denser messages, so that many pairs reach 3 and 4: the prefix filter and its suffix look-ups decide."""
     dense = generated_messages(seed=12, n=2500)
     expected = oracle(tmp_path, dense, behaviour, 60, min_weight)
@@ -101,7 +107,7 @@ def test_text_key_matches_cnt_preprocessor_on_awkward_text():
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="aZ@ #._\t\n\r\x0b\x0c\x1c\x1f" + "é", max_size=20), min_size=1, max_size=8))
-def test_tweet_keys_in_sql_equal_cnt_preprocessor(texts):
+def test_tweet_keys_in_sql_equal_cnt_preprocessor(event, database, texts):
     """ASCII texts are keyed in DuckDB, the others in Python; both must be CNT's message_preprocessor."""
     from mobtrace.analysis.compat.cnt import _register_tweet_keys
     from mobtrace.analysis.sql import run_script
@@ -114,7 +120,7 @@ def test_tweet_keys_in_sql_equal_cnt_preprocessor(texts):
     assert got == {text: message_preprocessor(text) for text in texts}
 
 
-def test_an_id_on_two_platforms_is_one_message_the_first_row_wins():
+def test_an_id_on_two_platforms_is_one_message_the_first_row_wins(event, database):
     """CNT keys messages by id alone (``insert or ignore``): the row read first is the message."""
     from mobtrace.analysis.compat.cnt import HERE
     from mobtrace.analysis.sql import run_script

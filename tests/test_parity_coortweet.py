@@ -1,4 +1,4 @@
-"""Parity with CooRTweet 2.1.3 on its own example data (../shared/reference/coortweet_russian/):
+"""Parity with CooRTweet 2.1.3 on its own example data (tests/fixtures/coortweet_russian/, see its README):
 detect_groups(time_window = 60, min_participation = 2) gives 3,791 coordinated pairs, and
 generate_coordinated_network(edge_weight = 0.5, subgraph = 1) 60 edges over 94 accounts."""
 
@@ -12,9 +12,7 @@ import pytest
 from mobtrace.analysis.compat.coortweet import coortweet_edges, write_edges_csv
 from mobtrace.analysis.ingest import connect, ingest_paths
 
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference" / "coortweet_russian"
-pytestmark = pytest.mark.skipif(not (REFERENCE / "russian_coord_tweets.csv").is_file(),
-                                reason=f"CooRTweet reference data not found at {REFERENCE} (shared/ is beside the project)")
+REFERENCE = Path(__file__).parent / "fixtures" / "coortweet_russian"
 PAIR_COLUMNS = ["object_id", "content_id", "content_id_y", "account_id", "account_id_y", "time_delta"]
 
 

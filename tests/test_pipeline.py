@@ -10,10 +10,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from mobtrace.assets import ALL_ASSETS, ALL_CHECKS
+from mobtrace.assets import discover
 from mobtrace.assets.ingest import rows_accounted_for, unique_events
 from mobtrace.data.generator import generate
-from mobtrace.pipelines.resources import resources
+from mobtrace.assets.resources import resources
 from mobtrace.pipelines.run import RunOptions, run_config
 
 SEED, SCALE = 11, 20_000
@@ -33,11 +33,8 @@ def materialized(generated, tmp_path_factory):
         inputs=[str(generated / "interactions.csv"), str(generated / "accounts.csv")],
         out_dir=work / "reports", database=work / "mobtrace.duckdb",
     )
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources=resources(options.database, options.out_dir),
-        run_config=run_config(options),
-    )
+    assets, checks = discover()
+    result = dg.materialize([*assets, *checks], resources=resources(options.database, options.out_dir), run_config=run_config(options, assets))
     return result, options
 
 
@@ -97,7 +94,8 @@ def test_rematerializing_is_idempotent(materialized):
     result, options = materialized
     with duckdb.connect(str(options.database), read_only=True) as con:
         before = con.sql("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM flagged_accounts)").fetchall()
-    again = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=resources(options.database, options.out_dir), run_config=run_config(options))
+    assets, checks = discover()
+    again = dg.materialize([*assets, *checks], resources=resources(options.database, options.out_dir), run_config=run_config(options, assets))
     assert again.success
     with duckdb.connect(str(options.database), read_only=True) as con:
         assert con.sql("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM flagged_accounts)").fetchall() == before
@@ -115,7 +113,7 @@ def test_blocking_ingest_checks_fail_on_tampered_tables(materialized, tmp_path, 
     with duckdb.connect(str(broken)) as con:
         con.execute(tampering)
     result = dg.materialize(
-        [*ALL_ASSETS, check], resources=resources(broken, tmp_path / "out"),
+        [*discover()[0], check], resources=resources(broken, tmp_path / "out"),
         selection=dg.AssetSelection.checks(check), raise_on_error=False,
     )
     assert not result.success  # the check is blocking

@@ -3,9 +3,10 @@
 Chromium is driven over the DevTools protocol through ``--remote-debugging-pipe`` (file descriptors 3
 and 4, NUL-separated JSON messages), so the test needs only the standard library and the Debian package
 ``chromium``; nothing is downloaded. Checked: no console error or exception (a CSP violation is one),
-every chart drew its SVG, no hostile post, handle or display name ran as script, hostile text shows as
-text in tables and in a Plotly hover label, and column sorting works. Screenshots are written to the
-test's temporary folder (path printed; ``MOBTRACE_ARTIFACTS=DIR`` copies them there too).
+the stylesheet beside the page applies, every chart drew its SVG, no hostile post, handle or display
+name ran as script, hostile text shows as text in tables and in a Plotly hover label, and column sorting
+works. Screenshots are written to the test's temporary folder (path printed; ``MOBTRACE_ARTIFACTS=DIR``
+copies them there too).
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from pathlib import Path
 import pytest
 
 from mobtrace.dashboards.report import write_report
-from tests.test_report_data import (  # noqa: F401  (hostile_con is a fixture)
-    HOSTILE_DISPLAY, HOSTILE_HANDLE, SCRIPT_POST, hostile_con,
-)
 
 pytestmark = pytest.mark.browser
 
@@ -159,7 +157,7 @@ HOVER_HOSTILE_NODE = """(() => {
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (Debian package 'chromium'); CI installs it")
-def test_report_renders_offline_and_runs_no_injected_script(hostile_con, tmp_path):
+def test_report_renders_offline_and_runs_no_injected_script(hostile_con, hostile, tmp_path):
     folder = tmp_path / "report"
     page = write_report(hostile_con, folder)
     browser = Chromium(CHROMIUM, tmp_path / "profile", tmp_path / "chromium.log")
@@ -171,13 +169,14 @@ def test_report_renders_offline_and_runs_no_injected_script(hostile_con, tmp_pat
         plots = browser.evaluate("document.querySelectorAll('div.plot').length")
         drawn = browser.evaluate("Array.from(document.querySelectorAll('div.plot')).filter(d => d.querySelector('.main-svg')).length")
         assert plots > 0 and drawn == plots
+        assert browser.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor") == "rgb(17, 34, 51)"
         assert browser.evaluate("document.querySelectorAll('.main-svg').length") >= plots
 
         # Nothing hostile ran: the payloads would set window.__pwned or the title.
         assert browser.evaluate("typeof window.__pwned") == "undefined"
         assert browser.evaluate("document.title") == "mobtrace campaign report"
         text = browser.evaluate("document.body.innerText")
-        assert SCRIPT_POST in text and "@" + HOSTILE_HANDLE in text and HOSTILE_DISPLAY in text
+        assert hostile.SCRIPT_POST in text and "@" + hostile.HOSTILE_HANDLE in text and hostile.HOSTILE_DISPLAY in text
         scripts_before = browser.evaluate("document.scripts.length")
 
         shots.append(browser.screenshot(tmp_path / "report-top.png"))
@@ -186,7 +185,7 @@ def test_report_renders_offline_and_runs_no_injected_script(hostile_con, tmp_pat
 
         # A Plotly hover label shows the hostile handle as text and adds no element.
         label = browser.evaluate(HOVER_HOSTILE_NODE)
-        assert label is not None and "@" + HOSTILE_HANDLE in label
+        assert label is not None and "@" + hostile.HOSTILE_HANDLE in label
         assert browser.evaluate("document.scripts.length") == scripts_before
         assert browser.evaluate("typeof window.__pwned") == "undefined"
         shots.append(browser.screenshot(tmp_path / "report-hover.png",

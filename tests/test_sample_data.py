@@ -6,7 +6,7 @@ import hashlib
 
 from mobtrace.data.generator import generate
 from mobtrace.pipelines.cli import DEMO_SCALE, DEMO_SEED
-from mobtrace.pipelines.resources import SAMPLE_DIR
+from mobtrace.assets.resources import SAMPLE_DIR
 
 
 def _sha256(path) -> str:

@@ -14,7 +14,6 @@ from mobtrace.dashboards.transparency import (
     SUPPRESSED, MissingKeyError, cross_tables, key_from_env, pseudonym, suppression_pattern, write_transparency,
 )
 from mobtrace.pipelines.cli import main
-from tests.test_report_data import analyse, build_files, hostile_con  # noqa: F401  (hostile_con is a fixture)
 
 KEY = b"a test key that is long enough"
 K = 3  # small, so the hand-made data has both published and hidden cells

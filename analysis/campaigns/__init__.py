@@ -52,7 +52,7 @@ listed with its reason in ``campaign_links`` so a reader can judge it, and ``lin
 
 Example
 -------
->>> fused_groups([("coordination", "cluster-1", "x", "a"), ("coordination", "cluster-1", "x", "b"),
+>>> fused_groups([("cluster", "c1", "x", "a"), ("cluster", "c1", "x", "b"),
 ...               ("burst", "b1", "x", "b"), ("burst", "b2", "x", "c"), ("burst", "b3", "bluesky", "d")],
 ...              links=[(("burst", "b2"), ("burst", "b3"))])
 [[('bluesky', 'd'), ('x', 'c')], [('x', 'a'), ('x', 'b')]]
@@ -68,6 +68,8 @@ import networkx as nx
 import pandas as pd
 import pyarrow as pa
 
+from mobtrace.analysis.campaigns.params import FusionParams
+from mobtrace.analysis.signals import create_signals_table
 from mobtrace.analysis.sql import first_row, query, run_script
 
 HERE = Path(__file__).parent
@@ -76,7 +78,7 @@ LINK_RULES: dict[str, Path] = {
     "shared_content": HERE / "link_shared_content.sql",
     "shared_handle": HERE / "link_shared_handle.sql",
 }
-DEFAULT_LINK_RULES = tuple(LINK_RULES)
+DEFAULTS = FusionParams()
 
 Group = tuple[str, str]  # (signal, group_key)
 
@@ -104,11 +106,11 @@ def fused_groups(
 
 def group_links(
     con: duckdb.DuckDBPyConnection,
-    link_rules: Sequence[str] = DEFAULT_LINK_RULES,
-    min_target_share: float = 0.3,
-    min_shared_content: int = 2,
-    min_text_chars: int = 20,
-    min_handle_chars: int = 4,
+    link_rules: Sequence[str] = DEFAULTS.link_rules,
+    min_target_share: float = DEFAULTS.min_target_share,
+    min_shared_content: int = DEFAULTS.min_shared_content,
+    min_text_chars: int = DEFAULTS.min_text_chars,
+    min_handle_chars: int = DEFAULTS.min_handle_chars,
 ) -> list[tuple[str, Group, Group, str]]:
     """Every (rule, group_a, group_b, detail) the chosen link rules find. Needs ``group_targets``."""
     unknown = set(link_rules) - set(LINK_RULES)
@@ -127,15 +129,15 @@ def group_links(
 
 def fuse_campaigns(
     con: duckdb.DuckDBPyConnection,
-    min_target_share: float = 0.3,
-    max_targets: int = 5,
-    link_rules: Sequence[str] = DEFAULT_LINK_RULES,
-    min_shared_content: int = 2,
-    min_text_chars: int = 20,
-    min_handle_chars: int = 4,
+    min_target_share: float = DEFAULTS.min_target_share,
+    max_targets: int = DEFAULTS.max_targets,
+    link_rules: Sequence[str] = DEFAULTS.link_rules,
+    min_shared_content: int = DEFAULTS.min_shared_content,
+    min_text_chars: int = DEFAULTS.min_text_chars,
+    min_handle_chars: int = DEFAULTS.min_handle_chars,
 ) -> int:
     """Write the campaign tables; return the number of campaigns."""
-    run_script(con, HERE.parent / "signals.sql")
+    create_signals_table(con)
     run_script(con, HERE / "touches.sql", min_target_share=min_target_share)
     rows = con.sql("SELECT signal, group_key, platform, account_id FROM account_signals").fetchall()
     links = group_links(con, link_rules, min_target_share, min_shared_content, min_text_chars, min_handle_chars)

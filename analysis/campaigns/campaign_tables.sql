@@ -75,8 +75,8 @@ GROUP BY s.account_id, s.platform, a.handle, c.campaign_id
 ORDER BY c.campaign_id, score DESC, s.platform, s.account_id;
 
 -- One row per campaign. first_ts / last_ts: when the members acted together or against the targets (the
--- co-action edges inside the campaign and the members' events aimed at its targets); when neither exists,
--- the span of the members' whole activity. `reasons` is added by __init__.py.
+-- period each detector gives for its flags, and the members' events aimed at the targets); when neither
+-- exists, the span of the members' whole activity. `reasons` is added by __init__.py.
 CREATE OR REPLACE TABLE campaigns AS
 WITH members AS (
     SELECT c.campaign_id, count(*) AS n_accounts, list(DISTINCT c.platform ORDER BY c.platform) AS platforms,
@@ -90,13 +90,12 @@ fired AS (
     FROM campaign_accounts AS c JOIN account_signals AS s USING (platform, account_id)
     GROUP BY c.campaign_id
 ),
-coacted AS (
-    SELECT ca.campaign_id, min(e.first_ts) AS first_ts, max(e.last_ts) AS last_ts, sum(e.weight) AS coaction_weight,
-           count(*) AS coaction_edges
-    FROM coaction_edges AS e
-    JOIN campaign_accounts AS ca ON ca.platform = e.a_platform AND ca.account_id = e.a_account
-    JOIN campaign_accounts AS cb ON cb.platform = e.b_platform AND cb.account_id = e.b_account AND cb.campaign_id = ca.campaign_id
-    GROUP BY ca.campaign_id
+flagged_period AS (
+    -- when the behaviour behind the members' flags happened, as each detector states it
+    SELECT c.campaign_id, min(s.first_ts) AS first_ts, max(s.last_ts) AS last_ts
+    FROM campaign_accounts AS c JOIN account_signals AS s USING (platform, account_id)
+    WHERE s.first_ts IS NOT NULL
+    GROUP BY c.campaign_id
 ),
 attacked AS (
     SELECT campaign_id, min(ts) AS first_ts, max(ts) AS last_ts
@@ -116,10 +115,9 @@ SELECT m.campaign_id, m.n_accounts, m.platforms, f.signals, f.groups, m.score,
        CASE WHEN s.campaign_id IS NULL AND k.campaign_id IS NULL THEN a.first_ts
             ELSE least(s.first_ts, k.first_ts) END AS first_ts,
        CASE WHEN s.campaign_id IS NULL AND k.campaign_id IS NULL THEN a.last_ts
-            ELSE greatest(s.last_ts, k.last_ts) END AS last_ts,
-       coalesce(s.coaction_edges, 0) AS coaction_edges, coalesce(s.coaction_weight, 0) AS coaction_weight
+            ELSE greatest(s.last_ts, k.last_ts) END AS last_ts
 FROM members AS m JOIN fired AS f USING (campaign_id)
-LEFT JOIN coacted AS s USING (campaign_id)
+LEFT JOIN flagged_period AS s USING (campaign_id)
 LEFT JOIN attacked AS k USING (campaign_id)
 LEFT JOIN active AS a USING (campaign_id)
 LEFT JOIN targets AS t USING (campaign_id)

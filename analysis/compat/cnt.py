@@ -80,13 +80,13 @@ def cnt_preprocess(text: str) -> str:
     return " ".join(_CNT_MENTION.sub("", text.lower()).split())
 
 
-def cnt_edges(con: duckdb.DuckDBPyConnection, behaviour: str, time_window: float, min_edge_weight: int = 1) -> pd.DataFrame:
+def cnt_edges(con: duckdb.DuckDBPyConnection, behaviour: str, time_window: float, min_edge_weight: int) -> pd.DataFrame:
     """CNT's directed network for one behaviour: columns source, target, weight, behaviour."""
     return cnt_networks(con, time_window, min_edge_weight, (behaviour,))
 
 
 def cnt_networks(
-    con: duckdb.DuckDBPyConnection, time_window: float, min_edge_weight: int = 1, behaviours: tuple[str, ...] = BEHAVIOURS
+    con: duckdb.DuckDBPyConnection, time_window: float, min_edge_weight: int, behaviours: tuple[str, ...] = BEHAVIOURS
 ) -> pd.DataFrame:
     """All requested CNT networks, one after the other (columns source, target, weight, behaviour)."""
     unknown = set(behaviours) - set(BEHAVIOURS)

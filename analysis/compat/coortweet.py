@@ -91,7 +91,7 @@ def load_input(con: duckdb.DuckDBPyConnection, behaviour: str = "co_repost", sou
 
 
 def coortweet_pairs(
-    con: duckdb.DuckDBPyConnection, time_window: float = 10, min_participation: int = 2,
+    con: duckdb.DuckDBPyConnection, time_window: float, min_participation: int,
     behaviour: str = "co_repost", source: str | None = None,
 ) -> pd.DataFrame:
     """CooRTweet's ``detect_groups`` result: object_id, content_id, content_id_y, time_delta, account_id, account_id_y."""
@@ -102,7 +102,7 @@ def coortweet_pairs(
 
 
 def coortweet_edges(
-    con: duckdb.DuckDBPyConnection, time_window: float = 10, min_participation: int = 2, edge_weight: float = 0.5,
+    con: duckdb.DuckDBPyConnection, time_window: float, min_participation: int, edge_weight: float,
     behaviour: str = "co_repost", source: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """CooRTweet's thresholded network and the pairs behind it.

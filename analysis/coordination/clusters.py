@@ -50,6 +50,9 @@ import networkx as nx
 import pandas as pd
 
 from mobtrace.analysis.coordination.multiplex import multiplex_graph
+from mobtrace.analysis.coordination.params import ClusterParams
+
+DEFAULTS = ClusterParams()
 
 Node = tuple[str, str]  # (platform, account_id)
 
@@ -64,7 +67,8 @@ def account_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
     return graph
 
 
-def louvain_clusters(graph: nx.Graph, seed: int = 42, resolution: float = 1.0, min_cluster_size: int = 3) -> list[list[Node]]:
+def louvain_clusters(graph: nx.Graph, seed: int = DEFAULTS.seed, resolution: float = DEFAULTS.resolution,
+                     min_cluster_size: int = DEFAULTS.min_cluster_size) -> list[list[Node]]:
     """Louvain communities of at least ``min_cluster_size`` nodes, largest first, members sorted."""
     if graph.number_of_edges() == 0:
         return []
@@ -77,7 +81,8 @@ def louvain_clusters(graph: nx.Graph, seed: int = 42, resolution: float = 1.0, m
 
 
 def account_clusters(
-    con: duckdb.DuckDBPyConnection, seed: int = 42, resolution: float = 1.0, min_cluster_size: int = 3
+    con: duckdb.DuckDBPyConnection, seed: int = DEFAULTS.seed, resolution: float = DEFAULTS.resolution,
+    min_cluster_size: int = DEFAULTS.min_cluster_size,
 ) -> int:
     """Build ``coordination_graph`` from ``coaction_edges``, write ``account_clusters``; return the cluster count."""
     multiplex_graph(con)

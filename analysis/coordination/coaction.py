@@ -14,8 +14,8 @@ window_seconds : float or "auto", default 60
     Largest time gap that still counts as acting together (see ``window``).
 min_weight : int, default 3
     Fewest distinct shared objects for an edge to be kept.
-behaviours : tuple of str, default ("co_repost",)
-    Which behaviours to compute; each is one SQL file in ``behaviours/`` selecting
+behaviours : tuple of str, default ("all",)
+    Which behaviours to compute (``"all"``: every one); each is one SQL file in ``behaviours/`` selecting
     ``object_id, platform, account_id, event_id, ts`` from ``interactions``.
 evidence_per_edge : int, default 20
     Matched pairs kept per *kept* edge in ``coaction_evidence`` (closest in time first); kept edges are the
@@ -64,8 +64,9 @@ Outputs (DuckDB tables)
 median_dt_s, share_within_10s, first_ts, last_ts, expected_weight, p_value, q_value, significant),
 ``coaction_evidence`` (the matched event pairs behind each edge, capped: behaviour, the two accounts,
 object_id — post id, URL, domain, hashtag, text — and both event ids and times, dt_s), ``coaction_pairs``
-(the same, uncapped, for the kept edges) and ``coaction_accounts`` (per account: actions, and how many were matched by a
-partner). ``coaction_edges`` holds every edge that reached ``min_weight``; ``significant`` says which of
+(the same, uncapped, for the kept edges), ``coaction_accounts`` (per account: actions, how many were matched by a
+partner, and the range of the windows they were matched within) and ``coaction_windows_used`` (per behaviour: whether
+windows were estimated per object, and their range and median). ``coaction_edges`` holds every edge that reached ``min_weight``; ``significant`` says which of
 them beat the null model, and ``multiplex.coordination_graph`` keeps only those.
 
 Known false positives
@@ -97,9 +98,11 @@ from pathlib import Path
 
 import duckdb
 
+from mobtrace.analysis.coordination.params import CoactionParams
 from mobtrace.analysis.sql import first_row, run_script, statements
 
 HERE = Path(__file__).parent
+DEFAULTS = CoactionParams()
 BEHAVIOUR_DIR = HERE / "behaviours"
 
 DEFAULT_WINDOW_QUANTILE = 0.1
@@ -163,7 +166,7 @@ def load_actions(con: duckdb.DuckDBPyConnection, behaviour: str) -> None:
 
 def resolve_behaviours(behaviours: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
     """A tuple of behaviour names; ``"all"`` means every defined behaviour."""
-    if behaviours == "all":
+    if behaviours in ("all", ("all",), ["all"]):
         return tuple(available_behaviours())
     if isinstance(behaviours, str):
         return (behaviours,)
@@ -172,21 +175,21 @@ def resolve_behaviours(behaviours: tuple[str, ...] | list[str] | str) -> tuple[s
 
 def coaction_edges(
     con: duckdb.DuckDBPyConnection,
-    window_seconds: float | str = 60,
-    min_weight: int = 3,
-    behaviours: tuple[str, ...] | str = ("co_repost",),
-    evidence_per_edge: int = 20,
+    window_seconds: float | str = DEFAULTS.window_seconds,
+    min_weight: int = DEFAULTS.min_weight,
+    behaviours: tuple[str, ...] | str = DEFAULTS.behaviours,
+    evidence_per_edge: int = DEFAULTS.evidence_per_edge,
     *,
     window: float | str | None = None,
     window_quantile: float = DEFAULT_WINDOW_QUANTILE,
     window_bounds: tuple[float, float] = DEFAULT_WINDOW_BOUNDS,
-    alpha: float | None = 0.01,
-    seed: int = 0,
+    alpha: float | None = DEFAULTS.alpha,
+    seed: int = DEFAULTS.seed,
     min_text_chars: int = 10,
     near_threshold: float = 0.8,
     progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Build ``coaction_edges``, ``coaction_evidence``, ``coaction_pairs`` and ``coaction_accounts``;
+    """Build the output tables (``OUTPUT_TABLES``: ``coaction_edges``, ``coaction_evidence``, ...);
     return the edge count. ``progress``, if given, is called with the name of each input of ``_INPUTS`` once
     it is prepared ("urls", "hashtags", "texts", "near-duplicates"), and with each behaviour's name once the
     output tables hold its results (and only its: before they are appended to those of the behaviours
@@ -245,11 +248,11 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
         from mobtrace.analysis.coordination.significance import edge_significance
 
         edge_significance(con, alpha=alpha, seed=seed)
-    run_script(con, HERE / "edges.sql")
+    run_script(con, HERE / "edges.sql", auto=windows["auto"])
     write_evidence(con, evidence_per_edge)
 
 
-OUTPUT_TABLES = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts")
+OUTPUT_TABLES = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts", "coaction_windows_used")
 
 
 def _collect_outputs(con: duckdb.DuckDBPyConnection, *, first: bool, last: bool) -> None:

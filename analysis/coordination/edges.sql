@@ -30,15 +30,19 @@ JOIN coaction_nodes AS na ON na.node_id = s.lo
 JOIN coaction_nodes AS nb ON nb.node_id = s.hi
 ORDER BY b.behaviour, a_platform, a_account, b_platform, b_account;
 
--- Per account and behaviour: how many of its actions were matched by an account it has an edge with.
+-- Per account and behaviour: how many of its actions were matched by an account it has an edge with, and
+-- the range of the windows of the objects they were matched on (one value unless windows are per object).
 CREATE OR REPLACE TEMP TABLE coaction_accounts AS
 WITH matched AS (
-    SELECT beh_id, lo AS node_id, lo_event AS event_id FROM coaction_pair_ids
+    SELECT beh_id, lo AS node_id, lo_event AS event_id, obj_id FROM coaction_pair_ids
     UNION
-    SELECT beh_id, hi, hi_event FROM coaction_pair_ids
+    SELECT beh_id, hi, hi_event, obj_id FROM coaction_pair_ids
 ),
 flagged AS (
-    SELECT beh_id, node_id, count(*) AS matched_actions FROM matched GROUP BY ALL
+    SELECT m.beh_id, m.node_id, count(*) AS matched_actions,
+           min(w.w_us) / 1e6 AS min_window_s, max(w.w_us) / 1e6 AS max_window_s
+    FROM matched AS m JOIN coaction_windows AS w USING (obj_id)
+    GROUP BY ALL
 ),
 totals AS (
     -- all of the account's actions in the behaviour (there is one: coaction_behaviours), paired or not
@@ -46,9 +50,17 @@ totals AS (
     FROM coaction_actions AS a JOIN flagged AS f USING (node_id)
     GROUP BY ALL
 )
-SELECT b.behaviour, n.platform, n.account_id, t.actions, f.matched_actions
+SELECT b.behaviour, n.platform, n.account_id, t.actions, f.matched_actions, f.min_window_s, f.max_window_s
 FROM totals AS t
 JOIN flagged AS f USING (beh_id, node_id)
 JOIN coaction_behaviours AS b USING (beh_id)
 JOIN coaction_nodes AS n USING (node_id)
 ORDER BY b.behaviour, n.platform, n.account_id;
+
+-- The windows the behaviour ran with, over the objects two or more accounts acted on: the fixed window, or
+-- the range of the per-object estimates ($auto). The report's methods text states these, not a parameter.
+CREATE OR REPLACE TEMP TABLE coaction_windows_used AS
+SELECT b.behaviour, $auto AS auto, count(*) AS objects, min(w.w_us) / 1e6 AS min_window_s,
+       median(w.w_us) / 1e6 AS median_window_s, max(w.w_us) / 1e6 AS max_window_s
+FROM coaction_windows AS w JOIN coaction_behaviours AS b USING (beh_id)
+GROUP BY b.behaviour;

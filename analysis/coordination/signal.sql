@@ -1,6 +1,22 @@
 -- The coordination signal: every member of a kept cluster, scored by the share of its actions that
 -- were matched within the window by an account it is tied to. Ties are significant edges only
--- (`significant` is NULL when the null model did not run). Parameter: $window_seconds.
+-- (`significant` is NULL when the null model did not run). The window quoted is the one the matches were
+-- made within, read from coaction_accounts: one value for a fixed window, a range for per-object windows.
+-- The flag's period is that of its ties inside the cluster.
+
+-- Plain-language nouns for each co-action behaviour, used in evidence sentences.
+CREATE OR REPLACE TABLE behaviour_labels AS SELECT * FROM (VALUES
+    ('co_repost', 'reposts', 'posts'),
+    ('co_link', 'link shares', 'links'),
+    ('co_domain', 'link shares', 'domains'),
+    ('co_hashtag', 'hashtag uses', 'hashtags'),
+    ('co_hashtag_seq', 'hashtag sequences', 'hashtag sequences'),
+    ('co_reply', 'replies', 'posts'),
+    ('co_mention', 'mentions', 'accounts'),
+    ('co_text', 'posts', 'texts'),
+    ('co_text_near', 'posts', 'near-identical texts')
+) AS t(behaviour, action_noun, object_noun);
+
 DELETE FROM account_signals WHERE signal = 'coordination';
 
 INSERT INTO account_signals
@@ -8,21 +24,26 @@ WITH activity AS (
     SELECT c.platform, c.account_id,
            sum(c.actions) AS actions,
            sum(c.matched_actions) AS matched,
-           arg_max(coalesce(l.action_noun, 'actions'), c.matched_actions) AS action_noun
+           arg_max(coalesce(l.action_noun, 'actions'), c.matched_actions) AS action_noun,
+           CASE WHEN min(c.min_window_s) = max(c.max_window_s) THEN printf('%g s', min(c.min_window_s))
+                ELSE printf('the window estimated for each object (%g to %g s)', min(c.min_window_s), max(c.max_window_s))
+           END AS window_text
     FROM coaction_accounts AS c LEFT JOIN behaviour_labels AS l USING (behaviour)
     GROUP BY c.platform, c.account_id
 ),
 ties AS (
     SELECT e.behaviour, e.a_platform AS platform, e.a_account AS account_id, e.b_platform AS other_platform,
-           e.b_account AS other_account, e.weight, e.median_dt_s
+           e.b_account AS other_account, e.weight, e.median_dt_s, e.first_ts, e.last_ts
     FROM coaction_edges AS e WHERE e.significant IS NOT FALSE
     UNION ALL
-    SELECT e.behaviour, e.b_platform, e.b_account, e.a_platform, e.a_account, e.weight, e.median_dt_s
+    SELECT e.behaviour, e.b_platform, e.b_account, e.a_platform, e.a_account, e.weight, e.median_dt_s, e.first_ts, e.last_ts
     FROM coaction_edges AS e WHERE e.significant IS NOT FALSE
 ),
 strongest AS (
     SELECT m.platform, m.account_id, t.other_platform, t.other_account, t.weight, t.median_dt_s,
            coalesce(l.object_noun, 'objects') AS object_noun,
+           min(t.first_ts) OVER (PARTITION BY m.platform, m.account_id) AS first_ts,
+           max(t.last_ts) OVER (PARTITION BY m.platform, m.account_id) AS last_ts,
            row_number() OVER (PARTITION BY m.platform, m.account_id
                               ORDER BY t.weight DESC, t.median_dt_s, t.other_platform, t.other_account) AS nth
     FROM account_clusters AS m
@@ -33,10 +54,11 @@ strongest AS (
 )
 SELECT 'coordination', m.platform, m.account_id, 'cluster-' || m.cluster_id,
        round(a.matched / a.actions, 3) AS score,
-       format('{} of its {} {} ({}%) came within {} s of the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: {}, {} shared {}, median gap {} s.',
-              a.matched, a.actions, a.action_noun, CAST(round(100.0 * a.matched / a.actions) AS INTEGER), $window_seconds,
+       format('{} of its {} {} ({}%) came within {} of the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: {}, {} shared {}, median gap {} s.',
+              a.matched, a.actions, a.action_noun, CAST(round(100.0 * a.matched / a.actions) AS INTEGER), a.window_text,
               m.cluster_id, count(*) OVER (PARTITION BY m.cluster_id),
-              coalesce('@' || h.handle, s.other_account), s.weight, s.object_noun, round(s.median_dt_s, 1)) AS evidence
+              coalesce('@' || h.handle, s.other_account), s.weight, s.object_noun, round(s.median_dt_s, 1)) AS evidence,
+       s.first_ts, s.last_ts
 FROM account_clusters AS m
 JOIN activity AS a USING (platform, account_id)
 JOIN strongest AS s ON s.platform = m.platform AND s.account_id = m.account_id AND s.nth = 1

@@ -1,6 +1,9 @@
-"""The adapters ``--format`` can name, in the order ``auto`` tries them (most specific first)."""
+"""The adapters ``--format`` can name, in the order ``auto`` tries them (most specific first), and
+``detect_format``, which does the trying."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from mobtrace.analysis.ingest import coortweet, io_archive, ira538, reports
 from mobtrace.analysis.ingest.bluesky import BlueskyAdapter
@@ -8,6 +11,7 @@ from mobtrace.analysis.ingest.cnt import CntAdapter
 from mobtrace.analysis.ingest.core import Adapter, UnknownFormatError
 from mobtrace.analysis.ingest.generic import GenericAdapter
 from mobtrace.analysis.ingest.mastodon import MastodonAdapter
+from mobtrace.analysis.ingest.readers import read_head
 from mobtrace.analysis.ingest.reddit import RedditAdapter
 from mobtrace.analysis.ingest.telegram import TelegramAdapter
 from mobtrace.analysis.ingest.twarc2 import Twarc2Adapter
@@ -35,3 +39,14 @@ def get_adapter(name: str) -> Adapter:
         return ADAPTERS[name]
     except KeyError:
         raise UnknownFormatError(f"unknown format {name!r}: use auto or one of {', '.join(ADAPTERS)}") from None
+
+
+def detect_format(path: Path) -> str:
+    """Name of the first registered adapter that recognises the file."""
+    head = read_head(path)
+    for name, adapter in ADAPTERS.items():
+        if adapter.sniff(path, head):
+            return name
+    raise UnknownFormatError(
+        f"{path}: format not recognised; pass --format with one of {', '.join(ADAPTERS)}"
+    )

@@ -163,7 +163,7 @@ class _ArrowView:
     """An Arrow table as DuckDB scans it (through the Arrow C stream interface, as often as a query
     needs), which lets go of the table when released.
 
-    DuckDB keeps a registered object alive until the transaction ends, and ``core.ingest_file`` reads a
+    DuckDB keeps a registered object alive until the transaction ends, and ``run.ingest_file`` reads a
     whole file in one transaction: registering the batches' tables themselves kept every batch of the
     file in memory (about 60 MB per 100,000 IO-archive rows, outside DuckDB's memory_limit).
     """
