@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -316,3 +317,54 @@ def hostile_con(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     con = _analyse(folder / "mobtrace.duckdb", _build_files(folder / "data"))
     yield con
     con.close()
+
+
+# --- one generated platform and one whole-pipeline run per test session ---------------------------------
+
+GENERATED_SEED, GENERATED_SCALE = 11, 20_000
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """The shared end-to-end run: the generated files, the run's options and its Dagster result."""
+
+    folder: Path
+    options: object
+    result: object
+
+    def ground_truth(self, campaign_type: str, role: str = "member") -> set[str]:
+        with open(self.folder / "ground_truth.csv", newline="") as handle:
+            return {row["account_id"] for row in csv.DictReader(handle) if row["campaign_type"] == campaign_type and row["role"] == role}
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the run's database (close it, or use it in a ``with`` block)."""
+        return duckdb.connect(str(self.options.database), read_only=True)
+
+
+@pytest.fixture(scope="session")
+def generated_set(tmp_path_factory) -> Path:
+    """A generated platform (seed 11, scale 20,000) with every kind of planted campaign and its ground truth."""
+    from mobtrace.data.generator import generate
+
+    folder = tmp_path_factory.mktemp("generated")
+    generate(seed=GENERATED_SEED, scale=GENERATED_SCALE, out_dir=folder, fmt="csv")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(generated_set, tmp_path_factory) -> PipelineRun:
+    """Every discovered asset and check materialised once on ``generated_set`` (tmp DuckDB, default
+    parameters). Detector tests read its database instead of running the pipeline again."""
+    import dagster as dg
+
+    from mobtrace.assets import discover
+    from mobtrace.assets.resources import resources
+    from mobtrace.pipelines.run import RunOptions, run_config
+
+    work = tmp_path_factory.mktemp("run")
+    options = RunOptions(inputs=[str(generated_set / "interactions.csv"), str(generated_set / "accounts.csv")],
+                         out_dir=work / "reports", database=work / "mobtrace.duckdb")
+    assets, checks = discover()
+    result = dg.materialize([*assets, *checks], resources=resources(options.database, options.out_dir),
+                            run_config=run_config(options, assets))
+    return PipelineRun(generated_set, options, result)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -12,36 +11,13 @@ import pytest
 
 from mobtrace.assets import discover
 from mobtrace.assets.ingest import rows_accounted_for, unique_events
-from mobtrace.data.generator import generate
 from mobtrace.assets.resources import resources
-from mobtrace.pipelines.run import RunOptions, run_config
-
-SEED, SCALE = 11, 20_000
+from mobtrace.pipelines.run import run_config
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("generated")
-    generate(seed=SEED, scale=SCALE, out_dir=folder, fmt="csv")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def materialized(generated, tmp_path_factory):
-    work = tmp_path_factory.mktemp("run")
-    options = RunOptions(
-        inputs=[str(generated / "interactions.csv"), str(generated / "accounts.csv")],
-        out_dir=work / "reports", database=work / "mobtrace.duckdb",
-    )
-    assets, checks = discover()
-    result = dg.materialize([*assets, *checks], resources=resources(options.database, options.out_dir), run_config=run_config(options, assets))
-    return result, options
-
-
-def _ground_truth(folder: Path, campaign_type: str) -> set[str]:
-    with open(folder / "ground_truth.csv", newline="") as handle:
-        return {row["account_id"] for row in csv.DictReader(handle)
-                if row["campaign_type"] == campaign_type and row["role"] == "member"}
+def materialized(pipeline_run):
+    return pipeline_run.result, pipeline_run.options
 
 
 def test_every_asset_and_check_succeeds(materialized):
@@ -53,10 +29,10 @@ def test_every_asset_and_check_succeeds(materialized):
     assert all(evaluation.passed for evaluation in evaluations)
 
 
-def test_planted_repost_ring_is_found_and_viral_reposters_are_not(materialized, generated):
-    _, options = materialized
-    ring = _ground_truth(generated, "repost_ring")
-    planted = set().union(*(_ground_truth(generated, kind) for kind in ("repost_ring", "pile_on", "mass_report", "paid_amplifier")))
+def test_planted_repost_ring_is_found_and_viral_reposters_are_not(pipeline_run):
+    options = pipeline_run.options
+    ring = pipeline_run.ground_truth("repost_ring")
+    planted = set().union(*(pipeline_run.ground_truth(kind) for kind in ("repost_ring", "pile_on", "mass_report", "paid_amplifier")))
     with duckdb.connect(str(options.database), read_only=True) as con:
         flagged = {account for (account,) in con.sql("SELECT account_id FROM flagged_accounts").fetchall()}
         viral_reposters = {account for (account,) in con.sql(
