@@ -36,7 +36,8 @@ def campaign_fusion_asset(signal_assets: Sequence[dg.AssetKey]) -> dg.AssetsDefi
             prepare(con)
             params = use_params(con, config)
             found = fuse_campaigns(
-                con, min_target_share=params.min_target_share, max_targets=params.max_targets, link_rules=params.link_rules,
+                con, min_target_share=params.min_target_share, min_target_lift=params.min_target_lift,
+                max_targets=params.max_targets, link_rules=params.link_rules,
                 min_shared_content=params.min_shared_content, min_text_chars=params.min_text_chars,
                 min_handle_chars=params.min_handle_chars,
             )

@@ -1,7 +1,8 @@
 """Export assets: one evidence package per campaign, and the publishable transparency export.
 
 ``evidence_packages`` writes REPORTS/evidence/<campaign>/ and <campaign>.zip for every campaign (and
-removes packages of campaigns that no longer exist, so the folder always matches the database).
+removes packages of campaigns that no longer exist, so the folder always matches the database). A package
+it replaces that came from another database is named in a warning, so it is never overwritten silently.
 
 ``transparency_export`` writes REPORTS/transparency/ when the environment variable
 ``MOBTRACE_PSEUDONYM_KEY`` holds the publisher's secret key; without it the asset logs why, writes no
@@ -18,7 +19,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from mobtrace.analysis.ingest.core import prepare
-from mobtrace.dashboards.evidence import write_evidence_package
+from mobtrace.dashboards.evidence import foreign_package, write_evidence_package
 from mobtrace.dashboards.transparency import KEY_ENV, MissingKeyError, TransparencyParams, key_from_env, write_transparency
 from mobtrace.assets.kit import config_from, params_of
 from mobtrace.assets.resources import ReportsDir
@@ -41,6 +42,9 @@ def evidence_packages(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
     with duckdb.get_connection() as con:
         prepare(con)
         campaigns = [c for (c,) in con.execute("SELECT campaign_id FROM campaigns ORDER BY campaign_id").fetchall()]
+        for campaign in sorted({entry.name.removesuffix(".zip") for entry in folder.iterdir() if CAMPAIGN_ENTRY.fullmatch(entry.name)}):
+            if note := foreign_package(con, campaign, folder):
+                context.log.warning(f"{note}: replaced by this run's" if campaign in campaigns else f"{note}: removed, as this run has no {campaign}")
         for stale in sorted(folder.iterdir()):
             if CAMPAIGN_ENTRY.fullmatch(stale.name) and stale.name.removesuffix(".zip") not in campaigns:
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink()

@@ -10,6 +10,7 @@ from mobtrace.analysis.ingest import ingest_paths
 from mobtrace.analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
 from mobtrace.analysis.ingest.params import IngestParams
 from mobtrace.analysis.provenance import record_parameters
+from mobtrace.analysis.timing import record_time_resolution
 from mobtrace.assets.kit import config_from, params_of
 from mobtrace.assets.metadata import table_metadata
 from mobtrace.assets.resources import sample_inputs
@@ -32,10 +33,12 @@ def ingested_exports(context: dg.AssetExecutionContext, config: IngestConfig, du
         params = params_of(config)
         params = dataclasses.replace(params, paths=params.paths or tuple(sample_inputs()))
         summaries = ingest_paths(con, list(params.paths), params.format)
+        record_time_resolution(con)
         record_parameters(con, params.step, params.as_record())
         for summary in summaries:
             state = "already ingested" if summary.skipped else f"{summary.ingested} ingested, {summary.quarantined} quarantined"
-            context.log.info(f"{summary.source_file} [{summary.format}]: {summary.rows_read} rows read, {state}")
+            rows = f"{summary.rows_read} row{'' if summary.rows_read == 1 else 's'} read"
+            context.log.info(f"{summary.source_file} [{summary.format}]: {rows}, {state}")
         files = dg.MetadataValue.json([summary.__dict__ for summary in summaries])
         yield dg.MaterializeResult(asset_key="interactions", metadata=table_metadata(con, "interactions", files=files))
         yield dg.MaterializeResult(asset_key="accounts", metadata=table_metadata(con, "accounts"))

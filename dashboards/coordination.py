@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from mobtrace.analysis.coordination import export
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams
 from mobtrace.dashboards.html import (
-    PALETTE, SYMBOLS, Column, Figures, Markup, Table, account_label, esc, hover, render_macro, table, timestamp,
+    PALETTE, SYMBOLS, Column, Figures, Markup, Table, account_label, clip, esc, hover, render_macro, table, timestamp, user,
 )
 from mobtrace.dashboards.evidence import csv_bytes, iso_ms
 from mobtrace.dashboards.outputs import copy_csv
@@ -32,10 +32,17 @@ from mobtrace.dashboards.signals import EvidenceRow, SignalReport
 LAYOUT_SEED = 7
 MAX_NETWORK_NODES = 400
 STRONGEST_TIES = 15
+MATCHED_OBJECTS = 15
+LABELLED_ACCOUNTS = 12  # the most strongly tied accounts carry their name in the static (printed) network
 EDGE_COLUMNS = [
     "behaviour", "a_platform", "a_account", "b_platform", "b_account", "weight", "matched_pairs",
     "median_dt_s", "share_within_10s", "first_ts", "last_ts", "expected_weight", "p_value", "q_value", "significant",
 ]
+MINUTE_CAPTION = (
+    "Gap between two tied accounts' actions on the same object (the matched pairs kept as evidence). The times of these "
+    "accounts' exports are to the minute: a bar at 0 s means the same minute and one at 60 s the next minute, whatever the real "
+    "gap; they cannot show whether the accounts reacted within seconds."
+)
 REACTION_TIMES_CAPTION = (
     "Gap between two tied accounts' actions on the same object (the matched pairs kept as evidence). "
     "Organic reactions spread over minutes to hours; a tall bar near zero means accounts acting on cue."
@@ -48,16 +55,9 @@ REACTION_TIMES_CAPTION = (
 def methods(con: duckdb.DuckDBPyConnection, parameters: dict[str, dict[str, object]]) -> str:
     edges = CoactionParams.from_record(parameters.get(CoactionParams.step, {}))
     clusters = ClusterParams.from_record(parameters.get(ClusterParams.step, {}))
-    return render_macro(
-        "coordination.html", "methods",
-        behaviours=", ".join(edges.behaviours),
-        window=window_phrase(con, edges),
-        min_weight=edges.min_weight,
-        evidence_per_edge=edges.evidence_per_edge,
-        seed=clusters.seed,
-        resolution=clusters.resolution,
-        min_cluster_size=clusters.min_cluster_size,
-    )
+    minute_files = con.execute("SELECT count(*) FROM time_resolution WHERE minute_stamped").fetchall()[0][0]
+    return render_macro("coordination.html", "methods", window=window_phrase(con, edges), coaction=edges, clusters=clusters,
+                        minute_files=minute_files)
 
 
 def window_phrase(con: duckdb.DuckDBPyConnection, edges: CoactionParams) -> str:
@@ -98,9 +98,22 @@ def section(con: duckdb.DuckDBPyConnection, campaign_id: str, figures: Figures) 
     return render_macro(
         "coordination.html", "section",
         network=figures.add(network, caption=note, height=560),
-        reaction_times=figures.add(latency_figure(con, campaign_id), caption=REACTION_TIMES_CAPTION),
+        reaction_times=figures.add(latency_figure(con, campaign_id),
+                                   caption=MINUTE_CAPTION if _minute_stamped(con, campaign_id) else REACTION_TIMES_CAPTION),
         ties=strongest_ties_table(con, campaign_id),
+        pushed=matched_objects_table(con, campaign_id),
     )
+
+
+def _minute_stamped(con: duckdb.DuckDBPyConnection, campaign_id: str) -> bool:
+    """Whether every event of the campaign's members comes from a file with times to the minute only."""
+    return bool(con.execute(
+        """SELECT coalesce(bool_and(r.minute_stamped), false)
+           FROM campaign_accounts AS c JOIN interactions AS i USING (platform, account_id)
+           JOIN time_resolution AS r USING (source_file)
+           WHERE c.campaign_id = ?""",
+        [campaign_id],
+    ).fetchall()[0][0])
 
 
 def _campaign_edges(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[tuple]:
@@ -171,10 +184,13 @@ def network_figure(con: duckdb.DuckDBPyConnection, campaign_id: str, edges: list
         hovertext=[_tie_hover(a, b, data, info) for a, b, data in mids], name="ties",
     ))
     names = sorted({groups.get(node, "no cluster") for node in graph.nodes}, key=_natural)
+    central = set(sorted(graph.nodes, key=lambda n: (-graph.degree(n, weight="weight"), n))[:LABELLED_ACCOUNTS])
     for index, group in enumerate(names):
         nodes = sorted(node for node in graph.nodes if groups.get(node, "no cluster") == group)
         figure.add_trace(go.Scatter(
-            x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes], mode="markers", name=esc(group),
+            x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes], mode="markers+text", name=esc(group),
+            text=[esc(account_label(info.get(n, (None,))[0], n[1])) if n in central else "" for n in nodes],
+            textposition="top center", textfont={"size": 10},
             marker={"size": [9 + min(12, graph.degree(n)) for n in nodes], "color": PALETTE[index % len(PALETTE)],
                     "symbol": SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)], "line": {"width": 1, "color": "#333"}},
             hovertext=[_node_hover(n, info.get(n), graph) for n in nodes], hoverinfo="text",
@@ -186,7 +202,8 @@ def network_figure(con: duckdb.DuckDBPyConnection, campaign_id: str, edges: list
     )
     note += (
         f"{graph.number_of_nodes()} accounts, {graph.number_of_edges()} ties. Colour = cluster; a thicker line = more "
-        "shared objects. Hover over an account for its evidence, over the middle of a line for the tie."
+        f"shared objects; the {min(LABELLED_ACCOUNTS, graph.number_of_nodes())} most strongly tied accounts are named. "
+        "Hover over an account for its evidence, over the middle of a line for the tie."
     )
     return figure, note
 
@@ -273,10 +290,46 @@ def strongest_ties_table(con: duckdb.DuckDBPyConnection, campaign_id: str) -> Ta
         Column("expected weight", True), Column("p value", True),
     ]
     body = [
-        [Markup("{}<br>{}").format(a, b), behaviour, weight, pairs, (f"{median:.1f}", median), (f"{share:.0%}", share),
+        [Markup("{}<br>{}").format(user(a), user(b)), behaviour, weight, pairs, (f"{median:.1f}", median), (f"{share:.0%}", share),
          (f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}", timestamp(first)),
          *[(f"{value:.3g}", value) if value is not None else "" for value in (expected, p_value)]]
         for a, b, behaviour, weight, pairs, median, share, first, last, expected, p_value in rows
+    ]
+    return table(columns, body, sortable=True)
+
+
+def matched_objects_table(con: duckdb.DuckDBPyConnection, campaign_id: str) -> Table:
+    """What the members pushed together: the objects (post, text, link, hashtag, mentioned account) of the
+    matched pairs kept as evidence between two members, most members first. The object is shown as the
+    data has it: for a text its normalised form, for a repost the original's text when the export has it."""
+    rows = con.execute(
+        f"""WITH pairs AS (
+                SELECT v.* FROM coaction_evidence AS v
+                JOIN campaign_accounts AS ca ON ca.platform = v.a_platform AND ca.account_id = v.a_account
+                JOIN campaign_accounts AS cb ON cb.platform = v.b_platform AND cb.account_id = v.b_account
+                WHERE ca.campaign_id = $1 AND cb.campaign_id = $1
+            ),
+            members AS (
+                SELECT behaviour, object_id, a_platform AS platform, a_account AS account, a_ts AS ts FROM pairs
+                UNION SELECT behaviour, object_id, b_platform, b_account, b_ts FROM pairs
+            )
+            SELECT m.behaviour, m.object_id, any_value(o.text) AS original, count(DISTINCT (m.platform, m.account)) AS accounts,
+                   (SELECT count(*) FROM pairs AS p WHERE p.behaviour = m.behaviour AND p.object_id = m.object_id) AS pairs,
+                   min(m.ts) AS first_ts
+            FROM members AS m
+            -- reposts and replies act on a post, whose object id is 'platform:post id' (behaviours/co_repost.sql)
+            LEFT JOIN interactions AS o ON m.behaviour IN ('co_repost', 'co_reply') AND o.platform = m.platform
+                                       AND m.object_id = o.platform || ':' || o.event_id
+            GROUP BY ALL
+            ORDER BY accounts DESC, pairs DESC, first_ts, m.behaviour, m.object_id
+            LIMIT {MATCHED_OBJECTS}""",
+        [campaign_id],
+    ).fetchall()
+    columns = [Column("behaviour"), Column("what they acted on", css="evidence"), Column("accounts", True),
+               Column("matched pairs", True), Column("first (UTC)")]
+    body = [
+        [behaviour, user(clip(original or obj)), accounts, pairs, timestamp(first)]
+        for behaviour, obj, original, accounts, pairs, first in rows
     ]
     return table(columns, body, sortable=True)
 
@@ -285,7 +338,8 @@ def strongest_ties_table(con: duckdb.DuckDBPyConnection, campaign_id: str) -> Ta
 
 
 def evidence(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[EvidenceRow]:
-    """Both events of every matched co-action pair between two members of the campaign."""
+    """Both events of every matched co-action pair between two members of the campaign, and each originator's
+    posts that its cluster reposted within the window."""
     return con.execute(
         """WITH pairs AS (
                SELECT v.* FROM coaction_evidence AS v
@@ -295,7 +349,15 @@ def evidence(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[EvidenceR
            )
            SELECT a_platform, a_account, a_platform, a_event, 'coordination: ' || behaviour || ' pair' FROM pairs
            UNION
-           SELECT b_platform, b_account, b_platform, b_event, 'coordination: ' || behaviour || ' pair' FROM pairs""",
+           SELECT b_platform, b_account, b_platform, b_event, 'coordination: ' || behaviour || ' pair' FROM pairs
+           UNION
+           SELECT o.platform, o.account_id, p.platform, p.event_id, 'coordination: its post, reposted by cluster ' || o.cluster_id
+           FROM coordination_originators AS o
+           JOIN campaign_accounts AS c ON c.campaign_id = $1 AND c.platform = o.platform AND c.account_id = o.account_id
+           JOIN interactions AS p ON p.platform = o.platform AND p.account_id = o.account_id
+           WHERE EXISTS (SELECT 1 FROM interactions AS r JOIN account_clusters AS k USING (platform, account_id)
+                         WHERE r.platform = p.platform AND r.target_post_id = p.event_id AND r.action = 'repost'
+                           AND k.cluster_id = o.cluster_id AND epoch(r.ts - p.ts) BETWEEN 0 AND o.window_s)""",
         [campaign_id],
     ).fetchall()
 

@@ -5,15 +5,17 @@
 trust-and-safety reviewer or a lawyer in the package's own README.txt:
 
 - ``campaign.json``: the campaign (accounts, targets, time span, platforms, signals, score, the reasons in
-  plain sentences, the links that joined its groups), the software version, every parameter and the
-  SHA-256 of every input file;
+  plain sentences, the links that joined its groups), where it came from (the database's path and the
+  run's identity, ``dashboards.outputs.origin``), the software version, every parameter and the SHA-256 of
+  every input file;
 - ``accounts.csv`` / ``targets.csv``: the flagged accounts with their signals, score and evidence sentence,
   and the accounts they went after;
 - ``posts.csv`` and ``posts.jsonl``: every post behind a flag, with its UTC time (ISO-8601, milliseconds),
   text, a link to the original where the platform's ids allow one, and the input file (name, SHA-256) and
-  line it was read from. ``posts.jsonl`` keeps every value verbatim; in ``posts.csv`` (and the other CSVs)
-  a value that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so a
-  spreadsheet shows it instead of running it as a formula;
+  line it was read from. ``posts.jsonl`` keeps every value verbatim (bidi controls as ``\\u`` escapes); in
+  ``posts.csv`` (and the other CSVs) a value that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage
+  return gets a leading ``'`` so a spreadsheet shows it instead of running it as a formula, and bidi
+  controls are shown as ``[U+202E]`` (``dashboards.safety``);
 - the files a signal adds (``SignalReport.package_files``; coordination: ``pairs.csv``, the matched pairs of
   the co-action signal: two accounts, same object, seconds apart);
 - ``sources.csv`` and ``SHA256SUMS`` (``sha256sum -c SHA256SUMS`` checks every file of the package).
@@ -30,6 +32,8 @@ the status URL); reddit permalinks from the post id; telegram ``https://t.me/CHA
 
 The output is deterministic: rows are sorted, files are written byte-for-byte the same, and zip entries
 have fixed timestamps and permissions, so the zip's SHA-256 is the same for the same database.
+``foreign_package`` tells when the folder already holds the campaign's package from another database,
+so no caller overwrites one without saying so.
 """
 
 from __future__ import annotations
@@ -48,10 +52,12 @@ import duckdb
 import pyarrow as pa
 
 from mobtrace.analysis.provenance import provenance
+from mobtrace.dashboards.outputs import origin
+from mobtrace.dashboards.safety import FORMULA_START, json_text, spreadsheet_safe
 from mobtrace.dashboards.signals import EvidenceRow, signal_reports
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_START", "csv_bytes", "foreign_package", "post_url", "profile_url", "spreadsheet_safe", "write_evidence_package"]
 
 _DIGITS = re.compile(r"[0-9]{1,25}")
 _REDDIT_ID = re.compile(r"(?:t[0-9]_)?([a-z0-9]{1,16})")
@@ -167,6 +173,24 @@ def write_evidence_package(con: duckdb.DuckDBPyConnection, campaign_id: str, out
     return folder
 
 
+def foreign_package(con: duckdb.DuckDBPyConnection, campaign_id: str, out_dir: Path) -> str | None:
+    """A sentence when ``out_dir`` already holds a package of ``campaign_id`` made from another database
+    (or one that does not say where it came from); None when there is none or it came from this one."""
+    existing = Path(out_dir) / campaign_id / "campaign.json"
+    if not existing.is_file():
+        return None
+    try:
+        recorded = json.loads(existing.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    ours = origin(con)
+    database = recorded.get("database") if isinstance(recorded, dict) else None
+    if database == ours["database"]:
+        return None
+    source = f"the database {database} (run {recorded.get('run_id')})" if database else "a database it does not name"
+    return f"{existing.parent} holds the package of {campaign_id} made from {source}, not from {ours['database']}"
+
+
 def _package_files(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, bytes]:
     run = provenance(con)
     sha_of_file = {item["source_file"]: item["sha256"] for item in run["inputs"]}
@@ -193,7 +217,7 @@ def _package_files(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str
         "accounts.csv": csv_bytes(accounts),
         "targets.csv": csv_bytes(targets, ["platform", "account_id", "handle", "members_engaged", "actions", "share_of_members", "profile_url"]),
         "posts.csv": csv_bytes(posts, POST_COLUMNS),
-        "posts.jsonl": "".join(json.dumps(post, ensure_ascii=False, sort_keys=True) + "\n" for post in posts).encode("utf-8"),
+        "posts.jsonl": "".join(json_text(post, ensure_ascii=False, sort_keys=True) + "\n" for post in posts).encode("utf-8"),
         "sources.csv": csv_bytes(sources, ["source_file", "sha256", "format", "rows_read", "ingested", "quarantined", "bytes"]),
     }
     for report in signal_reports().values():
@@ -304,6 +328,7 @@ def _campaign_document(con: duckdb.DuckDBPyConnection, campaign_id: str, run: di
                          "ORDER BY members_engaged DESC, platform, account_id", [campaign_id])
     return {
         "campaign": {**row, "targets": targets, "links": links},
+        **origin(con, run),
         "software": run["software"],
         "parameters": run["parameters"],
         "inputs": sources,
@@ -315,22 +340,6 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
     cursor = con.execute(sql, params)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
-def spreadsheet_safe(value: object) -> str:
-    """A CSV cell: lists as JSON, and text a spreadsheet would run as a formula prefixed with '.
-
-    >>> spreadsheet_safe("=HYPERLINK(\\"http://x\\")"), spreadsheet_safe(["a", "b"]), spreadsheet_safe(3)
-    ('\\'=HYPERLINK("http://x")', '["a", "b"]', '3')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return json.dumps(list(value), ensure_ascii=False)
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def csv_bytes(rows: Iterable[dict], columns: list[str] | None = None) -> bytes:
@@ -345,7 +354,7 @@ def csv_bytes(rows: Iterable[dict], columns: list[str] | None = None) -> bytes:
 
 
 def _json_bytes(document: object) -> bytes:
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    return (json_text(document, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
 def _write_zip(path: Path, prefix: str, files: dict[str, bytes]) -> None:
@@ -374,8 +383,10 @@ who controls an account. Every flag is a lead to verify with the posts listed he
 Files
 -----
 campaign.json  The campaign: its accounts count, platforms, signals, score (0 to 1), time span, targets,
-               and "reasons": plain sentences saying why these accounts were grouped. Also the mobtrace
-               version, every parameter used, and the SHA-256 checksum of every input file.
+               and "reasons": plain sentences saying why these accounts were grouped. Also where it came
+               from ("database": the mobtrace database file; "run_id": the same for the same input files,
+               parameters and mobtrace version), the mobtrace version, every parameter used, and the
+               SHA-256 checksum of every input file ("inputs").
 accounts.csv   One row per flagged account: platform, account id, handle, display name, creation date,
                signals, score, groups, the evidence sentence, how many evidence posts follow in posts.csv,
                and a link to the profile where the platform's ids allow one.
@@ -402,6 +413,8 @@ Notes
   account without its instance name).
 - Posts and handles are user content and may contain hostile text. In the CSV files, a value that starts
   with =, +, -, @, a tab or a carriage return has a ' added in front so that a spreadsheet shows it rather
-  than running it as a formula; posts.jsonl keeps every value unchanged.
+  than running it as a formula, and the invisible characters that reorder right-to-left text (such as
+  U+202E) are written as [U+202E], so that no name can reverse the text after it; posts.jsonl keeps every
+  value unchanged (those characters written as \\u202e escapes, which a JSON reader turns back into them).
 - The same database always gives byte-identical files and zip, so the package's checksum can be quoted.
 """

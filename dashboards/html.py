@@ -12,14 +12,24 @@ text. The rules this module enforces:
   page reads them with ``JSON.parse`` (never ``eval``);
 - the page carries a Content-Security-Policy that allows only ``plotly.min.js`` beside it and the one
   static boot script below (by its SHA-256), no network, no inline event handlers: even if an escaping
-  bug slipped through, an injected script or ``onerror=`` would not run.
+  bug slipped through, an injected script or ``onerror=`` would not run;
+- bidirectional text (``dashboards.safety``): every ``{{ value }}`` has its bidi controls shown as
+  ``[U+202E]`` (the environment's ``finalize``), and so has the whole page once rendered (``show_bidi``), so
+  no user string can reorder what follows it; each user string sits in its own ``<bdi>`` (``user``; every
+  table cell is one), so right-to-left text cannot move the words and digits around it;
+- long user strings (a 3,000-character handle) are shortened on the page, with the full text as the
+  tooltip (``user``, ``account_label``); the CSV files keep them whole.
 
 >>> esc('<img src=x onerror=alert(1)>')
 '&lt;img src=x onerror=alert(1)&gt;'
 >>> safe_json({"t": "</script><b>&"})
 '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
 >>> render_macro("macros.html", "table", table=table([Column("handle")], [["<b>"]]))
-Markup('<div class="table-wrap"><table><thead>...<tbody><tr><td>&lt;b&gt;</td></tr></tbody></table></div>')
+Markup('<div class="table-wrap"><table><thead>...<tbody><tr><td><bdi>&lt;b&gt;</bdi></td></tr></tbody></table></div>')
+>>> user("evil\\u202e")
+Markup('<bdi>evil[U+202E]</bdi>')
+>>> user("x" * 60)
+Markup('<bdi title="xxxx...xxxx">xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…</bdi>')
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +47,8 @@ import jinja2
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
+
+from mobtrace.dashboards.safety import show_bidi
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -47,6 +60,9 @@ MEMBER_COLOUR = "#D55E00"   # vermillion: campaign members
 OTHER_COLOUR = "#0072B2"    # blue: everyone else
 NEUTRAL_COLOUR = "#999999"
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
+
+LONG_WORD = 48  # longest run of characters without a space shown whole; longer ones are cut, full text in the tooltip
+_WORD = re.compile(r"\S{%d,}" % (LONG_WORD + 1))
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -102,8 +118,34 @@ BOOT_SCRIPT = """
 
 
 def esc(value: object) -> str:
-    """HTML-escaped text of a value (None is empty), for Plotly labels."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escaped text of a value (None is empty) with its bidi controls shown, for Plotly labels."""
+    return html.escape(show_bidi("" if value is None else str(value)), quote=True)
+
+
+def shorten(text: str) -> str:
+    """``text`` with every run of more than ``LONG_WORD`` characters without a space cut to fit, ending in …"""
+    return _WORD.sub(lambda match: match.group()[: LONG_WORD - 1] + "…", text)
+
+
+def clip(text: str | None, width: int = 280) -> str:
+    """At most ``width`` characters of a long text (a post in a table cell), ending in … when cut."""
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def user(value: object) -> Markup:
+    """A user string for the page: bidi controls shown, isolated in ``<bdi>`` (the browser also takes its
+    direction from it), over-long words shortened with the full text as the tooltip."""
+    text = show_bidi("" if value is None else str(value))
+    short = shorten(text)
+    if short == text:
+        return Markup("<bdi>{}</bdi>").format(text)
+    return Markup('<bdi title="{}">{}</bdi>').format(text, short)
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ value }}`` of the templates: text has its bidi controls shown (Markup is left to its maker)."""
+    return show_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def safe_json(value: object) -> str:
@@ -135,6 +177,7 @@ ENVIRONMENT = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    finalize=_finalize,
 )
 ENVIRONMENT.filters["number"] = lambda count: f"{count:,}"  # 12345 -> 12,345
 
@@ -163,13 +206,16 @@ def wrap(text: str, width: int = 80) -> list[str]:
 
 
 def hover(title: str, *lines: str, width: int = 80) -> str:
-    """A Plotly hover label: a bold escaped title and escaped, wrapped lines."""
-    body = [piece for text in lines for piece in wrap(esc(text), width)]
-    return "<br>".join([f"<b>{esc(title)}</b>", *body])
+    """A Plotly hover label: a bold escaped title and escaped, wrapped lines (bidi controls shown, over-long
+    words shortened: a label cannot show a tooltip of its own)."""
+    body = [piece for text in lines for piece in wrap(esc(shorten(text)), width)]
+    return "<br>".join([f"<b>{esc(shorten(title))}</b>", *body])
 
 
 def account_label(handle: str | None, account_id: str) -> str:
-    return f"@{handle}" if handle else account_id
+    """How an account is named on the page and in chart labels: @handle, else its id (bidi controls shown,
+    over-long words shortened; the full handle is in the tables' tooltips and the CSV files)."""
+    return shorten(show_bidi(f"@{handle}" if handle else account_id))
 
 
 @dataclass(frozen=True)
@@ -216,7 +262,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    content: str  # plain text, escaped when rendered, or Markup
+    content: Markup  # the cell's HTML: plain data through ``user``, Markup isolated in a <bdi>
     sort_value: object = None
     css: str = ""
 
@@ -238,7 +284,7 @@ def table(columns: Sequence[Column], rows: Iterable[Sequence[object]], sortable:
 
 def _cell(column: Column, value: object) -> Cell:
     value, sort_value = value if isinstance(value, tuple) else (value, None)
-    content = value if isinstance(value, Markup) else _format(value)
+    content = Markup("<bdi>{}</bdi>").format(value) if isinstance(value, Markup) else user(_format(value))
     css = " ".join(c for c in ("num" if column.numeric else "", column.css) if c)
     return Cell(content, sort_value, css)
 

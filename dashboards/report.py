@@ -15,8 +15,9 @@
   how groups become campaigns, and what the tool cannot tell.
 
 Safety: see ``dashboards.html``; every data value is escaped by the templates and the page's
-Content-Security-Policy lets no injected script run. The output is deterministic: the same database
-gives the same bytes.
+Content-Security-Policy lets no injected script run; every user string is isolated (``<bdi>``) and no bidi
+control from the data reaches the page unshown (``dashboards.safety``). The output is deterministic: the
+same database gives the same bytes.
 """
 
 from __future__ import annotations
@@ -29,17 +30,18 @@ import duckdb
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from mobtrace.analysis.campaigns.links import chosen_rules, describe_rule
+from mobtrace.analysis.campaigns.params import FusionParams
 from mobtrace.analysis.provenance import provenance
 from mobtrace.dashboards.html import (
     BOOT_SCRIPT, CONTENT_SECURITY_POLICY, MEMBER_COLOUR, OTHER_COLOUR, PALETTE, STATIC, Column, Figures, FigureSlot,
-    Markup, Table, account_label, render, table, timestamp,
+    Markup, Table, clip, render, table, timestamp, user,
 )
+from mobtrace.dashboards.safety import show_bidi
 from mobtrace.dashboards.signals import SignalReport, signal_reports
 
 MAX_CAMPAIGN_SECTIONS = 25
 HOURLY_UP_TO_DAYS = 45
-# What campaign fusion runs with when the database recorded no value (analysis/campaigns).
-FUSION_DEFAULTS = {"link_rules": [], "min_target_share": 0.3, "min_handle_chars": 4, "min_shared_content": 2, "min_text_chars": 20}
 
 
 def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path, max_campaign_sections: int = MAX_CAMPAIGN_SECTIONS) -> Path:
@@ -66,7 +68,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path, max_campaign_sec
     (out_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     shutil.copyfile(STATIC / "report.css", out_dir / "report.css")
     path = out_dir / "report.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(show_bidi(page), encoding="utf-8")  # the templates hold no bidi control: any left came from data
     return path
 
 
@@ -91,8 +93,15 @@ def _targets_by_campaign(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple
     return grouped
 
 
-def _target_names(targets: list[tuple]) -> list[str]:
-    return [f"{account_label(handle, account)} ({platform})" for platform, account, handle, *_ in targets]
+def _account(handle: str | None, account: str) -> Markup:
+    """An account on the page: @handle (else the id), isolated, the full text in the tooltip when shortened."""
+    return user(f"@{handle}" if handle else account)
+
+
+def _targets(targets: list[tuple]) -> Markup:
+    """The targets as "@handle (platform)", each isolated, comma-separated."""
+    return Markup(", ").join(Markup("{} ({})").format(_account(handle, account), user(platform))
+                             for platform, account, handle, *_ in targets)
 
 
 # --- overview -----------------------------------------------------------------------------------------
@@ -106,12 +115,15 @@ def overview(con: duckdb.DuckDBPyConnection, run: dict) -> dict[str, object]:
         "campaigns": _scalar(con, "SELECT count(*) FROM campaigns"),
         "accounts flagged": _scalar(con, "SELECT count(*) FROM flagged_accounts"),
     }
+    singular = {"interactions analysed": "interaction analysed", "accounts active": "account active", "rows quarantined": "row quarantined",
+                "campaigns": "campaign", "accounts flagged": "account flagged"}
     first, last = con.execute("SELECT min(ts), max(ts) FROM interactions").fetchall()[0]
     platforms = [p for (p,) in con.execute("SELECT DISTINCT platform FROM interactions ORDER BY 1").fetchall()]
     return {
         "numbers": numbers,
-        "span": f"from {timestamp(first)} to {timestamp(last)} UTC" if first else "no interactions",
-        "platforms": ", ".join(platforms) or "no platform",
+        "labels": {label: singular[label] if value == 1 else label for label, value in numbers.items()},
+        "span": f"from {timestamp(first)} to {timestamp(last)} UTC" if first else None,
+        "platforms": Markup(", ").join(user(platform) for platform in platforms),
         "signal_counts": signal_counts_table(con),
         "inputs": table(
             [Column("file"), Column("format"), Column("rows read", True), Column("ingested", True), Column("quarantined", True),
@@ -130,7 +142,8 @@ def overview(con: duckdb.DuckDBPyConnection, run: dict) -> dict[str, object]:
 
 
 def _code(text: str) -> Markup:
-    return Markup("<code>{}</code>").format(text)
+    """Text as code, whole (checksums, parameter values): bidi controls shown, isolated, wrapped by the CSS."""
+    return Markup("<code><bdi>{}</bdi></code>").format(show_bidi(text))
 
 
 def signal_counts_table(con: duckdb.DuckDBPyConnection) -> Table:
@@ -171,7 +184,7 @@ def campaigns_table(ranked: list[tuple], targets: dict[str, list[tuple]], detail
     for rank, (campaign_id, n, platforms, signals, score, first, last, _) in enumerate(ranked, start=1):
         name = Markup('<a href="#campaign-{0}">{0}</a>').format(campaign_id) if rank <= detailed else campaign_id
         rows.append([(rank, rank), (name, campaign_id), n, platforms, signals, (f"{score:.2f}", score),
-                     ", ".join(_target_names(targets.get(campaign_id, []))) or "none found", timestamp(first), timestamp(last)])
+                     _targets(targets.get(campaign_id, [])) or "none found", timestamp(first), timestamp(last)])
     return table([Column("rank", True), Column("campaign"), Column("accounts", True), Column("platforms"), Column("signals"),
                   Column("score", True), Column("targets"), Column("from (UTC)"), Column("to (UTC)")], rows, sortable=True)
 
@@ -189,8 +202,8 @@ def campaign(con: duckdb.DuckDBPyConnection, row: tuple, targets: list[tuple], f
         "signals": ", ".join(signals),
         "score": f"{score:.2f}",
         "active (UTC)": f"{timestamp(first)} to {timestamp(last)}" if first else "unknown",
-        "targets": "; ".join(
-            f"{account_label(handle, account)} on {platform}: {engaged} of {n} members, {actions} actions"
+        "targets": Markup("; ").join(
+            Markup("{} on {}: {} of {} members, {} actions").format(_account(handle, account), user(platform), engaged, n, actions)
             for platform, account, handle, engaged, actions, _ in targets
         ) or "no common target found",
     }
@@ -238,11 +251,12 @@ def timeline_figure(con: duckdb.DuckDBPyConnection, campaign_id: str, targets: l
     figure.update_layout(barmode="stack")
     members = sum(c for _, member, c in counts if member)
     total = sum(c for *_, c in counts)
-    names = ", ".join(_target_names(targets))
+    names = _targets(targets)
     caption = (
-        f"Replies, quotes, mentions, reports and comments aimed at {names}, and reposts of posts mentioning them, per {unit} (UTC). "
-        f"Campaign members made {members:,} of these {total:,} actions ({members / total:.0%}); everyone else's are the target's usual baseline."
-        if total else f"No action aimed at {names} was found."
+        Markup("Replies, quotes, mentions, reports and comments aimed at {}, and reposts of posts mentioning them, per {} (UTC). "
+               "Campaign members made {} of these {} actions ({}); everyone else's are the target's usual baseline.").format(
+            names, unit, f"{members:,}", f"{total:,}", f"{members / total:.0%}")
+        if total else Markup("No action aimed at {} was found.").format(names)
     )
     return figures.add(figure, caption=caption, height=340)
 
@@ -286,7 +300,7 @@ def amplified_posts_table(con: duckdb.DuckDBPyConnection, campaign_id: str, limi
     ).fetchall()
     return table(
         [Column("author"), Column("posted (UTC)"), Column("text", css="evidence"), Column("members", True), Column("actions", True), Column("how")],
-        [[f"{account_label(handle, account)} ({platform})", timestamp(ts), _clip(text), members, actions, how]
+        [[Markup("{} ({})").format(_account(handle, account), user(platform)), timestamp(ts), clip(text), members, actions, how]
          for handle, account, platform, ts, text, members, actions, how in rows],
     )
 
@@ -303,14 +317,9 @@ def aimed_posts_table(con: duckdb.DuckDBPyConnection, campaign_id: str, limit: i
     ).fetchall()
     return table(
         [Column("account"), Column("time (UTC)"), Column("action"), Column("text", css="evidence")],
-        [[f"{account_label(handle, account)} ({platform})", timestamp(ts), action, _clip(text)]
+        [[Markup("{} ({})").format(_account(handle, account), user(platform)), timestamp(ts), action, clip(text)]
          for handle, account, platform, ts, action, text in rows],
     )
-
-
-def _clip(text: str | None, width: int = 280) -> str:
-    text = text or ""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def account_table(con: duckdb.DuckDBPyConnection, campaign_id: str) -> Table:
@@ -342,10 +351,11 @@ def account_table(con: duckdb.DuckDBPyConnection, campaign_id: str) -> Table:
 
 
 def _identity(handle: str | None, display: str | None, platform: str, account: str) -> Markup:
-    """An account cell: the bold handle (or id), the display name, then platform and id in small print."""
-    name = Markup("<b>{}</b>").format("@" + handle if handle else account)
-    display_name = Markup("<br>{}").format(display) if display else ""
-    return Markup('{}{}<br><span class="muted">{} · {}</span>').format(name, display_name, platform, account)
+    """An account cell: the bold handle (or id), the display name, then platform and id in small print, each
+    isolated and shortened when over-long (full text in the tooltip)."""
+    name = Markup("<b>{}</b>").format(_account(handle, account))
+    display_name = Markup("<br>{}").format(user(display)) if display else ""
+    return Markup('{}{}<br><span class="muted">{} · {}</span>').format(name, display_name, user(platform), user(account))
 
 
 def creation_figure(con: duckdb.DuckDBPyConnection, campaign_id: str, figures: Figures) -> FigureSlot | None:
@@ -381,13 +391,14 @@ def methods(con: duckdb.DuckDBPyConnection, parameters: dict[str, dict[str, obje
     """Each signal that fired, with its detector's methods text (None when it has none), and the fusion
     parameters."""
     fired = [s for (s,) in con.execute("SELECT DISTINCT signal FROM account_signals ORDER BY 1").fetchall()]
-    fusion = {**FUSION_DEFAULTS, **parameters.get("campaigns", {})}
+    fusion = FusionParams.from_record(parameters.get(FusionParams.step, {}))
+    rules = {rule: describe_rule(path, fusion.as_record()) for rule, path in chosen_rules(fusion.link_rules).items()}
     return {
         "signals": [
             {"signal": s, "title": reports[s].title if s in reports else s,
              "html": Markup(reports[s].methods(con, parameters)) if s in reports else None}
             for s in fired
         ],
-        "fusion": fusion,
-        "target_share_percent": round(100 * float(fusion["min_target_share"])),
+        "link_rules": rules,
+        "target_share_percent": round(100 * fusion.min_target_share),
     }

@@ -11,7 +11,11 @@
   id, not even by trying every id);
 - each table as a static chart (SVG and PNG, drawn with matplotlib: plotly's own static export needs a
   Chrome/Chromium at run time, which a transparency workflow should not depend on);
-- ``README.txt`` and ``metadata.json`` (software, parameters, k, a fingerprint of the key).
+- ``README.txt`` and ``metadata.json`` (software, parameters, the run's identity, k, a fingerprint of the key).
+
+Like every CSV of mobtrace, the tables protect their text cells (``dashboards.safety``): a platform name
+that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, and bidi
+controls are shown as ``[U+202E]``.
 
 Small cells
 -----------
@@ -49,7 +53,9 @@ from pathlib import Path
 import duckdb
 import networkx as nx
 
-from mobtrace.analysis.params import Params, param
+from mobtrace.analysis.params import Params, at_least, param
+from mobtrace.dashboards.safety import show_bidi, spreadsheet_safe
+from mobtrace.dashboards.outputs import origin
 from mobtrace.analysis.provenance import provenance
 
 KEY_ENV = "MOBTRACE_PSEUDONYM_KEY"
@@ -159,9 +165,9 @@ class CrossTable:
     def csv_bytes(self, k: int) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([self.row_label, *self.cols, TOTAL])
+        writer.writerow([spreadsheet_safe(cell) for cell in (self.row_label, *self.cols, TOTAL)])
         for label, line in zip([*self.rows, TOTAL], self.published(k)):
-            writer.writerow([label, *line])
+            writer.writerow([spreadsheet_safe(cell) for cell in (label, *line)])
         return buffer.getvalue().encode("utf-8")
 
 
@@ -215,7 +221,7 @@ def cross_tables(con: duckdb.DuckDBPyConnection) -> list[CrossTable]:
 class TransparencyParams(Params):
     step = "transparency_export"
 
-    k: int = param(10, "Smallest count published; smaller cells (and their complements) are hidden.", flag="--k")
+    k: int = param(10, "Smallest count published; smaller cells (and their complements) are hidden.", flag="--k", check=at_least(2))
 
 
 def write_transparency(con: duckdb.DuckDBPyConnection, out_dir: Path, key: bytes, k: int = TransparencyParams.k) -> dict[str, Path]:
@@ -240,6 +246,7 @@ def write_transparency(con: duckdb.DuckDBPyConnection, out_dir: Path, key: bytes
     metadata = {
         "k": k, "marker": SUPPRESSED, "pseudonym": "HMAC-SHA-256(key, platform + U+001F + account_id), hex",
         "key_fingerprint": key_fingerprint(key), "software": run["software"], "parameters": run["parameters"],
+        "run_id": origin(con, run)["run_id"],  # not the database's path: this export is for publication
         "inputs": [{"file": Path(item["source_file"]).name, "sha256": item["sha256"]} for item in run["inputs"]],
     }
     (out_dir / "metadata.json").write_text(json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
@@ -260,7 +267,7 @@ def _pseudonymised_accounts(con: duckdb.DuckDBPyConnection, key: bytes, table: C
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["pseudonym", "platform", "signals"])
-    writer.writerows(listed)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in listed)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -283,7 +290,7 @@ def write_charts(tables: list[CrossTable], out_dir: Path, k: int) -> dict[str, P
         for j, column in enumerate(table.cols):
             heights = [value if isinstance(value, int) else 0 for value in (published[i][j] for i in positions)]
             if any(heights):
-                axes.bar(list(positions), heights, bottom=bottoms, label=column, color=PALETTE[j % len(PALETTE)],
+                axes.bar(list(positions), heights, bottom=bottoms, label=show_bidi(column), color=PALETTE[j % len(PALETTE)],
                          edgecolor="white", linewidth=0.5)
                 bottoms = [b + h for b, h in zip(bottoms, heights)]
         top = max(bottoms, default=0)
@@ -295,7 +302,7 @@ def write_charts(tables: list[CrossTable], out_dir: Path, k: int) -> dict[str, P
             axes.set_yticks([])
             axes.text(0.5, 0.5, "Every cell is hidden (see the note below).", transform=axes.transAxes, ha="center", color="#555555")
         axes.set_xlim(-0.6, len(table.rows) - 0.4)
-        axes.set_xticks(list(positions), table.rows, rotation=30 if len(table.rows) > 4 else 0, ha="right" if len(table.rows) > 4 else "center")
+        axes.set_xticks(list(positions), [show_bidi(row) for row in table.rows], rotation=30 if len(table.rows) > 4 else 0, ha="right" if len(table.rows) > 4 else "center")
         axes.set_ylabel("count")
         axes.set_title(table.title, fontsize=11)
         axes.spines[["top", "right"]].set_visible(False)

@@ -1,8 +1,12 @@
-"""Run the whole asset graph in-process for the CLI, with a compact progress display and a summary."""
+"""Run the whole asset graph in-process for the CLI, with a compact progress display and a summary.
+
+A step that fails is shown with its error's own message (not only Dagster's "Execution of step X
+failed"); an input file of which no row landed is named with the reason and makes the exit status 1."""
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 import typing
 from dataclasses import dataclass, field, replace
@@ -14,6 +18,8 @@ import duckdb
 from mobtrace.analysis.ingest.params import IngestParams
 from mobtrace.analysis.params import Params
 from mobtrace.assets.kit import params_class
+from mobtrace.dashboards.safety import show_bidi
+from mobtrace.pipelines.compat import why_nothing_landed
 from mobtrace.pipelines.definitions import definitions
 
 PROGRESS_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
@@ -58,7 +64,7 @@ class _ProgressHandler(logging.Handler):
         step = meta.get("step_key") or ""
         if event is None:
             if step and record.levelno >= logging.INFO:
-                print(f"    {step}: {meta.get('orig_message', record.getMessage())}", flush=True)
+                print(f"    {step}: {show_bidi(str(meta.get('orig_message', record.getMessage())))}", flush=True)
             return
         kind = event.event_type_value
         if kind not in PROGRESS_EVENTS:
@@ -68,12 +74,23 @@ class _ProgressHandler(logging.Handler):
         elif kind == "STEP_SUCCESS" and step not in self.check_steps:
             print(f"  ✓ {step} ({time.perf_counter() - self.started.get(step, time.perf_counter()):.1f} s)", flush=True)
         elif kind == "STEP_FAILURE":
-            print(f"  ✗ {step} failed: {event.message or ''}", flush=True)
+            print(f"  ✗ {step} failed: {show_bidi(failure_message(event))}", flush=True)
         elif kind == "ASSET_CHECK_EVALUATION":
             self.check_steps.add(step)
             evaluation = event.event_specific_data
             state = "passed" if evaluation.passed else "FAILED"
             print(f"    check {evaluation.asset_check_key.name} on {evaluation.asset_key.to_user_string()}: {state}", flush=True)
+
+
+def failure_message(event) -> str:
+    """The underlying error of a failed step: the innermost cause's own message (the user's code's error,
+    not Dagster's wrapper), or the event's message when it carries none."""
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None or not error.message:
+        return event.message or "unknown error"
+    return error.message.strip()
 
 
 @dg.logger
@@ -98,13 +115,33 @@ def execute(options: RunOptions) -> dg.ExecuteInProcessResult:
 
 def run_pipeline(options: RunOptions) -> int:
     started = time.perf_counter()
-    print(f"mobtrace: {len(options.inputs)} input file(s) -> {options.database}")
+    print(f"mobtrace: {_count(len(options.inputs), 'input')} -> {options.database}")
     result = execute(options)
     if not result.success:
         print("mobtrace: the run failed; see the step marked ✗ above.")
         return 1
     print_summary(options, time.perf_counter() - started)
-    return 0
+    unread = files_that_landed_nothing(result)
+    for summary in unread:
+        print(f"mobtrace: nothing was ingested from {summary['source_file']}: {why_nothing_landed(summary)}", file=sys.stderr)
+    return 1 if unread else 0
+
+
+def files_that_landed_nothing(result: dg.ExecuteInProcessResult) -> list[dict]:
+    """The ingest summaries (``SourceSummary`` as the ``interactions`` materialisation records them) of the
+    input files of which no row was stored."""
+    found = []
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        if materialization.asset_key == dg.AssetKey("interactions") and "files" in materialization.metadata:
+            found += [item for item in materialization.metadata["files"].value
+                      if not item.get("skipped") and not item.get("ingested")]
+    return found
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 row', '2 rows', '1,000 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def print_summary(options: RunOptions, seconds: float) -> None:
@@ -118,10 +155,10 @@ def print_summary(options: RunOptions, seconds: float) -> None:
                GROUP BY ALL ORDER BY c.score DESC, c.n_accounts DESC, c.campaign_id"""
         ).fetchall()
     print()
-    print(f"Analysed {interactions:,} interactions ({quarantined:,} rows quarantined) in {seconds:.1f} s.")
+    print(f"Analysed {_count(interactions, 'interaction')} ({_count(quarantined, 'row')} quarantined) in {seconds:.1f} s.")
     print(f"Campaigns found: {len(campaigns)}")
     for campaign_id, size, score, signals, targets in campaigns[:10]:
-        print(f"  {campaign_id}: {size} accounts, score {score:.2f}, signals {signals}; targets {targets}")
+        print(f"  {campaign_id}: {_count(size, 'account')}, score {score:.2f}, signals {signals}; targets {show_bidi(targets)}")
     if len(campaigns) > 10:
         print(f"  ... and {len(campaigns) - 10} more (see the report)")
     print("Accounts flagged per signal: " + (", ".join(f"{signal} {count}" for signal, count in per_signal) or "none"))

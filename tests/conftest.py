@@ -167,8 +167,9 @@ BSKY_RING = [f"did:plc:ring{i}" for i in range(1, 5)]
 REPORT_RING = ["3001", "3002", "3003", "3004"]
 X_VICTIM, BSKY_VICTIM, OTHER_TARGET = "1001", "did:plc:janedoe", "1002"
 ORGANIC = [str(5000 + i) for i in range(12)]
-# Co-repost flags the accounts that repost together; the rings' posters only post.
-FLAGGED_X, FLAGGED_BSKY = X_RING[1:], BSKY_RING[1:]
+# Co-repost flags the accounts that repost together; the rings' posters only post, and are flagged as the
+# originators of what their ring amplifies (nobody else engages with their posts).
+FLAGGED_X, FLAGGED_BSKY = X_RING, BSKY_RING
 
 
 def _iso(ts: datetime) -> str:
@@ -368,3 +369,52 @@ def pipeline_run(generated_set, tmp_path_factory) -> PipelineRun:
     result = dg.materialize([*assets, *checks], resources=resources(options.database, options.out_dir),
                             run_config=run_config(options, assets))
     return PipelineRun(generated_set, options, result)
+
+
+# --- the hostile data set with bidi, formula and over-long handles (issue 18: safe outputs) ---------------
+#
+# The x ring of the hostile set, renamed: 2002's handle is a spreadsheet formula; 2003's ends in a
+# right-to-left override (U+202E), and it is the strongest tie named in 2002's and 2004's evidence
+# sentences ("strongest tie: @evil<U+202E>, 5 shared posts, median gap 2.0 s."); 2005's spoofs a file name
+# (natasha<U+202E>gnp.exe<U+202C> shows as "natashaexe.png"); 2004's is 3,000 characters long; and 2006's
+# account id starts with "@", which a spreadsheet reads as a formula.
+
+BIDI_HANDLES = {
+    "2002": '=HYPERLINK("http://evil.example","x")',
+    "2003": "evil\u202e",
+    "2004": "l" * 3000,
+    "2005": "natasha\u202egnp.exe\u202c",
+}
+FORMULA_ID = "@2006"
+
+
+@pytest.fixture(scope="session")
+def bidi_hostile() -> SimpleNamespace:
+    """What ``bidi_con`` plants: HANDLES (x account id -> handle), FORMULA_ID (2006's new id), and who names
+    whom: RLO_NAMED_BY, the accounts whose evidence sentence names 2003's handle."""
+    return SimpleNamespace(HANDLES=dict(BIDI_HANDLES), FORMULA_ID=FORMULA_ID, RLO_NAMED_BY=["2002", "2004"])
+
+
+@pytest.fixture(scope="module")
+def bidi_con(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """The hostile data set with the handles and the id of ``bidi_hostile``, ingested and analysed."""
+    folder = tmp_path_factory.mktemp("bidi")
+    files = _build_files(folder / "data")
+    for path in files[:2]:  # interactions.csv, accounts.csv
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            columns, rows = reader.fieldnames, list(reader)
+        for row in rows:
+            account = row["account_id"]
+            if account in BIDI_HANDLES:
+                row["handle" if "handle" in row else "account_handle"] = BIDI_HANDLES[account]
+            for column in ("account_id", "target_account_id"):
+                if row.get(column) == "2006":
+                    row[column] = FORMULA_ID
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    con = _analyse(folder / "mobtrace.duckdb", files)
+    yield con
+    con.close()

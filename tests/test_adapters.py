@@ -118,10 +118,10 @@ CASES = [
             ('815775730316333056', '2587100717', 'TEN_GOP', 'repost', datetime.datetime(2017, 1, 2, 4, 24, 25, 144000), None, None, 'RT this NOW!!! 🇺🇸🇺🇸 #BlackLivesMatter is trending', ['http://bit.ly/2abc', 'https://example.com/story'], ['BlackLivesMatter'], [], None, 'English', 3),
             ('815776200000000000', '2587100717', 'TEN_GOP', 'quote', datetime.datetime(2017, 1, 2, 4, 7), None, None, 'Quote: "they lie" — @CNN', [], [], ['CNN'], None, 'English', 4),
             ('h619b84a43c743e2e2e3948bf', '1679279490', 'ПУТИН_ФАН', 'post', datetime.datetime(2016, 12, 31, 23, 59), None, None, 'Новости дня: Россия 🇷🇺 #новости @ria_novosti', [], ['новости'], ['ria_novosti'], None, 'Russian', 5),
+            ('914580356430536999', '@mangled_id', 'MANGLED_ID', 'post', datetime.datetime(2017, 10, 1, 20, 0), None, None, 'lost the exact id', [], [], [], None, 'English', 6),
             ('914580600000000000', '906012345678901234', 'RESCUED_ID', 'post', datetime.datetime(2017, 10, 1, 19, 59, 41, 782000), None, None, 'alt id saves it', [], [], [], None, 'English', 7),
         ],
         quarantine=[
-            (6, 'external_author_id "9.06E+17" was rounded to scientific notation (by a spreadsheet?) and alt_external_id is empty: use the original CSV'),
             (8, 'unreadable publish_date "2017-13-45 99:99": expected M/D/YYYY H:MM (UTC)'),
             (9, 'duplicate of event 815775730316333056 earlier in this file'),
         ],
@@ -130,6 +130,7 @@ CASES = [
             ('2587100717', 'TEN_GOP', None, None, 130000, 1000),
             ('905874659358453760', '10_GOP', None, None, 9636, 1052),
             ('906012345678901234', 'RESCUED_ID', None, None, 1, 1),
+            ('@mangled_id', 'MANGLED_ID', None, None, 1, 1),
         ],
     ),
     Case(
@@ -204,7 +205,7 @@ CASES = [
             ('c0mm6', 'victim_user', 'victim_user', 'reply', datetime.datetime(2022, 3, 1, 12, 3, 20), 'mob_2', 'c0mm2', '[deleted]', [], [], [], 't0p1c', None, 10),
         ],
         quarantine=[
-            (5, 'author is [deleted]: the account was deleted or removed, so the post cannot be attributed to anyone'),
+            (5, 'author is [deleted]: Reddit\'s placeholder for a deleted, removed or banned account stands for many people, so the post cannot be attributed to anyone'),
             (7, 'unreadable created_utc "yesterday": expected Unix seconds'),
             (8, 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'),
             (9, 'neither a comment (body, parent_id) nor a submission (title): not a Reddit dump record'),

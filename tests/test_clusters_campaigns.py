@@ -47,14 +47,15 @@ def test_ring_becomes_one_campaign_against_the_mentioned_victim(con, write_csv, 
     ingest_paths(con, [_ring_with_amplified_author(write_csv, repost)])
     coaction_edges(con, behaviours=("co_repost",), window_seconds=60, min_weight=3)
     assert account_clusters(con, seed=1) == 1
-    assert coordination_signal(con) == 4
+    assert coordination_signal(con) == 5  # the four reposters and 'seed', whose posts only they amplify: the originator
     assert fuse_campaigns(con) == 1
     assert con.sql("SELECT campaign_id, n_accounts, signals, targets FROM campaigns").fetchall() == [
-        ("C001", 4, ["coordination"], ["x:victim"])  # 'seed' is amplified (reposted), not targeted
+        ("C001", 5, ["coordination"], ["x:victim"])  # 'seed' is amplified by the ring, not targeted by it
     ]
     flagged = con.sql("SELECT account_id, signals, score, evidence FROM flagged_accounts ORDER BY account_id").fetchall()
-    assert [row[:3] for row in flagged] == [(m, "coordination", 1.0) for m in "abcd"]
+    assert [row[:3] for row in flagged] == [(m, "coordination", 1.0) for m in ("a", "b", "c", "d", "seed")]
     assert flagged[0][3].startswith("3 of its 3 reposts (100%) came within 60 s of the same action by an account it is tied to (cluster 1, 4 accounts)")
+    assert flagged[4][3].startswith("100% of the reposts of its posts (12 of 12) came from cluster 1 (4 accounts) within 60 s")
 
 
 def test_no_edges_means_no_campaigns(con, write_csv, repost):

@@ -36,11 +36,15 @@ def test_every_flagged_account_appears_with_evidence_posts(package, hostile_con)
     assert all(int(a["evidence_posts"]) >= 1 and a["evidence"] for a in accounts)
     posts = _csv(package / "posts.csv")
     pairs = _csv(package / "pairs.csv")
+    originators = set(hostile_con.sql("SELECT platform, account_id FROM coordination_originators").fetchall())
+    assert originators & flagged  # the rings' posters, whose posts only the rings amplify
     for platform, account in flagged:
         own = [p for p in posts if (p["platform"], p["account_id"]) == (platform, account)]
         in_pairs = [p for p in pairs if (p["platform_a"], p["account_a"]) == (platform, account)
                     or (p["platform_b"], p["account_b"]) == (platform, account)]
-        assert own and in_pairs, account
+        assert own and (in_pairs or (platform, account) in originators), account
+        if (platform, account) in originators:
+            assert any("coordination: its post, reposted by cluster" in p["cited_for"] for p in own)
 
 
 def test_posts_are_traceable_to_the_input_line(package, hostile_con):
@@ -123,7 +127,7 @@ def test_pipeline_writes_packages_and_skips_transparency_without_key(tmp_path, m
     assert not (out / "transparency").exists()
     skipped = result.asset_materializations_for_node("transparency_export")[0].metadata["skipped"].value
     assert "MOBTRACE_PSEUDONYM_KEY is not set" in skipped
-    # The CLI makes the same package from the database.
+    # The CLI makes the same package from the database, into OUT/evidence/.
     assert main(["evidence", "C002", "--db", str(out / "mobtrace.duckdb"), "--out", str(tmp_path / "cli")]) == 0
-    assert (tmp_path / "cli" / "C002.zip").read_bytes() == (out / "evidence" / "C002.zip").read_bytes()
+    assert (tmp_path / "cli" / "evidence" / "C002.zip").read_bytes() == (out / "evidence" / "C002.zip").read_bytes()
     assert "SHA-256" in capsys.readouterr().out

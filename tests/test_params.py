@@ -44,16 +44,34 @@ def test_cli_defaults_are_the_dataclass_defaults(kind):
     assert step_params(args, kind) == kind()
 
 
+def _other_value(kind, parameter) -> object:
+    """A valid value of the parameter other than its default."""
+    default = parameter.default
+    candidates = {
+        int: [default + 1, default - 1] if isinstance(default, int) else [],
+        float: [default / 2, default + 1] if isinstance(default, (int, float)) else [],
+        str: ["generic", "cnt"],
+    }.get(parameter.type, [default[:1], default[::-1]] if isinstance(default, tuple) else [])
+    for value in candidates:
+        try:
+            kind(**{parameter.name: value})
+        except ValueError:
+            continue
+        if value != default:
+            return value
+    raise AssertionError(f"no other valid value found for {parameter.name}")
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.step)
 def test_each_flag_sets_its_parameter_and_its_help_names_the_default(kind):
     run_help = " ".join(_parser()._subparsers._group_actions[0].choices["run"].format_help().split())
     for parameter in describe(kind):
-        if not parameter.flag:
+        if not parameter.flag or parameter.type is bool:  # booleans: test_a_boolean_parameter_is_a_pair_of_flags
             continue
-        value = ["7", "8"] if typing.get_origin(parameter.type) is tuple else ["7"]
-        args = _parser().parse_args(["run", "input.csv", parameter.flag, *value])
-        got = getattr(step_params(args, kind), parameter.name)
-        assert got == (tuple(value) if len(value) > 1 else parameter.type(value[0]))
+        value = _other_value(kind, parameter)
+        words = [str(item) for item in value] if isinstance(value, tuple) else [str(value)]
+        args = _parser().parse_args(["run", "input.csv", parameter.flag, *words])
+        assert getattr(step_params(args, kind), parameter.name) == value
         shown = " ".join(map(str, parameter.default)) if isinstance(parameter.default, tuple) else str(parameter.default)
         assert parameter.flag in run_help and shown in run_help
 
@@ -114,3 +132,9 @@ def test_automatic_windows_are_quoted_as_the_windows_used_not_the_default(con):
     assert used == (True, 4, 20.0, 20.0)
     evidence = [e for (e,) in con.sql("SELECT evidence FROM account_signals ORDER BY account_id").fetchall()]
     assert evidence and all("within 20 s of the same action" in e and "60 s" not in e for e in evidence)
+
+
+def test_a_boolean_parameter_is_a_pair_of_flags():
+    assert step_params(_parser().parse_args(["run", "input.csv", "--no-null-model"]), CoactionParams).null_model is False
+    assert step_params(_parser().parse_args(["run", "input.csv", "--null-model"]), CoactionParams).null_model is True
+    assert step_params(_parser().parse_args(["run", "input.csv"]), CoactionParams).null_model is True

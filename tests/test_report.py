@@ -7,7 +7,6 @@ import csv
 import html
 import json
 import re
-import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from markupsafe import escape
 
 import mobtrace.dashboards
+from mobtrace.analysis.ingest import connect
 from mobtrace.analysis.campaigns import fuse_campaigns
 from mobtrace.dashboards import coordination
 from mobtrace.dashboards.evidence import write_evidence_package
@@ -187,7 +187,7 @@ WINDOWS_USED = ("CREATE TABLE coaction_windows_used (behaviour VARCHAR, auto BOO
     pytest.param([], {"window_seconds": 60, "auto_window": True}, "within a window estimated per object.", id="no object paired: auto"),
 ])
 def test_methods_state_the_windows_the_run_used(rows, parameters, expected):
-    con = duckdb.connect()
+    con = connect(":memory:")  # the canonical tables, time_resolution among them
     con.execute(WINDOWS_USED)
     if rows:
         con.executemany("INSERT INTO coaction_windows_used VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -236,18 +236,18 @@ PLUGGED_IN = """
 """
 
 
-@pytest.fixture
 def plugged_in_signal(tmp_path, monkeypatch):
     """A report module, burst_test's, in a folder added to the package's path: found by discovery alone."""
     folder = tmp_path / "plugin"
     folder.mkdir()
     (folder / "plugged_in_signal.py").write_text(textwrap.dedent(PLUGGED_IN), encoding="utf-8")
+    # discovery walks __path__: once monkeypatch restores it, the module is no longer found
     monkeypatch.setattr(mobtrace.dashboards, "__path__", [*mobtrace.dashboards.__path__, str(folder)])
-    yield
-    sys.modules.pop("mobtrace.dashboards.plugged_in_signal", None)
 
 
-def test_a_signal_plugs_in_by_its_module_alone_and_unknown_signals_still_show(tmp_path, analyse, build_files, plugged_in_signal):
+def test_a_signal_plugs_in_by_its_module_alone_and_unknown_signals_still_show(tmp_path, analyse, build_files, monkeypatch):
+    shipped = set(signal_reports())
+    plugged_in_signal(tmp_path, monkeypatch)
     con = analyse(tmp_path / "db.duckdb", build_files(tmp_path / "data"))
     con.execute("""INSERT INTO account_signals (signal, platform, account_id, group_key, score, evidence)
                    SELECT 'burst_test', platform, account_id, 'burst-1', 0.5, 'Replied in a burst.'
@@ -256,7 +256,7 @@ def test_a_signal_plugs_in_by_its_module_alone_and_unknown_signals_still_show(tm
                    SELECT 'unregistered_test', platform, account_id, 'u-1', 0.4, 'Something else.'
                    FROM campaign_accounts WHERE campaign_id = 'C002' LIMIT 1""")
     fuse_campaigns(con)
-    assert set(signal_reports()) == {"burst_test", "coordination"}
+    assert set(signal_reports()) == shipped | {"burst_test"}
 
     page = write_report(con, tmp_path / "report").read_text(encoding="utf-8")
     campaign = next(c for (c,) in con.sql("SELECT campaign_id FROM campaigns WHERE list_contains(signals, 'burst_test')").fetchall())

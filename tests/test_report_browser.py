@@ -213,3 +213,54 @@ def test_report_renders_offline_and_runs_no_injected_script(hostile_con, hostile
                 Path(artifacts).mkdir(parents=True, exist_ok=True)
                 shutil.copy(shot, Path(artifacts) / shot.name)
             print(f"screenshot: {shot}")
+
+
+BIDI_LAYOUT = """(() => {
+  const cells = Array.from(document.querySelectorAll('td')).filter(td => td.textContent.includes('strongest tie: @evil'));
+  const digits = [];
+  for (const td of cells) {
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf('median gap 2.0');
+      if (at < 0) { continue; }
+      const lefts = [0, 1, 2].map(k => {
+        const range = document.createRange();
+        range.setStart(node, at + 11 + k);
+        range.setEnd(node, at + 12 + k);
+        return range.getBoundingClientRect().left;
+      });
+      digits.push(lefts);
+    }
+  }
+  const wraps = Array.from(document.querySelectorAll('section.campaign .table-wrap'));
+  return {
+    cells: cells.length,
+    digits: digits,
+    raw_controls: /[\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]/.test(document.body.textContent),
+    spoof_shown: document.body.innerText.includes('natasha[U+202E]gnp.exe[U+202C]'),
+    widest_overflow: Math.max(...wraps.map(w => w.scrollWidth - w.clientWidth)),
+  };
+})()"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (Debian package 'chromium'); CI installs it")
+def test_a_right_to_left_override_in_a_handle_does_not_reverse_the_sentence(bidi_con, tmp_path):
+    """Issue 18: a handle ending in U+202E named in an evidence sentence must not reverse the numbers after it
+    ("median gap 2.0 s" read as "0.2"), a spoofing handle shows its controls, and a 3,000-character handle
+    does not push the tables sideways."""
+    page = write_report(bidi_con, tmp_path / "report")
+    browser = Chromium(CHROMIUM, tmp_path / "profile", tmp_path / "chromium.log")
+    try:
+        browser.open_page()
+        browser.send("Page.navigate", {"url": page.resolve().as_uri()})
+        browser.wait_for("document.body && document.body.getAttribute('data-plots-done') === '1'")
+        layout = browser.evaluate(BIDI_LAYOUT)
+        assert layout["cells"] >= 2 and len(layout["digits"]) == layout["cells"], layout
+        for lefts in layout["digits"]:  # "2", ".", "0" from left to right, as written
+            assert lefts[0] < lefts[1] < lefts[2], layout
+        assert not layout["raw_controls"] and layout["spoof_shown"], layout
+        assert layout["widest_overflow"] <= 1, layout
+        browser.screenshot(tmp_path / "report-bidi.png")
+        assert browser.problems() == []
+    finally:
+        browser.close()

@@ -9,14 +9,20 @@ WITH counted AS (
            count(*) AS actions
     FROM signal_touches AS t
     JOIN campaign_accounts AS c ON c.platform = t.platform AND c.account_id = t.member
+    LEFT JOIN campaign_accounts AS author
+      ON author.campaign_id = c.campaign_id AND author.platform = t.platform AND author.account_id = t.via_author
     ANTI JOIN campaign_accounts AS own ON own.campaign_id = c.campaign_id AND own.platform = t.platform AND own.account_id = t.target
+    WHERE t.via_author IS NULL OR author.account_id IS NOT NULL  -- the campaign's own posts (touches.sql)
     GROUP BY ALL
 ),
 sized AS (
     SELECT campaign_id, count(*) AS n_accounts FROM campaign_accounts GROUP BY ALL
 )
+-- lift: how many times more often the members engage it than unflagged accounts do (touches.sql); an
+-- export collected around one victim engages her everywhere, so a low lift does not drop a target here.
 SELECT campaign_id, platform, account_id, a.handle, members_engaged, actions,
-       round(members_engaged / n_accounts, 3) AS share_of_members
+       round(members_engaged / n_accounts, 3) AS share_of_members,
+       round(members_engaged / n_accounts / nullif(r.engaged_share, 0), 1) AS lift
 FROM (
     SELECT t.*, s.n_accounts,
            row_number() OVER (PARTITION BY t.campaign_id ORDER BY t.members_engaged DESC, t.actions DESC, t.platform, t.account_id) AS nth
@@ -24,12 +30,13 @@ FROM (
     WHERE t.members_engaged >= greatest(2, ceil($min_target_share * s.n_accounts))
 ) AS ranked
 LEFT JOIN accounts AS a USING (platform, account_id)
+LEFT JOIN target_reach AS r USING (platform, account_id)
 WHERE nth <= $max_targets
 ORDER BY campaign_id, members_engaged DESC, actions DESC, platform, account_id;
 
 -- Every event, by anyone, aimed at a campaign target under the same rule as touches.sql (reply / quote /
 -- mention / report / comment aimed at it, a mention of its id or handle, or a repost / quote / reply of a
--- post mentioning it), with whether a campaign member made it: the target's baseline and the attack.
+-- post of the campaign's mentioning it), with whether a campaign member made it: the target's baseline and the attack.
 CREATE OR REPLACE TABLE campaign_target_events AS
 WITH targets AS (
     SELECT campaign_id, platform, account_id, lower(coalesce(handle, account_id)) AS handle FROM campaign_targets
@@ -50,8 +57,13 @@ aimed AS (
     UNION
     SELECT * FROM mentions_target
     UNION
+    -- acting on a post that mentions the target, when the post is the campaign's own (touches.sql)
     SELECT p.campaign_id, p.target_platform, p.target_account_id, i.platform, i.event_id
-    FROM mentions_target AS p JOIN interactions AS i ON i.platform = p.platform AND i.target_post_id = p.event_id
+    FROM mentions_target AS p
+    JOIN interactions AS post ON post.platform = p.platform AND post.event_id = p.event_id
+    SEMI JOIN campaign_accounts AS author
+      ON author.campaign_id = p.campaign_id AND author.platform = post.platform AND author.account_id = post.account_id
+    JOIN interactions AS i ON i.platform = p.platform AND i.target_post_id = p.event_id
 )
 SELECT a.campaign_id, a.target_platform, a.target_account_id, i.platform, i.account_id, i.event_id, i.action, i.ts,
        c.account_id IS NOT NULL AS by_member
@@ -80,8 +92,14 @@ ORDER BY c.campaign_id, score DESC, s.platform, s.account_id;
 CREATE OR REPLACE TABLE campaigns AS
 WITH members AS (
     SELECT c.campaign_id, count(*) AS n_accounts, list(DISTINCT c.platform ORDER BY c.platform) AS platforms,
-           round(avg(f.score), 3) AS score
+           avg(f.score) AS mean_score
     FROM campaign_accounts AS c JOIN flagged_accounts AS f USING (campaign_id, platform, account_id)
+    GROUP BY c.campaign_id
+),
+evidence AS (
+    -- a flag whose detector does not count its events rests on at least one
+    SELECT c.campaign_id, sum(coalesce(s.events, 1)) AS events, count(DISTINCT s.signal) AS n_signals
+    FROM campaign_accounts AS c JOIN account_signals AS s USING (platform, account_id)
     GROUP BY c.campaign_id
 ),
 fired AS (
@@ -110,13 +128,19 @@ targets AS (
     SELECT campaign_id, list(platform || ':' || account_id ORDER BY members_engaged DESC, actions DESC, platform, account_id) AS targets
     FROM campaign_targets GROUP BY ALL
 )
-SELECT m.campaign_id, m.n_accounts, m.platforms, f.signals, f.groups, m.score,
+-- score: the strength of the evidence, 0-1, to rank campaigns by (see __init__.py): the members' mean score,
+-- damped for few accounts (half at 5), few events behind the flags (half at 20) and a single signal.
+SELECT m.campaign_id, m.n_accounts, m.platforms, f.signals, f.groups,
+       round(m.mean_score * m.n_accounts / (m.n_accounts + 5) * e.events / (e.events + 20)
+             * e.n_signals / (e.n_signals + 0.5), 3) AS score,
+       round(m.mean_score, 3) AS mean_account_score, e.events AS evidence_events,
        coalesce(t.targets, []) AS targets,
        CASE WHEN s.campaign_id IS NULL AND k.campaign_id IS NULL THEN a.first_ts
             ELSE least(s.first_ts, k.first_ts) END AS first_ts,
        CASE WHEN s.campaign_id IS NULL AND k.campaign_id IS NULL THEN a.last_ts
             ELSE greatest(s.last_ts, k.last_ts) END AS last_ts
 FROM members AS m JOIN fired AS f USING (campaign_id)
+JOIN evidence AS e USING (campaign_id)
 LEFT JOIN flagged_period AS s USING (campaign_id)
 LEFT JOIN attacked AS k USING (campaign_id)
 LEFT JOIN active AS a USING (campaign_id)

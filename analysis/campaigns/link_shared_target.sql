@@ -5,6 +5,7 @@ SELECT a.signal AS signal_a, a.group_key AS group_a, b.signal AS signal_b, b.gro
        'both went after ' || string_agg(DISTINCT
            CASE WHEN a.platform = b.platform AND a.account_id = b.account_id
                 THEN coalesce('@' || a.handle, a.account_id) || ' (' || a.platform || ')'
+                WHEN a.platform = b.platform THEN '@' || a.handle || ' (' || a.platform || ')'
                 ELSE '@' || a.handle || ' (' || a.platform || ' and ' || b.platform || ')' END,
            ', ') AS detail
 FROM group_targets AS a

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mobtrace.analysis.compat.cnt import BEHAVIOURS
-from mobtrace.analysis.params import Params, param
+from mobtrace.analysis.params import Params, at_least, between, one_of, param
 
 
 @dataclass(frozen=True)
@@ -14,9 +14,9 @@ class CntParams(Params):
 
     step = "compat_cnt"
 
-    time_window: float = param(60, "Largest gap in seconds (inclusive) between two matched messages.", flag="--window")
-    min_edge_weight: int = param(2, "Fewest matched messages for a directed edge to be kept.", flag="--min-weight")
-    behaviours: tuple[str, ...] = param(BEHAVIOURS, "CNT networks to compute.", flag="--cnt-behaviours")
+    time_window: float = param(60, "Largest gap in seconds (inclusive) between two matched messages.", flag="--window", check=at_least(0))
+    min_edge_weight: int = param(2, "Fewest matched messages for a directed edge to be kept.", flag="--min-weight", check=at_least(1))
+    behaviours: tuple[str, ...] = param(BEHAVIOURS, "CNT networks to compute.", flag="--cnt-behaviours", check=one_of(BEHAVIOURS))
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,6 @@ class CoortweetParams(Params):
 
     step = "compat_coortweet"
 
-    time_window: float = param(60, "Largest gap in seconds (inclusive) between two coordinated shares.", flag="--window")
-    min_participation: int = param(2, "Fewest shares for an account to count.", flag="--min-participation")
-    edge_weight: float = param(0.5, "Keep edges whose weight is above this quantile of all weights.", flag="--edge-weight")
+    time_window: float = param(60, "Largest gap in seconds (inclusive) between two coordinated shares.", flag="--window", check=at_least(0))
+    min_participation: int = param(2, "Fewest shares for an account to count.", flag="--min-participation", check=at_least(1))
+    edge_weight: float = param(0.5, "Keep edges whose weight is above this quantile of all weights.", flag="--edge-weight", check=between(0, 1))

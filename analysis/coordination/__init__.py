@@ -57,13 +57,15 @@ def build_coaction_edges(con: duckdb.DuckDBPyConnection, params: CoactionParams 
     """Step ``coaction_edges``: the co-action tables (see ``coaction.py``); returns the edge count."""
     return coaction_edges(
         con, params.window_seconds, params.min_weight, params.behaviours, params.evidence_per_edge,
-        window="auto" if params.auto_window else None, alpha=params.alpha, seed=params.seed, progress=progress,
+        window="auto" if params.auto_window else None, alpha=params.alpha if params.null_model else None, seed=params.seed,
+        progress=progress,
     )
 
 
 def build_account_clusters(con: duckdb.DuckDBPyConnection, params: ClusterParams = ClusterParams()) -> tuple[int, int]:
     """Step ``account_clusters``: clusters, their statistics and the ``coordination`` rows of
     ``account_signals``; returns (clusters, flagged accounts)."""
-    clusters = account_clusters(con, seed=params.seed, resolution=params.resolution, min_cluster_size=params.min_cluster_size)
+    clusters = account_clusters(con, seed=params.seed, resolution=params.resolution, min_cluster_size=params.min_cluster_size,
+                                strong_pair_p=params.strong_pair_p)
     cluster_stats(con)
-    return clusters, coordination_signal(con)
+    return clusters, coordination_signal(con, params)

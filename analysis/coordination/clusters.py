@@ -5,7 +5,10 @@ Definition
 Accounts are nodes; the edges are the multiplex ``coordination_graph`` (see ``multiplex.py``): pairs
 with a significant co-action edge in at least one behaviour, weighted by their co-actions beyond chance. Communities are python-louvain's ``best_partition`` (modularity
 maximisation) with a fixed ``seed``, so the same graph always gives the same clusters. Clusters smaller
-than ``min_cluster_size`` are dropped. Cluster ids are numbered 1, 2, ... by size (largest first), ties
+than ``min_cluster_size`` are dropped, except a *strong pair*: a community of two accounts whose tie's
+p-value (the multiplex graph's, Bonferroni over behaviours) is at most ``strong_pair_p``. Two accounts
+that posted 32 near-identical texts against 0.3 expected are as much evidence as a cluster of three;
+two that shared three viral posts are not. Without the null model there are no p-values and no pair is kept. Cluster ids are numbered 1, 2, ... by size (largest first), ties
 broken by the smallest member, so they are stable across runs.
 
 Parameters
@@ -16,6 +19,8 @@ resolution : float, default 1.0
     Louvain resolution; above 1 gives smaller clusters.
 min_cluster_size : int, default 3
     Fewest accounts for a cluster to be kept.
+strong_pair_p : float, default 1e-8
+    Largest p-value of the tie of a kept two-account community (0: pairs are never kept).
 
 Output: DuckDB table ``account_clusters(platform, account_id, cluster_id, degree, strength)``.
 
@@ -60,34 +65,46 @@ Node = tuple[str, str]  # (platform, account_id)
 def account_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
     """Undirected weighted graph of accounts from ``coordination_graph``, built in sorted order."""
     edges = con.sql(
-        "SELECT a_platform, a_account, b_platform, b_account, weight FROM coordination_graph WHERE weight > 0 ORDER BY ALL"
+        "SELECT a_platform, a_account, b_platform, b_account, weight, p_value FROM coordination_graph WHERE weight > 0 ORDER BY ALL"
     ).fetchall()
     graph = nx.Graph()
-    graph.add_weighted_edges_from(((ap, aa), (bp, ba), float(w)) for ap, aa, bp, ba, w in edges)
+    for ap, aa, bp, ba, weight, p_value in edges:
+        graph.add_edge((ap, aa), (bp, ba), weight=float(weight), p_value=p_value)
     return graph
 
 
 def louvain_clusters(graph: nx.Graph, seed: int = DEFAULTS.seed, resolution: float = DEFAULTS.resolution,
-                     min_cluster_size: int = DEFAULTS.min_cluster_size) -> list[list[Node]]:
-    """Louvain communities of at least ``min_cluster_size`` nodes, largest first, members sorted."""
+                     min_cluster_size: int = DEFAULTS.min_cluster_size,
+                     strong_pair_p: float = DEFAULTS.strong_pair_p) -> list[list[Node]]:
+    """Louvain communities of at least ``min_cluster_size`` nodes, and strong pairs, largest first, members
+    sorted."""
     if graph.number_of_edges() == 0:
         return []
     partition = community_louvain.best_partition(graph, weight="weight", resolution=resolution, random_state=seed)
     members: dict[int, list[Node]] = {}
     for node, label in partition.items():
         members.setdefault(label, []).append(node)
-    clusters = [sorted(nodes) for nodes in members.values() if len(nodes) >= min_cluster_size]
+    clusters = [sorted(nodes) for nodes in members.values()
+                if len(nodes) >= min_cluster_size or _strong_pair(graph, nodes, strong_pair_p)]
     return sorted(clusters, key=lambda nodes: (-len(nodes), nodes[0]))
+
+
+def _strong_pair(graph: nx.Graph, nodes: list[Node], strong_pair_p: float) -> bool:
+    if len(nodes) != 2 or not graph.has_edge(*nodes):
+        return False
+    p_value = graph.edges[nodes].get("p_value")
+    return p_value is not None and p_value <= strong_pair_p
 
 
 def account_clusters(
     con: duckdb.DuckDBPyConnection, seed: int = DEFAULTS.seed, resolution: float = DEFAULTS.resolution,
-    min_cluster_size: int = DEFAULTS.min_cluster_size,
+    min_cluster_size: int = DEFAULTS.min_cluster_size, strong_pair_p: float = DEFAULTS.strong_pair_p,
 ) -> int:
     """Build ``coordination_graph`` from ``coaction_edges``, write ``account_clusters``; return the cluster count."""
     multiplex_graph(con)
     graph = account_graph(con)
-    clusters = louvain_clusters(graph, seed=seed, resolution=resolution, min_cluster_size=min_cluster_size)
+    clusters = louvain_clusters(graph, seed=seed, resolution=resolution, min_cluster_size=min_cluster_size,
+                                strong_pair_p=strong_pair_p)
     rows = [
         (platform, account, number, graph.degree(node), graph.degree(node, weight="weight"))
         for number, nodes in enumerate(clusters, start=1)

@@ -98,12 +98,11 @@ from pathlib import Path
 
 import duckdb
 
-from mobtrace.analysis.coordination.params import CoactionParams
+from mobtrace.analysis.coordination.params import BEHAVIOUR_DIR, CoactionParams, available_behaviours
 from mobtrace.analysis.sql import first_row, run_script, statements
 
 HERE = Path(__file__).parent
 DEFAULTS = CoactionParams()
-BEHAVIOUR_DIR = HERE / "behaviours"
 
 DEFAULT_WINDOW_QUANTILE = 0.1
 DEFAULT_WINDOW_BOUNDS = (5.0, 300.0)
@@ -132,10 +131,6 @@ _WORKING_TABLES = ("coaction_behaviours", "coaction_actions", "coaction_objects"
                    "coaction_kept", "coaction_kept_pairs", "significance_spans", "significance_classes",
                    "significance_expected", "significance_scores")
 
-
-def available_behaviours() -> list[str]:
-    """Names of the behaviours that have a definition in ``behaviours/``."""
-    return sorted(path.stem for path in BEHAVIOUR_DIR.glob("*.sql"))
 
 
 def prepare_input(con: duckdb.DuckDBPyConnection, name: str, *, min_text_chars: int = 10,

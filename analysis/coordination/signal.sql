@@ -2,7 +2,9 @@
 -- were matched within the window by an account it is tied to. Ties are significant edges only
 -- (`significant` is NULL when the null model did not run). The window quoted is the one the matches were
 -- made within, read from coaction_accounts: one value for a fixed window, a range for per-object windows.
--- The flag's period is that of its ties inside the cluster.
+-- The flag's period is that of its ties inside the cluster. For an account whose events come from
+-- minute-stamped files (time_resolution, analysis/timing.py) "within 60 s" reads "in the same or the next
+-- minute" and a median gap of 0 "the same minute": the data cannot say more.
 
 -- Plain-language nouns for each co-action behaviour, used in evidence sentences.
 CREATE OR REPLACE TABLE behaviour_labels AS SELECT * FROM (VALUES
@@ -19,16 +21,28 @@ CREATE OR REPLACE TABLE behaviour_labels AS SELECT * FROM (VALUES
 
 DELETE FROM account_signals WHERE signal = 'coordination';
 
-INSERT INTO account_signals
-WITH activity AS (
+INSERT INTO account_signals (signal, platform, account_id, group_key, score, evidence, first_ts, last_ts, events)
+WITH minute_stamped AS (
+    SELECT i.platform, i.account_id
+    FROM account_clusters AS m
+    JOIN interactions AS i USING (platform, account_id)
+    JOIN time_resolution AS r USING (source_file)
+    GROUP BY ALL
+    HAVING bool_and(r.minute_stamped)
+),
+activity AS (
     SELECT c.platform, c.account_id,
            sum(c.actions) AS actions,
            sum(c.matched_actions) AS matched,
            arg_max(coalesce(l.action_noun, 'actions'), c.matched_actions) AS action_noun,
-           CASE WHEN min(c.min_window_s) = max(c.max_window_s) THEN printf('%g s', min(c.min_window_s))
-                ELSE printf('the window estimated for each object (%g to %g s)', min(c.min_window_s), max(c.max_window_s))
-           END AS window_text
+           CASE WHEN any_value(s.account_id) IS NOT NULL AND max(c.max_window_s) BETWEEN 60 AND 119
+                     THEN 'in the same or the next minute as'
+                WHEN min(c.min_window_s) = max(c.max_window_s) THEN printf('within %g s of', min(c.min_window_s))
+                ELSE printf('within the window estimated for each object (%g to %g s) of', min(c.min_window_s), max(c.max_window_s))
+           END AS window_text,
+           any_value(s.account_id) IS NOT NULL AS minute_data
     FROM coaction_accounts AS c LEFT JOIN behaviour_labels AS l USING (behaviour)
+    LEFT JOIN minute_stamped AS s USING (platform, account_id)
     GROUP BY c.platform, c.account_id
 ),
 ties AS (
@@ -54,11 +68,14 @@ strongest AS (
 )
 SELECT 'coordination', m.platform, m.account_id, 'cluster-' || m.cluster_id,
        round(a.matched / a.actions, 3) AS score,
-       format('{} of its {} {} ({}%) came within {} of the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: {}, {} shared {}, median gap {} s.',
+       format('{} of its {} {} ({}%) came {} the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: {}, {} shared {}, median gap {}.',
               a.matched, a.actions, a.action_noun, CAST(round(100.0 * a.matched / a.actions) AS INTEGER), a.window_text,
               m.cluster_id, count(*) OVER (PARTITION BY m.cluster_id),
-              coalesce('@' || h.handle, s.other_account), s.weight, s.object_noun, round(s.median_dt_s, 1)) AS evidence,
-       s.first_ts, s.last_ts
+              coalesce('@' || h.handle, s.other_account), s.weight, s.object_noun,
+              CASE WHEN a.minute_data AND s.median_dt_s = 0 THEN 'the same minute (times are to the minute)'
+                   WHEN a.minute_data THEN printf('%g min (times are to the minute)', round(s.median_dt_s / 60, 1))
+                   ELSE format('{} s', round(s.median_dt_s, 1)) END) AS evidence,
+       s.first_ts, s.last_ts, a.matched
 FROM account_clusters AS m
 JOIN activity AS a USING (platform, account_id)
 JOIN strongest AS s ON s.platform = m.platform AND s.account_id = m.account_id AND s.nth = 1

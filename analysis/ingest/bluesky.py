@@ -60,7 +60,7 @@ class BlueskyAdapter:
     def sniff(self, path: Path, head: bytes) -> bool:
         if head_kind(head) not in ("array", "object"):
             return False
-        record = first_record(head)
+        record = first_record(head, path)
         if record is not None:
             return is_atproto_record(record)
         text = head_text(head)

@@ -26,12 +26,13 @@ class ColumnsAdapter:
     signature: frozenset[str]         # columns whose presence identifies the format
     mapping_sql: Path                 # INSERT INTO stage_events ... FROM raw_batch
     params: dict[str, object] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()  # columns without which no row can be read (checked when named by --format)
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return self.signature <= set(column_names(path, head))
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         run_script(con, PLATFORM_MACROS)
-        for _ in text_batches(con, path, self.columns):
+        for _ in text_batches(con, path, self.columns, self.required, self.name):
             run_script(con, self.mapping_sql, **self.params)
             yield

@@ -34,6 +34,7 @@ ADAPTER = ColumnsAdapter(
     description="CooRTweet's table (object_id, account_id, content_id, timestamp_share)",
     columns=COLUMNS,
     signature=frozenset(SIGNATURE),
+    required=frozenset(SIGNATURE),
     mapping_sql=HERE / "coortweet.sql",
     params={"platform": DEFAULT_PLATFORM},
 )

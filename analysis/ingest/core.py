@@ -49,6 +49,12 @@ class SourceSummary:
     ingested: int
     quarantined: int
     skipped: bool = False  # True when the same bytes were ingested before
+    problem: str = ""  # when no row landed: why (the first quarantine reason), else empty
+
+    @property
+    def landed_nothing(self) -> bool:
+        """True when this ingest stored no row: the file is to be fixed and given again."""
+        return not self.skipped and self.ingested == 0
 
 
 class UnknownFormatError(ValueError):
@@ -70,9 +76,29 @@ def prepare(con: duckdb.DuckDBPyConnection, *, read_only: bool = False) -> duckd
     con.execute("SET TimeZone = 'UTC'")
     limit_memory(con)
     if not read_only:
+        _key_sources_by_format(con)
         run_script(con, HERE / "schema.sql")
     run_script(con, HERE / "macros.sql")
     return con
+
+
+def _key_sources_by_format(con: duckdb.DuckDBPyConnection) -> None:
+    """Databases from before the format was part of a source's key: rebuild ``sources`` with the new key
+    (DuckDB cannot change a primary key in place). The rows are kept as they are."""
+    key = first_row(con, "SELECT constraint_column_names FROM duckdb_constraints() "
+                         "WHERE table_name = 'sources' AND constraint_type = 'PRIMARY KEY' AND database_name = current_database()")
+    if key is None or list(key[0]) != ["sha256"]:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("ALTER TABLE sources RENAME TO sources_before_format_key")
+        run_script(con, HERE / "schema.sql")
+        con.execute("INSERT INTO sources BY NAME SELECT * FROM sources_before_format_key")
+        con.execute("DROP TABLE sources_before_format_key")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def limit_memory(con: duckdb.DuckDBPyConnection) -> None:

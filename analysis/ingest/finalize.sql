@@ -1,4 +1,4 @@
--- Move one staged batch into the canonical tables. Parameters: $source_file, $format.
+-- Move one staged batch into the canonical tables. Parameters: $source_file, $format, $sha256.
 -- Order matters: row checks first, then duplicates inside the batch, then events already in the database.
 
 -- Only the rows that may fail a check are updated (writing NULL over every other row costs more than the
@@ -55,7 +55,7 @@ WHERE reject_reason IS NULL;
 
 INSERT INTO quarantine BY NAME
 SELECT $source_file AS source_file, r.source_line, $format AS format, left(coalesce(r.raw, b.raw), 10000) AS raw,
-       r.reject_reason AS reason
+       r.reject_reason AS reason, $sha256 AS sha256
 FROM (SELECT source_line, raw, reject_reason FROM stage_events WHERE reject_reason IS NOT NULL
       UNION ALL
       SELECT source_line, raw, reject_reason FROM stage_accounts WHERE reject_reason IS NOT NULL) AS r
@@ -65,8 +65,8 @@ LEFT JOIN batch_raw AS b ON r.raw IS NULL AND b.source_line = r.source_line;
 -- batch costs more than the rest of ingest together.
 INSERT INTO file_account_facts
 SELECT platform, account_id, account_handle, account_display_name, account_created_at, account_followers,
-       account_following, epoch_us(ts)
+       account_following, epoch_us(ts), account_raw_id
 FROM stage_events WHERE reject_reason IS NULL
 UNION ALL
-SELECT platform, account_id, handle, display_name, created_at, followers, following, source_line
+SELECT platform, account_id, handle, display_name, created_at, followers, following, source_line, NULL
 FROM stage_accounts WHERE reject_reason IS NULL;

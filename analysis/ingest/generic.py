@@ -9,7 +9,9 @@ Events file: ``account_id``, ``action`` and ``timestamp`` are required; optional
 or whitespace-separated values (NDJSON arrays and Parquet lists are read as they are).
 
 Accounts file: ``account_id`` plus any of ``platform``, ``handle``, ``display_name``, ``created_at``,
-``followers``, ``following``, and no ``action`` column.
+``followers``, ``following``, and no column of the events file. A file with events columns but without
+``account_id``, ``action`` or ``timestamp`` is not taken for an accounts file: named with ``--format
+generic``, each of its rows is quarantined with a reason naming the missing column.
 """
 
 from __future__ import annotations
@@ -32,15 +34,21 @@ EVENT_COLUMNS = (
 )
 REQUIRED_EVENT_COLUMNS = {"account_id", "action", "timestamp"}
 ACCOUNT_COLUMNS = ("platform", "account_id", "handle", "display_name", "created_at", "followers", "following")
+# Columns only an events file has: a file with any of them is an events file, even without `action`.
+EVENT_ONLY_COLUMNS = set(EVENT_COLUMNS) - set(ACCOUNT_COLUMNS)
 
 
 def is_accounts_file(columns: list[str]) -> bool:
-    return "account_id" in columns and "action" not in columns and len(set(columns) & set(ACCOUNT_COLUMNS)) > 1
+    """An accounts file: account_id and another account column, and no column of the events file (an
+    events file that lacks `action` is an events file with a column missing, not an accounts file)."""
+    present = set(columns)
+    return "account_id" in present and not present & EVENT_ONLY_COLUMNS and len(present & set(ACCOUNT_COLUMNS)) > 1
 
 
 class GenericAdapter:
     name = "generic"
     description = "mobtrace's own columns (account_id, action, timestamp, ...) in CSV, NDJSON or Parquet"
+    signature = frozenset(REQUIRED_EVENT_COLUMNS)  # what auto-detection looks for, and names when it is missing
 
     def sniff(self, path: Path, head: bytes) -> bool:
         columns = column_names(path, head)
@@ -49,6 +57,7 @@ class GenericAdapter:
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         accounts = is_accounts_file(column_names(path))
         columns, sql = (ACCOUNT_COLUMNS, "generic_accounts.sql") if accounts else (EVENT_COLUMNS, "generic.sql")
-        for _ in text_batches(con, path, columns):
+        required = () if accounts else REQUIRED_EVENT_COLUMNS
+        for _ in text_batches(con, path, columns, required, self.name):
             run_script(con, HERE / sql, platform=DEFAULT_PLATFORM)
             yield

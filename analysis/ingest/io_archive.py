@@ -53,5 +53,6 @@ ADAPTER = ColumnsAdapter(
     description="X/Twitter Information Operations archive CSV (tweetid, userid, tweet_time, is_retweet, ...)",
     columns=COLUMNS,
     signature=frozenset(SIGNATURE),
+    required=frozenset({"tweetid", "userid", "tweet_time"}),
     mapping_sql=HERE / "io_archive.sql",
 )

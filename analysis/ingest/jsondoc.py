@@ -23,7 +23,7 @@ import duckdb
 import ijson
 import pyarrow as pa
 
-from mobtrace.analysis.ingest.readers import _printable, line_batches, open_binary, read_head
+from mobtrace.analysis.ingest.readers import _printable, first_record_streamed, line_batches, open_binary, read_head
 from mobtrace.analysis.ingest.tabular import registered
 from mobtrace.analysis.sql import run_script
 
@@ -38,11 +38,13 @@ def head_kind(head: bytes) -> str:
     return {b"[": "array", b"{": "object"}.get(start, "other")
 
 
-def first_record(head: bytes) -> dict | None:
-    """The first JSON record of a file from its first bytes, when it is complete within them.
+def first_record(head: bytes, path: Path | None = None) -> dict | None:
+    """The first JSON record of a file from its first bytes, when it is complete within them; else, given
+    the file's ``path``, streamed from the file (``readers.first_record_streamed``: its keys and the start of
+    its values), so that a first record of any length is recognised.
 
-    Works for NDJSON (the first line) and for arrays (the first element); None when the record is
-    cut off by the end of the head, is not an object, or the bytes are not JSON.
+    Works for NDJSON (the first line) and for arrays (the first element); None when the record is not an
+    object or the bytes are not JSON.
     """
     body = head.lstrip(BOM_AND_SPACE)
     try:
@@ -51,7 +53,7 @@ def first_record(head: bytes) -> dict | None:
         else:
             record = json.loads(body.split(b"\n", 1)[0])
     except (ValueError, ijson.JSONError, UnicodeDecodeError, RecursionError):
-        return None
+        record = first_record_streamed(path, head) if path is not None else None
     return record if isinstance(record, dict) else None
 
 

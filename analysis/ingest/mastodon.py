@@ -52,7 +52,7 @@ class MastodonAdapter:
     def sniff(self, path: Path, head: bytes) -> bool:
         if head_kind(head) not in ("array", "object"):
             return False
-        record = first_record(head)
+        record = first_record(head, path)
         if record is not None:
             return is_status(record)
         text = head_text(head)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mobtrace.analysis.params import Params, param
+from mobtrace.analysis.params import Params, one_of, param
 
 
 @dataclass(frozen=True)
@@ -12,4 +12,11 @@ class IngestParams(Params):
     step = "ingest"
 
     paths: tuple[str, ...] = param((), "Export files to ingest (empty: the bundled sample).")
-    format: str = param("auto", "Adapter name, or auto to recognise each file by its content.", flag="--format")
+    format: str = param("auto", "Adapter name, or auto to recognise each file by its content.", flag="--format",
+                        check=one_of(lambda: _formats()))
+
+
+def _formats() -> list[str]:
+    from mobtrace.analysis.ingest.registry import ADAPTERS
+
+    return ["auto", *ADAPTERS]

@@ -9,11 +9,13 @@ cannot be used goes to quarantine with where it came from. Records that are brok
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import queue
 import re
 import threading
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -35,11 +37,83 @@ T = TypeVar("T")
 
 
 def open_binary(path: Path) -> io.BufferedIOBase:
-    """Open a file for reading, decompressing ``.gz`` transparently."""
+    """Open a file for reading, decompressing ``.gz`` transparently. A ``.gz`` file that breaks off (a
+    truncated download) or is corrupt reads as if it ended there: what came before is read as usual, and
+    ``broken_read(path)`` says why it ended, so the ingest can quarantine the rest with that reason."""
     path = Path(path)
     if path.suffix == ".gz":
-        return gzip.open(path, "rb")
+        return io.BufferedReader(_GzipUntilBroken(path), buffer_size=1 << 16)
     return open(path, "rb")
+
+
+_broken_reads: dict[str, str] = {}  # file -> why its decompression stopped early
+
+
+def broken_read(path: Path) -> str | None:
+    """Why reading a ``.gz`` file stopped before its end (None when it did not), since ``forget_broken_read``."""
+    return _broken_reads.get(str(Path(path).resolve()))
+
+
+def forget_broken_read(path: Path) -> None:
+    _broken_reads.pop(str(Path(path).resolve()), None)
+
+
+class _GzipUntilBroken(io.RawIOBase):
+    """The decompressed bytes of a gzip file up to the last line break before the first error, which ends
+    the stream and is kept: the partial line cut by the error is part of what cannot be read, not a record."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self._key = str(Path(path).resolve())
+        self._gzip = gzip.open(path, "rb")
+        self._ready = b""  # bytes up to a line break, to hand out
+        self._carry = b""  # bytes after the last line break, held until the next one (or the end) comes
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._ready and not self._ended:
+            try:
+                chunk = self._gzip.read1(1 << 16)  # one decompression step: nothing read is lost to an error
+            except (EOFError, OSError, zlib.error) as error:
+                _broken_reads[self._key] = f"{type(error).__name__}: {error}"
+                self._ended, self._carry = True, b""
+                break
+            if not chunk:
+                self._ended, self._ready, self._carry = True, self._carry, b""
+                break
+            data = self._carry + chunk
+            cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+            self._ready, self._carry = data[:cut], data[cut:]
+        size = min(len(buffer), len(self._ready))
+        buffer[:size] = self._ready[:size]
+        self._ready = self._ready[size:]
+        return size
+
+    def tell(self) -> int:
+        return self._gzip.tell() - len(self._ready) - len(self._carry)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_CUR:
+            offset, whence = self.tell() + offset, io.SEEK_SET
+        self._ready = self._carry = b""
+        self._ended = False
+        try:
+            return self._gzip.seek(offset, whence)
+        except (EOFError, OSError, zlib.error) as error:
+            _broken_reads[self._key] = f"{type(error).__name__}: {error}"
+            self._ended = True
+            return self._gzip.tell()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._gzip.close()
+        super().close()
 
 
 def read_head(path: Path, size: int = 65_536) -> bytes:
@@ -49,6 +123,97 @@ def read_head(path: Path, size: int = 65_536) -> bytes:
             return handle.read(size)
     except (OSError, EOFError):
         return b""
+
+
+HEAD_SPACE = b"\xef\xbb\xbf \t\r\n"
+SKELETON_DEPTH = 4  # levels of a first record kept for sniffing (twarc2 pages need data[0].author_id)
+SKELETON_TEXT = 1_000  # characters kept of each string of it
+
+
+def first_record_streamed(path: Path, head: bytes) -> dict | None:
+    """The first JSON record of a file whose first line does not fit in the sniffed ``head``: streamed from
+    the file, keeping its keys to ``SKELETON_DEPTH`` levels, the first item of each list and the start of
+    each string, so that recognising a format never depends on how long the first record is.
+
+    For a JSON array, its first element; for objects, only a first line cut off by the end of the head (an
+    NDJSON record): None when the head holds the first line whole (then it was read from the head, or is
+    not a record on its own, as in a pretty-printed document) or the file is not JSON there."""
+    body = head.lstrip(HEAD_SPACE)
+    if body[:1] not in (b"{", b"[") or (body[:1] == b"{" and b"\n" in body):
+        return None
+    stat = Path(path).stat()
+    return _first_record_skeleton(str(path), stat.st_size, stat.st_mtime_ns, body.startswith(b"["))
+
+
+@functools.lru_cache(maxsize=16)
+def _first_record_skeleton(path: str, _size: int, _mtime: int, in_array: bool) -> dict | None:
+    import ijson
+
+    try:
+        with open_binary(Path(path)) as handle:
+            record = _skeleton(ijson.parse(handle, multiple_values=True, use_float=True), in_array)
+    except (ijson.JSONError, ValueError, UnicodeDecodeError, OSError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _skeleton(events: Iterable[tuple[str, str, object]], in_array: bool) -> object:
+    """The first value of a stream of ijson events (of an array: its first item), cut as
+    ``first_record_streamed`` says; the rest of the stream is not read."""
+    stack: list[dict | list] = []
+    keys: list[str | None] = []
+    skipping = 0  # nesting depth inside a container left out
+    outer = 1 if in_array else 0  # the document's own array is not part of the record
+    for _prefix, event, value in events:
+        if outer and event == "start_array" and not stack and not skipping:
+            outer = 0
+            continue
+        if event in ("start_map", "start_array"):
+            if skipping:
+                skipping += 1
+                continue
+            container: dict | list = {} if event == "start_map" else []
+            if stack and not _adds(stack[-1]):
+                skipping = 1  # a list's second item onwards
+                continue
+            if len(stack) >= SKELETON_DEPTH:
+                _put(stack, keys, container)  # present, but empty
+                skipping = 1
+                continue
+            if stack:
+                _put(stack, keys, container)
+            stack.append(container)
+            keys.append(None)
+        elif event in ("end_map", "end_array"):
+            if skipping:
+                skipping -= 1
+                continue
+            if not stack:
+                return None  # an empty array: no record
+            done = stack.pop()
+            keys.pop()
+            if not stack:
+                return done
+        elif event == "map_key":
+            if not skipping:
+                keys[-1] = value
+        elif not skipping:
+            if not stack:
+                return value
+            if stack and _adds(stack[-1]):
+                _put(stack, keys, value[:SKELETON_TEXT] if isinstance(value, str) else value)
+    return None
+
+
+def _adds(container: dict | list) -> bool:
+    return isinstance(container, dict) or not container
+
+
+def _put(stack: list, keys: list, value: object) -> None:
+    if isinstance(stack[-1], dict):
+        stack[-1][keys[-1]] = value
+    else:
+        stack[-1].append(value)
 
 
 def _text(path: Path) -> io.TextIOWrapper:

@@ -18,9 +18,11 @@ Field mapping (mapping SQL: reddit.sql), platform ``reddit``:
 - ``ts`` = ``created_utc`` (Unix seconds, given as a number or a string); ``urls`` also include links
   in the text, ``mentions`` the ``u/name`` mentions in it; ``account_created_at`` = ``author_created_utc``.
 
-Deleted authors: a record whose ``author`` is ``[deleted]`` or ``[removed]`` is quarantined. Lumping
-them into one placeholder account would create a huge fake account that "co-acts" with everyone and
-would produce indefensible coordination flags; the quarantine keeps the record and says why.
+Placeholder authors: a record whose ``author`` is ``[deleted]`` (deleted account), ``[removed]``
+(removed by moderators) or ``-banned-`` (suspended account; thousands of rows from many people) is
+quarantined. Lumping them into one account would create a huge fake account that "co-acts" with
+everyone and would produce indefensible coordination flags; the quarantine keeps the record and says
+why. The list is ``mt_reddit_placeholder_author`` at the top of reddit.sql.
 
 Known limits: ``subreddit`` has no canonical column and is not kept; comment and submission ids
 come from separate counters, so a comment and a submission with the same id would collide (the
@@ -52,7 +54,7 @@ class RedditAdapter:
     def sniff(self, path: Path, head: bytes) -> bool:
         if head_kind(head) != "object":
             return False
-        record = first_record(head)
+        record = first_record(head, path)
         if record is not None:
             return is_reddit_record(record)
         text = head_text(head)

@@ -1,5 +1,11 @@
 -- Pushshift / Arctic Shift Reddit NDJSON -> stage_events. Input relation `raw_lines` (source_line, raw,
 -- reject_reason): one comment or submission a line.
+
+-- Placeholder authors: names Reddit shows instead of the author (deleted account, removed by moderators,
+-- suspended/banned account). Each stands for many people, so its rows are quarantined, never one account.
+-- The one list of them; README "Placeholder authors" repeats it.
+CREATE OR REPLACE TEMP MACRO mt_reddit_placeholder_author(author) AS (trim(author) IN ('[deleted]', '[removed]', '-banned-'));
+
 INSERT INTO stage_events BY NAME
 WITH lines AS (
     SELECT source_line, raw, reject_reason,
@@ -45,8 +51,8 @@ SELECT
     source_line,
     raw,
     coalesce(reject_reason, mt_json_problem(j), CASE
-        WHEN r.author IN ('[deleted]', '[removed]')
-            THEN 'author is ' || r.author || ': the account was deleted or removed, so the post cannot be attributed to anyone'
+        WHEN mt_reddit_placeholder_author(r.author)
+            THEN 'author is ' || trim(r.author) || ': Reddit''s placeholder for a deleted, removed or banned account stands for many people, so the post cannot be attributed to anyone'
         WHEN NOT is_comment AND r.title IS NULL
             THEN 'neither a comment (body, parent_id) nor a submission (title): not a Reddit dump record'
         WHEN mt_blank_null(r.created_utc) IS NOT NULL AND mt_ts(r.created_utc) IS NULL

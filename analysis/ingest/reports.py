@@ -31,6 +31,7 @@ ADAPTER = ColumnsAdapter(
     description="report logs (reporter_id, reported_account_id, reported_post_id, reason, timestamp)",
     columns=COLUMNS,
     signature=frozenset(SIGNATURE),
+    required=frozenset({"reporter_id", "timestamp"}),
     mapping_sql=HERE / "reports.sql",
     params={"platform": DEFAULT_PLATFORM},
 )

@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS accounts (
     following    BIGINT,
     PRIMARY KEY (platform, account_id)
 );
+-- The export's own id of an account keyed by its handle because that id cannot be trusted to be exact
+-- (ira538: rounded through a float, or shared by several handles in one file); NULL where account_id is the id.
+ALTER TABLE accounts ADD COLUMN IF NOT EXISTS raw_id VARCHAR;
 
 -- Every input record that was not ingested, with why. ingested + quarantined = rows read, per source.
 CREATE TABLE IF NOT EXISTS quarantine (
@@ -41,18 +44,33 @@ CREATE TABLE IF NOT EXISTS quarantine (
     source_line BIGINT NOT NULL,          -- same numbering as interactions.source_line
     format      VARCHAR NOT NULL,         -- adapter that read it
     raw         VARCHAR,                  -- the record as read (truncated to 10,000 characters)
-    reason      VARCHAR NOT NULL          -- one sentence: what is wrong and what to fix
+    reason      VARCHAR NOT NULL,         -- one sentence: what is wrong and what to fix
+    sha256      VARCHAR                   -- SHA-256 of the file read (NULL in databases from before it was kept)
 );
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS sha256 VARCHAR;
 
--- One row per ingested input file, keyed by content hash: re-ingesting the same bytes is a no-op.
+-- One row per ingest of an input file, keyed by content hash and format: re-ingesting the same bytes
+-- with the same format is a no-op once a row landed; the same bytes read as another format are another
+-- ingest. An ingest that landed nothing (ingested = 0) is tried again the next time the file is given,
+-- replacing this row and its quarantine rows.
 CREATE TABLE IF NOT EXISTS sources (
-    sha256        VARCHAR PRIMARY KEY,
+    sha256        VARCHAR NOT NULL,
     source_file   VARCHAR NOT NULL,
-    format        VARCHAR NOT NULL,
+    format        VARCHAR NOT NULL,       -- the adapter that read it, or the --format asked for when none could
     rows_read     BIGINT NOT NULL,
     ingested      BIGINT NOT NULL,
     quarantined   BIGINT NOT NULL,
     events        BIGINT NOT NULL,        -- ingested rows that went into interactions (the rest are account rows)
     bytes         BIGINT NOT NULL,
-    ingested_at   TIMESTAMP NOT NULL
+    ingested_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (sha256, format)
+);
+
+-- How precise each input file's times are (analysis/timing.py fills it after ingest): minute_stamped files
+-- give times to the minute only, and timing evidence built on them says so. Empty until recorded.
+CREATE TABLE IF NOT EXISTS time_resolution (
+    source_file    VARCHAR,
+    events         BIGINT,
+    minute_stamped BOOLEAN,
+    resolution_s   INTEGER
 );

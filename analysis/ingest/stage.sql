@@ -21,6 +21,7 @@ CREATE OR REPLACE TEMP TABLE stage_events (
     account_created_at   TIMESTAMP,
     account_followers    BIGINT,
     account_following    BIGINT,
+    account_raw_id       VARCHAR,  -- the export's id when it is not trusted as account_id (accounts.raw_id)
     source_line          BIGINT,
     raw                  VARCHAR,
     reject_reason        VARCHAR
@@ -49,7 +50,8 @@ CREATE OR REPLACE TEMP TABLE file_account_facts (
     created_at   TIMESTAMP,
     followers    BIGINT,
     following    BIGINT,
-    order_key    BIGINT   -- later wins: event time for events, line for account rows
+    order_key    BIGINT,  -- later wins: event time for events, line for account rows
+    raw_id       VARCHAR
 );
 
 -- The raw text of the current batch's records by line, for the rows finalize.sql quarantines. Adapters that

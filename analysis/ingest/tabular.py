@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager, suppress
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from mobtrace.analysis.ingest.readers import BATCH_ROWS, csv_batches, csv_header, line_batches, read_ahead, read_head
+from mobtrace.analysis.ingest.readers import (
+    BATCH_ROWS, csv_batches, csv_header, first_record_streamed, line_batches, read_ahead, read_head,
+)
 
 PARQUET_MAGIC = b"PAR1"
 
@@ -45,28 +48,38 @@ def column_names(path: Path, head: bytes | None = None) -> list[str]:
         try:
             record = json.loads(first)
         except ValueError:
-            return []
+            record = first_record_streamed(path, head)  # a first line longer than the head
         return [str(key).lower() for key in record] if isinstance(record, dict) else []
     return csv_header(path)
 
 
-def text_batches(con: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str]) -> Iterator[None]:
-    """Register ``raw_batch`` for each batch of the file; yield while it is registered."""
+def text_batches(
+    con: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str], required: Iterable[str] = (), fmt: str = ""
+) -> Iterator[None]:
+    """Register ``raw_batch`` for each batch of the file; yield while it is registered.
+
+    When the file lacks a ``required`` column, every record is still read and counted but carries the
+    reason naming the missing column(s), so the whole file is quarantined, not taken for something else."""
     kind = tabular_kind(path, read_head(path))
     batches = {"csv": _csv_batches, "ndjson": _ndjson_batches, "parquet": _parquet_batches}[kind]
-    yield from batches(con, path, list(columns))
+    missing = sorted(set(required) - set(column_names(path)))
+    reason = None
+    if missing:
+        reason = (f"the file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}, which the "
+                  f"{fmt or 'chosen'} format needs: add {'them' if len(missing) > 1 else 'it'}, or pass the --format the file is in")
+    yield from batches(con, path, list(columns), reason)
 
 
-def _csv_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
+def _csv_batches(con, path: Path, columns: list[str], reason: str | None = None) -> Iterator[None]:
     """CSV batches, each next one parsed in a worker thread while the SQL maps the current one."""
     for table in read_ahead(csv_batches(path)):
         for name in columns:
             if name not in table.column_names:
                 table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
-        yield from _registered(con, table.select(["source_line", "raw", "reject_reason", *columns]))
+        yield from _registered(con, table.select(["source_line", "raw", "reject_reason", *columns]), reason)
 
 
-def _ndjson_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
+def _ndjson_batches(con, path: Path, columns: list[str], reason: str | None = None) -> Iterator[None]:
     fields = ",\n".join(
         f"CASE WHEN json_type(j, '$.\"{name}\"') IN ('ARRAY', 'OBJECT') THEN CAST(j->'$.\"{name}\"' AS VARCHAR)"
         f" ELSE j->>'$.\"{name}\"' END AS \"{name}\""
@@ -84,10 +97,10 @@ def _ndjson_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
     for table in line_batches(path):
         with registered(con, "raw_lines", table):
             projected = con.sql(projection).to_arrow_table()
-        yield from _registered(con, projected)
+        yield from _registered(con, projected, reason)
 
 
-def _parquet_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
+def _parquet_batches(con, path: Path, columns: list[str], reason: str | None = None) -> Iterator[None]:
     """Parquet in record batches; a file (or the rest of one) pyarrow cannot read is one rejected row."""
     offset = 0
     try:
@@ -98,7 +111,7 @@ def _parquet_batches(con, path: Path, columns: list[str]) -> Iterator[None]:
                 sql = _parquet_projection(parquet.schema_arrow, present, columns)
                 table = con.sql(sql, params=[offset]).to_arrow_table()
             offset += batch.num_rows
-            yield from _registered(con, table)
+            yield from _registered(con, table, reason)
     except (OSError, pa.ArrowException) as error:
         reason = f"unreadable Parquet from row {offset + 1} on ({error}): re-export the file"
         yield from _registered(con, _rejected_row(offset + 1, reason, columns))
@@ -128,7 +141,11 @@ def _parquet_projection(schema: pa.Schema, present: dict[str, str], columns: lis
     """
 
 
-def _registered(con, table: pa.Table) -> Iterator[None]:
+def _registered(con, table: pa.Table, reason: str | None = None) -> Iterator[None]:
+    """``table`` registered as ``raw_batch``; with a ``reason``, every record not already rejected carries it."""
+    if reason is not None:
+        column = table.column_names.index("reject_reason")
+        table = table.set_column(column, "reject_reason", pc.coalesce(table["reject_reason"], pa.scalar(reason, pa.string())))
     with registered_batch(con, table):
         yield
 

@@ -25,6 +25,11 @@ Field mapping (mapping SQL: telegram.sql), platform ``telegram``:
   ``cashtag`` entities; ``mentions`` = ``mention`` entities (without '@') and ``mention_name`` entities
   (their ``user_id``). Entities come from ``text_entities``, or from the ``text`` list in older exports.
 
+Placeholder senders: a message whose ``from`` is ``Deleted Account`` (what Telegram shows for every
+deleted user) is quarantined with the reason: such senders cannot be checked or told apart, and one
+account standing for them would co-act with everyone. The list is ``mt_telegram_placeholder_sender``
+at the top of telegram.sql.
+
 Counting: every element of a ``messages`` list is one row read. Service messages (joins, pins,
 calls, ...) are not interactions: they are quarantined with the reason "service message (<action>),
 not an interaction", so they are counted and visible but never become events.
@@ -130,7 +135,7 @@ class TelegramAdapter:
     def sniff(self, path: Path, head: bytes) -> bool:
         if head_kind(head) != "object":
             return False
-        record = first_record(head)
+        record = first_record(head, path)
         if record is not None:
             return is_telegram_export(record)
         text = head_text(head)

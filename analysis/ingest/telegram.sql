@@ -1,5 +1,11 @@
 -- Telegram Desktop export messages -> stage_events. Input relation `raw_lines` (source_line, raw,
 -- reject_reason, chat_id): one message object each, with the id of the chat it belongs to.
+
+-- Placeholder senders: the name Telegram Desktop exports instead of a deleted user's. Deleted accounts
+-- cannot be told apart or checked, so their messages are quarantined, never one account.
+-- The one list of them; README "Placeholder authors" repeats it.
+CREATE OR REPLACE TEMP MACRO mt_telegram_placeholder_sender(sender) AS (trim(sender) IN ('Deleted Account'));
+
 INSERT INTO stage_events BY NAME
 WITH lines AS (
     SELECT source_line, raw, reject_reason, chat_id,
@@ -54,6 +60,8 @@ SELECT
             THEN 'service message (' || coalesce(left(t.action, 60), 'no action') || '), not an interaction'
         WHEN t.type IS NOT NULL AND t.type <> 'message'
             THEN 'message of type "' || left(t.type, 40) || '" is not an interaction'
+        WHEN mt_telegram_placeholder_sender(t."from")
+            THEN 'sender is ' || trim(t."from") || ': Telegram''s placeholder for deleted users cannot be checked or told apart, so the message cannot be attributed to anyone'
         WHEN mt_blank_null(t.date_unixtime) IS NULL AND t.date IS NOT NULL
             THEN 'no date_unixtime: "date" is in the exporting computer''s unknown local time zone; export again with a current Telegram Desktop'
         WHEN mt_blank_null(t.date_unixtime) IS NOT NULL AND mt_ts(t.date_unixtime) IS NULL

@@ -67,7 +67,7 @@ class Twarc2Adapter:
     def sniff(self, path: Path, head: bytes) -> bool:
         if head_kind(head) != "object":
             return False
-        record = first_record(head)
+        record = first_record(head, path)
         if record is not None:
             return is_response_page(record) or is_flattened_tweet(record)
         # The first page line is often longer than the sniffed head: recognise its opening instead.
