@@ -24,6 +24,12 @@ Files written to ``out_dir``
 ``ground_truth.csv``
     ``campaign_id,campaign_type,account_id,role``: one row per (campaign, account); role is ``member``,
     ``target`` (the victim) or ``client`` (the account a paid amplifier network is paid to boost).
+``hard_negatives.csv``
+    ``set_id,kind,account_id,role``: the organic accounts of the planted hard negatives below (kind
+    ``fan_community`` with roles ``idol`` and ``fan``, ``newsroom`` with ``outlet`` and ``journalist``,
+    ``brand``, ``hyperactive_human`` with ``human``, ``viral_moment`` with ``author`` and ``engager``: those
+    who replied or quoted, ``report_surge`` with ``spammer`` and ``reporter``). They are organic: not in
+    ground_truth.csv (a viral moment's author is also a pile-on's target there).
 
 The organic platform (the hard negatives)
 -----------------------------------------
@@ -43,6 +49,27 @@ The organic platform (the hard negatives)
 * Standalone mentions (aimed at popular accounts), follows (preferential attachment) and a thin background
   of reports (~0.4 % of rows, spread over the month and over many targets, popular posts drawing a few
   more) complete the mix.
+* Organic look-alikes of a paid amplifier network (one set of each per ``campaigns_per_type(scale)``,
+  about 1,300 rows a set, taken from the organic budget), drawn among organic accounts that are no
+  campaign's victim or client: a *fan community* (a niche celebrity, none of whose posts has 50 reposts, and
+  one or two bandmates; 12–20 fans, like the journalists below drawn among accounts that reposted no such
+  busy post, so the suite's viral-reposter checks keep testing viral reposting alone, repost
+  three quarters and like half of their posts within seconds to minutes, lognormal lag around 40 s that
+  varies from post to post, and a fandom of 40–60 engages over hours); a *newsroom* (2–3 accounts of one
+  outlet post 8–14 links each to news.example.com, 5–9 journalists repost half of them around 90 s later
+  and post a third of the links themselves 1–20 min later, and one readership of 40–60 engages with all
+  the outlet's accounts); a *brand* posting shop links at the same two or three UTC times every day to
+  within 4 s; a *hyperactive human* reposting 200–300 posts of many authors 3 s to hours after them
+  (lognormal, median 25 min).
+* An organic *viral moment* for every pile-on's victim, in the same week as the pile-on (1 to 3 days from its
+  first burst): a new post of hers that 250–500 organic strangers engage with in a self-exciting cascade, a
+  third replying or quoting with ordinary text (``plant_viral_moments``; ``hard_negatives.csv`` kind
+  ``viral_moment``): a burst of inbound replies that no one organised.
+* An organic *report surge* against a real spammer, one per ``campaigns_per_type(scale)``: an organic account
+  posts 20–40 spam posts with shop links over 2–4 days, and 40–70 established organic accounts (at least a year
+  old, unconnected) each report it or one of its spam posts minutes to a day after seeing one, a fifth of them
+  again hours later, for varied reasons (spam, scam, "this is a bot", phishing, ...) (``plant_report_surges``;
+  ``hard_negatives.csv`` kind ``report_surge``): a wave of reports that no one organised.
 
 Planted campaigns (``n = 1 + (scale - 20_000) // 100_000`` of each type, at least one)
 -------------------------------------------------------------------------------------
@@ -55,7 +82,10 @@ client is a distinct organic account with posts of its own.
     1–3 seed members publish 15–30 near-duplicate attack posts over 4–11 days, each mentioning the victim
     (``@handle`` in the text, id in ``mentions``) and carrying the campaign's hashtag. Every other member
     reposts most of them 2–45 s after publication (each member has its own habitual lag plus jitter and
-    skips some posts) and likes about a third of them within 90 s.
+    skips some posts) and likes about a third of them within 90 s. About four in five members also
+    mass-report the victim in one 30–90 minute wave inside the ring's span, for one reason (three quarters
+    verbatim, else a near-same variant), some also one of her posts (``plant_ring_reports``): brigade members
+    who are also in a repost ring.
 ``pile_on``
     40–80 ordinary-looking, low-activity members swarm one or two of the victim's posts: in a 20–40 minute
     burst (starting 10 min–6 h after the post) they reply to it, mention the victim or quote it with
@@ -86,7 +116,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-__all__ = ["GeneratedSet", "generate", "INTERACTION_COLUMNS", "ACCOUNT_COLUMNS", "GROUND_TRUTH_COLUMNS"]
+__all__ = ["GeneratedSet", "generate", "INTERACTION_COLUMNS", "ACCOUNT_COLUMNS", "GROUND_TRUTH_COLUMNS",
+           "HARD_NEGATIVE_COLUMNS"]
 
 INTERACTION_COLUMNS = (
     "platform", "event_id", "account_id", "account_handle", "action", "timestamp",
@@ -251,13 +282,14 @@ LAST_NAMES = {
 
 @dataclass(frozen=True)
 class GeneratedSet:
-    """Where generate() wrote its three files, and how many interaction and account rows they hold."""
+    """Where generate() wrote its files, and how many interaction and account rows they hold."""
 
     interactions_path: Path
     accounts_path: Path
     ground_truth_path: Path
     n_interactions: int
     n_accounts: int
+    hard_negatives_path: Path | None = None
 
 
 def generate(seed: int = 7, scale: int = 20_000, out_dir: str | Path = "data/sample",
@@ -273,17 +305,22 @@ def generate(seed: int = 7, scale: int = 20_000, out_dir: str | Path = "data/sam
     out.mkdir(parents=True, exist_ok=True)
 
     # Independent streams per stage: tuning one stage does not reshuffle the others.
-    vocab_rng, plan_rng, account_rng, organic_rng, campaign_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5))
+    vocab_rng, plan_rng, account_rng, organic_rng, campaign_rng, negative_rng, viral_rng, ring_report_rng, surge_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9))  # (the first 7 as spawn(7) gives them)
     vocab = Vocabulary(vocab_rng)
     n_organic = max(300, round(scale / 14))
     plans = plan_campaigns(plan_rng, scale, first_member=n_organic)
     accounts = build_accounts(account_rng, vocab, n_organic, plans)
 
     log = EventLog()
-    organic_budget = max(scale - sum(p.expected_rows for p in plans), scale // 3)
+    planted_rows = sum(p.expected_rows for p in plans) + HARD_NEGATIVE_ROWS * campaigns_per_type(scale)
+    organic_budget = max(scale - planted_rows, scale // 3)
     posts = generate_organic_activity(organic_rng, accounts, vocab, organic_budget, log)
     truth = plant_campaigns(campaign_rng, plans, accounts, vocab, posts, log)
+    negatives = plant_hard_negatives(negative_rng, scale, accounts, vocab, posts, log, np.array(truth.account))
+    plant_viral_moments(viral_rng, plans, accounts, vocab, log, negatives, np.array(truth.account + negatives.account))
+    plant_ring_reports(ring_report_rng, plans, vocab, posts, log)
+    plant_report_surges(surge_rng, scale, accounts, vocab, log, negatives, np.array(truth.account + negatives.account))
 
     events = log.concat()
     sort_by_time(events)
@@ -295,7 +332,9 @@ def generate(seed: int = 7, scale: int = 20_000, out_dir: str | Path = "data/sam
     write_accounts(accounts, acc_path)
     gt_path = out / "ground_truth.csv"
     write_ground_truth(truth, accounts, gt_path)
-    return GeneratedSet(inter_path, acc_path, gt_path, n_rows, accounts.n)
+    hn_path = out / "hard_negatives.csv"
+    write_hard_negatives(negatives, accounts, hn_path)
+    return GeneratedSet(inter_path, acc_path, gt_path, n_rows, accounts.n, hn_path)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1056,6 +1095,7 @@ def plant_repost_ring(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
     likes = rng.random(len(mi)) < 0.35
     log.add(time=post_time[pi[likes]] + (rng.uniform(3, 90, int(likes.sum())) * SECOND).astype(np.int64),
             actor=members[mi[likes]], action=LIKE, tgt_acc=author[pi[likes]], tgt_post=post_rows[pi[likes]])
+    plan.params["target"], plan.params["span"] = int(target), (int(post_time[0]), int(post_time[-1]))  # for plant_ring_reports
     ctx.truth.add(plan, members, "member")
     ctx.truth.add(plan, target, "target")
 
@@ -1074,6 +1114,7 @@ def plant_pile_on(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
         actor = np.repeat(joined, 1 + (rng.random(len(joined)) < 0.35) + (rng.random(len(joined)) < 0.1))
         n = len(actor)
         start = posts.time[p] + int(rng.uniform(10, 360) * MINUTE)
+        plan.params.setdefault("burst_starts", []).append(int(start))   # for the viral moment in the same week
         length = rng.uniform(20, 40) * MINUTE
         time = start + (length * rng.beta(1.6, 2.8, n)).astype(np.int64)
         kind = np.array([REPLY, MENTION, QUOTE])[pick_from_shares(rng, (0.65, 0.25, 0.10), n)]
@@ -1082,6 +1123,7 @@ def plant_pile_on(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
                     tgt_post=np.where(kind == MENTION, -1, posts.row[p]),
                     t0=t[0], t1=t[1], t2=t[2], t3=t[3], m0=np.where(kind == QUOTE, -1, target),
                     h0=np.where(rng.random(n) < 0.2, tag, -1))
+    plan.params["target"] = int(target)
     ctx.truth.add(plan, members, "member")
     ctx.truth.add(plan, target, "target")
 
@@ -1130,6 +1172,194 @@ def plant_paid_amplifier(rng, plan: CampaignPlan, ctx: CampaignContext) -> None:
                         action=action, tgt_acc=client, tgt_post=posts.row[pi[joins]])
     ctx.truth.add(plan, members, "member")
     ctx.truth.add(plan, clients, "client")
+
+
+# --------------------------------------------------------------------------------------------------
+# Organic hard negatives: genuine behaviour that looks like paid amplification from one side
+# --------------------------------------------------------------------------------------------------
+HARD_NEGATIVE_KINDS = ("fan_community", "newsroom", "brand", "hyperactive_human", "viral_moment")
+HARD_NEGATIVE_COLUMNS = ("set_id", "kind", "account_id", "role")
+HARD_NEGATIVE_ROWS = 1_300          # expected rows of one set of the four, taken from the organic budget
+NEWS_DOMAIN, SHOP_DOMAIN = DOMAINS.index("news.example.com"), DOMAINS.index("shop.example.com")
+
+
+@dataclass
+class NegativeRows:
+    set_id: list = field(default_factory=list)
+    kind: list = field(default_factory=list)
+    account: list = field(default_factory=list)
+    role: list = field(default_factory=list)
+
+    def add(self, set_id: str, kind: str, accounts, role: str) -> None:
+        for a in np.atleast_1d(accounts):
+            self.set_id.append(set_id)
+            self.kind.append(kind)
+            self.account.append(int(a))
+            self.role.append(role)
+
+
+class OrganicPicker:
+    """Organic accounts for the hard negatives, never a campaign's member, victim or client, nobody twice."""
+
+    def __init__(self, rng, acc: Accounts, posts: PostIndex, excluded: np.ndarray):
+        self.rng, self.acc = rng, acc
+        self.free = acc.organic.copy()
+        self.free[np.asarray(excluded, dtype=np.int64)] = False
+        self.n_posts = np.bincount(posts.author[posts.time < WINDOW - DAY], minlength=acc.n)
+
+    def pick(self, k: int, weight: np.ndarray | None = None, min_posts: int = 0,
+             allowed: np.ndarray | None = None) -> np.ndarray:
+        eligible = self.free & (self.n_posts >= min_posts) & (True if allowed is None else allowed)
+        w = np.ones(self.acc.n) if weight is None else np.asarray(weight, dtype=np.float64)
+        chosen = sample_without_replacement(self.rng, np.where(eligible, np.log(w + 1e-12), -np.inf), k)
+        if len(chosen) < k:
+            raise RuntimeError("not enough organic accounts for the hard negatives; raise the scale")
+        self.free[chosen] = False
+        return np.sort(chosen)
+
+
+def plant_hard_negatives(rng, scale: int, acc: Accounts, vocab: Vocabulary, posts: PostIndex, log: EventLog,
+                         excluded: np.ndarray) -> NegativeRows:
+    """``campaigns_per_type(scale)`` sets of the four organic look-alikes of a paid pool (see the module
+    docstring), each a few hundred rows, written to hard_negatives.csv so tests can name them."""
+    rows = NegativeRows()
+    picker = OrganicPicker(rng, acc, posts, excluded)
+    done = existing_engagements(log, acc)
+    busy, quiet = busy_posts_and_quiet_accounts(log, acc, posts)
+    for i in range(campaigns_per_type(scale)):
+        plant_fan_community(rng, f"fan_community_{i + 1:03d}", picker, acc, posts, log, rows, done, busy, quiet)
+        plant_newsroom(rng, f"newsroom_{i + 1:03d}", picker, acc, vocab, log, rows, quiet)
+        plant_brand(rng, f"brand_{i + 1:03d}", picker, acc, vocab, log, rows)
+        plant_hyperactive_human(rng, f"hyperactive_human_{i + 1:03d}", picker, acc, posts, log, rows, done)
+    return rows
+
+
+def busy_posts_and_quiet_accounts(log: EventLog, acc: Accounts, posts: PostIndex,
+                                  busy_reposts: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Per account: whether one of its posts has ``busy_reposts`` reposts or more, and whether it reposted no such
+    post. Fans and journalists are drawn among the quiet accounts and the celebrity among authors of no busy post,
+    so the suite's checks on the reposters of viral posts keep testing viral reposting alone (co-action does
+    flag a fan community's core and a newsroom's staff, as its docs say)."""
+    reposts = np.zeros(log.size, dtype=np.int64)
+    for b in log.blocks:
+        np.add.at(reposts, b["tgt_post"][b["action"] == REPOST], 1)
+    busy_row = reposts >= busy_reposts
+    busy_author = np.zeros(acc.n, dtype=bool)
+    busy_author[posts.author[busy_row[posts.row]]] = True
+    quiet = np.ones(acc.n, dtype=bool)
+    for b in log.blocks:
+        on_busy = (b["action"] == REPOST) & (b["tgt_post"] >= 0)
+        on_busy[on_busy] = busy_row[b["tgt_post"][on_busy]]
+        quiet[b["actor"][on_busy]] = False
+    return busy_author, quiet
+
+
+def existing_engagements(log: EventLog, acc: Accounts) -> np.ndarray:
+    """Sorted keys of every like and repost so far (a hard negative never repeats one)."""
+    keys = [engagement_key(b["tgt_post"][m], b["action"][m], b["actor"][m], acc.n)
+            for b in log.blocks for m in [(b["action"] == LIKE) | (b["action"] == REPOST)]]
+    return np.unique(np.concatenate(keys + [np.array([-1], dtype=np.int64)]))
+
+
+def add_engagements(log: EventLog, acc: Accounts, done: np.ndarray, actor, post_row, post_time, author,
+                    action: int, delay_ms) -> None:
+    """Likes or reposts that fall inside the window, skipping any this account already made of that post."""
+    actor, post_row, author = (np.asarray(v, dtype=np.int64) for v in (actor, post_row, author))
+    time = np.asarray(post_time, dtype=np.int64) + np.asarray(delay_ms, dtype=np.int64)
+    key = engagement_key(post_row, action, actor, acc.n)
+    at = np.minimum(np.searchsorted(done, key), len(done) - 1)
+    keep = (time < WINDOW) & (done[at] != key) & (actor != author)
+    _, first = np.unique(key, return_index=True)
+    unique = np.zeros(len(key), dtype=bool)
+    unique[first] = True
+    keep &= unique
+    log.add(time=time[keep], actor=actor[keep], action=action, tgt_acc=author[keep], tgt_post=post_row[keep])
+
+
+def plant_fan_community(rng, set_id: str, picker: OrganicPicker, acc: Accounts, posts: PostIndex, log: EventLog,
+                        rows: NegativeRows, done: np.ndarray, busy: np.ndarray, quiet: np.ndarray) -> None:
+    """A celebrity and one or two bandmates; a core of fans reposts and likes their posts within seconds to a
+    few minutes (notifications on, each reaction a human's: the lag varies from post to post), and a wider
+    fandom engages over the following hours. One audience, so the amplified accounts are related."""
+    idol = picker.pick(1, weight=acc.followers + 1.0, min_posts=6, allowed=~busy)
+    bandmates = picker.pick(int(rng.integers(1, 3)), min_posts=3, allowed=~busy)
+    fans = picker.pick(int(rng.integers(12, 21)), allowed=quiet)
+    fandom = picker.pick(int(rng.integers(40, 61)))
+    early = [p[posts.time[p] < WINDOW - DAY] for p in map(posts.by_author, [*idol, *bandmates])]
+    own = np.concatenate([early[0][:14], *(p[:5] for p in early[1:])])
+    for crowd, p_repost, p_like, lag_s, sigma in ((fans, 0.75, 0.5, 40, 1.1), (fandom, 0.08, 0.08, 1_800, 1.2)):
+        ci, pi = (g.ravel() for g in np.meshgrid(np.arange(len(crowd)), own, indexing="ij"))
+        for action, share in ((REPOST, p_repost), (LIKE, p_like)):
+            go = rng.random(len(ci)) < share
+            delay = np.maximum(2.0, rng.lognormal(np.log(lag_s), sigma, int(go.sum()))) * SECOND
+            add_engagements(log, acc, done, crowd[ci[go]], posts.row[pi[go]], posts.time[pi[go]],
+                            posts.author[pi[go]], action, delay)
+    rows.add(set_id, "fan_community", idol, "idol")
+    rows.add(set_id, "fan_community", bandmates, "idol")
+    rows.add(set_id, "fan_community", fans, "fan")
+
+
+def plant_newsroom(rng, set_id: str, picker: OrganicPicker, acc: Accounts, vocab: Vocabulary, log: EventLog,
+                   rows: NegativeRows, quiet: np.ndarray) -> None:
+    """Two or three accounts of one outlet publish links to its site; its journalists repost them within a
+    minute or a few and post their own articles' links; one readership engages with all the outlet's accounts
+    over the following hours."""
+    outlets = picker.pick(int(rng.integers(2, 4)))
+    journalists = picker.pick(int(rng.integers(5, 10)), allowed=quiet)
+    readers = picker.pick(int(rng.integers(40, 61)))
+    per_outlet = rng.integers(8, 15, len(outlets))
+    author = np.repeat(outlets, per_outlet)
+    n = len(author)
+    post_time = diurnal_times(rng, acc.tz_ms[author]) % (WINDOW - DAY)
+    t = vocab.organic_text(rng, acc.lang[author])
+    article = rng.integers(1, 10_000_000, n)
+    post_rows = log.add(time=post_time, actor=author, action=POST, t0=t[0], t1=t[1], t2=t[2], t3=t[3],
+                        h0=vocab.hashtags.index("news"), url_domain=NEWS_DOMAIN, url_path=article)
+    no_repeats = np.array([-1], dtype=np.int64)
+    for crowd, share, lag_s, sigma, action in ((journalists, 0.5, 90, 1.0, REPOST), (readers, 0.06, 2_400, 1.2, REPOST),
+                                               (readers, 0.08, 2_400, 1.2, LIKE)):
+        ci, pi = (g.ravel() for g in np.meshgrid(np.arange(len(crowd)), np.arange(n), indexing="ij"))
+        go = rng.random(len(ci)) < share
+        delay = np.maximum(5.0, rng.lognormal(np.log(lag_s), sigma, int(go.sum()))) * SECOND
+        add_engagements(log, acc, no_repeats, crowd[ci[go]], post_rows[pi[go]], post_time[pi[go]],
+                        author[pi[go]], action, delay)
+    # A third of the articles are also posted by the journalist who wrote them: the same link, their own words.
+    byline = np.flatnonzero(rng.random(n) < 0.35)
+    writer = rng.choice(journalists, len(byline))
+    t = vocab.organic_text(rng, acc.lang[writer])
+    own_time = post_time[byline] + (rng.uniform(1, 20, len(byline)) * MINUTE).astype(np.int64)
+    log.add(time=own_time, actor=writer, action=POST, t0=t[0], t1=t[1], t2=t[2], t3=t[3],
+            url_domain=NEWS_DOMAIN, url_path=article[byline])
+    rows.add(set_id, "newsroom", outlets, "outlet")
+    rows.add(set_id, "newsroom", journalists, "journalist")
+
+
+def plant_brand(rng, set_id: str, picker: OrganicPicker, acc: Accounts, vocab: Vocabulary, log: EventLog,
+                rows: NegativeRows) -> None:
+    """A brand account whose scheduling tool publishes at the same two or three times every day, to within a
+    few seconds: a machine's rhythm, but original posts that nobody is paid to push."""
+    brand = picker.pick(1)
+    slots = np.sort(rng.choice(np.arange(7 * 2, 21 * 2), int(rng.integers(2, 4)), replace=False)) * 30 * MINUTE
+    time = (np.arange(WINDOW_DAYS)[:, None] * DAY + slots[None, :]).ravel()
+    time = time + (rng.random(len(time)) * 4 * SECOND).astype(np.int64)
+    n = len(time)
+    t = vocab.organic_text(rng, np.full(n, acc.lang[brand[0]]))
+    log.add(time=time, actor=brand[0], action=POST, t0=t[0], t1=t[1], t2=t[2], t3=t[3],
+            h0=vocab.hashtags.index("fashion"), url_domain=SHOP_DOMAIN, url_path=rng.integers(1, 10_000_000, n))
+    rows.add(set_id, "brand", brand, "brand")
+
+
+def plant_hyperactive_human(rng, set_id: str, picker: OrganicPicker, acc: Accounts, posts: PostIndex,
+                            log: EventLog, rows: NegativeRows, done: np.ndarray) -> None:
+    """A person who reposts a lot: hundreds of posts by many authors, at any hour, some within seconds and
+    most minutes to hours later (it scrolls, it does not watch a queue)."""
+    human = picker.pick(1, weight=acc.weight)
+    n = int(rng.integers(200, 301))
+    chosen = rng.choice(len(posts.row), n, replace=False, p=np.sqrt(posts.engagement + 1.0) / np.sqrt(posts.engagement + 1.0).sum())
+    delay = np.maximum(3.0, rng.lognormal(np.log(1_500), 1.6, n)) * SECOND
+    add_engagements(log, acc, done, np.full(n, human[0]), posts.row[chosen], posts.time[chosen],
+                    posts.author[chosen], REPOST, delay)
+    rows.add(set_id, "hyperactive_human", human, "human")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1267,3 +1497,130 @@ def write_ground_truth(truth: TruthRows, acc: Accounts, path: Path) -> None:
                                                           ("account_id", "ascending")]).drop_columns(["_r"])
     with open(path, "wb") as fh:
         write_csv(table, fh)
+
+
+def plant_viral_moments(rng, plans: list[CampaignPlan], acc: Accounts, vocab: Vocabulary, log: EventLog,
+                        rows: NegativeRows, excluded: np.ndarray) -> None:
+    """An organic viral moment for every pile-on's victim in the same week as the pile-on: a new post of hers,
+    1 to 3 days before or after the first burst, that 250-500 organic strangers (drawn by activity, never a
+    campaign's account nor one of the other hard negatives) engage with in a self-exciting cascade, a third of them replying or quoting with
+    ordinary text. A burst of inbound replies that is no pile-on: the burst detector's hard negative."""
+    free = acc.organic.copy()
+    free[np.asarray(excluded, dtype=np.int64)] = False
+    log_weight = np.where(free, np.log(acc.weight), -np.inf)
+    for plan in plans:
+        if plan.campaign_type != "pile_on" or "target" not in plan.params:
+            continue
+        author, starts = plan.params["target"], plan.params["burst_starts"]
+        offset = int(rng.uniform(1, 3) * DAY) * (1 if rng.random() < 0.5 else -1)
+        when = starts[0] + offset
+        if when < 0 or when > PILE_ON_LAST_POST or min(abs(when - s) for s in starts) < DAY // 2:
+            when = starts[0] - offset
+        when = int(np.clip(when, 0, PILE_ON_LAST_POST))
+        t = vocab.organic_text(rng, acc.lang[[author]])
+        post_row = log.add(time=[when], actor=[author], action=POST, t0=t[0], t1=t[1], t2=t[2], t3=t[3])[0]
+        lw = log_weight.copy()
+        lw[author] = -np.inf
+        engagers = sample_without_replacement(rng, lw, int(rng.integers(250, 501)))
+        k = len(engagers)
+        # a random recursive cascade, biased to early nodes, each a lognormal delay after its parent
+        parent = np.concatenate([[0], np.floor(rng.random(k) ** 1.6 * np.arange(1, k + 1)).astype(np.int64)])
+        delay = np.concatenate([[0], (SECOND + rng.uniform(180, 600) * SECOND * rng.lognormal(0.0, 1.2, k)).astype(np.int64)])
+        time = when + sum_delays_to_root(parent, delay)[1:]
+        action = np.array([REPLY, QUOTE, REPOST, LIKE], dtype=np.int8)[pick_from_shares(rng, (0.25, 0.08, 0.37, 0.30), k)]
+        keep = time < WINDOW
+        engagers, time, action = engagers[keep], time[keep], action[keep]
+        texted = (action == REPLY) | (action == QUOTE)
+        t = vocab.organic_text(rng, acc.lang[engagers])
+        tags = vocab.organic_hashtags(rng, len(engagers), (0.75, 0.25))[0]
+        log.add(time=time, actor=engagers, action=action, tgt_acc=author, tgt_post=post_row,
+                t0=np.where(texted, t[0], -1), t1=np.where(texted, t[1], 0), t2=np.where(texted, t[2], 0),
+                t3=np.where(texted, t[3], 0), h0=np.where(action == QUOTE, tags, -1), m0=np.where(action == REPLY, author, -1))
+        set_id = f"viral_moment_{plan.campaign_id.rsplit('_', 1)[-1]}"
+        rows.add(set_id, "viral_moment", [author], "author")
+        rows.add(set_id, "viral_moment", np.unique(engagers[texted]), "engager")
+
+
+def write_hard_negatives(rows: NegativeRows, acc: Accounts, path: Path) -> None:
+    table = pa.table({
+        "set_id": pa.array(rows.set_id, pa.string()),
+        "kind": pa.array(rows.kind, pa.string()),
+        "account_id": acc.ids.take(pa.array(np.array(rows.account, dtype=np.int64))),
+        "role": pa.array(rows.role, pa.string()),
+    })
+    with open(path, "wb") as fh:
+        write_csv(table.sort_by([("set_id", "ascending"), ("role", "ascending"), ("account_id", "ascending")]), fh)
+
+
+# --------------------------------------------------------------------------------------------------
+# Report waves beside the mass_report campaigns: a repost ring that also mass-reports its victim, and an
+# organic report surge against a real spammer (the mass-reporting detector's hard negative)
+# --------------------------------------------------------------------------------------------------
+SPAM_TEXTS = ("FREE crypto giveaway!! send 0.1 get 1 back, claim now", "get 10k followers TODAY, cheap, link below",
+              "you WON an iPhone, claim your prize here", "designer bags 90% off, limited stock", "earn $500/day from home, DM me",
+              "hot singles in your area, click", "airdrop live now, connect your wallet")
+SURGE_REASONS = ("spam", "scam", "other", "misinformation", "impersonation", "harassment", "this is a bot", "phishing link",
+                 "fake giveaway", "Spam")
+SURGE_REASON_SHARE = (0.3, 0.22, 0.1, 0.07, 0.06, 0.05, 0.06, 0.05, 0.05, 0.04)
+
+
+def plant_ring_reports(rng, plans: list[CampaignPlan], vocab: Vocabulary, posts: PostIndex, log: EventLog) -> None:
+    """Brigade members who are also in a repost ring: each member of a repost ring, with probability 0.8, reports
+    the ring's victim once in a 30-90 minute wave inside the ring's active span (from a day after its first attack
+    post), all for one reason (three quarters verbatim, the rest a near-same variant); about 40 % of them also
+    report one of her posts published before the wave. Ground truth lists them as the ring's members."""
+    for plan in plans:
+        if plan.campaign_type != "repost_ring":
+            continue
+        target, (first, last) = plan.params["target"], plan.params["span"]
+        start = rng.uniform(min(first + DAY, last), last)
+        length = rng.uniform(30, 90) * MINUTE
+        members = plan.members[rng.random(len(plan.members)) < 0.8]
+        own = posts.by_author(target)
+        reportable = own[posts.time[own] < start]
+        extra = members[rng.random(len(members)) < 0.4] if len(reportable) else members[:0]
+        actor = np.concatenate([members, extra])
+        post = np.concatenate([np.full(len(members), -1), posts.row[rng.choice(reportable, len(extra))] if len(extra) else []])
+        reason = str(rng.choice(list(CAMPAIGN_REASON_SHARE), p=list(CAMPAIGN_REASON_SHARE.values())))
+        codes = np.where(rng.random(len(actor)) < 0.75, vocab.reason_code[reason], rng.choice(vocab.reason_variant_codes[reason], len(actor)))
+        log.add(time=(start + length * rng.beta(1.3, 2.2, len(actor))).astype(np.int64), actor=actor, action=REPORT, tgt_acc=target,
+                tgt_post=post.astype(np.int64), t0=codes)
+
+
+def plant_report_surges(rng, scale: int, acc: Accounts, vocab: Vocabulary, log: EventLog, rows: NegativeRows,
+                        excluded: np.ndarray) -> None:
+    """An organic report surge against a real spammer, ``campaigns_per_type(scale)`` times: an organic account (no
+    campaign's, no other hard negative's) posts 20-40 spam posts (``SPAM_TEXTS``, each with a link to
+    shop.example.com) over 2-4 days; 40-70 established organic accounts (registered at least a year before the
+    window, drawn by activity, unconnected to it and to each other) each see one spam post and report it 5
+    minutes to a day later (lognormal, median 90 minutes) - the post itself six times in ten, else the account -
+    and a fifth of them report the account again hours later, for varied reasons (``SURGE_REASONS``: spam, scam,
+    a bot, phishing, ...). hard_negatives.csv kind ``report_surge``, roles ``spammer`` and ``reporter``."""
+    free = acc.organic.copy()
+    free[np.asarray(excluded, dtype=np.int64)] = False
+    established = free & (acc.created <= -YEAR)
+    reasons = np.array([vocab.reason_code.get(r) or vocab._add_fragment(r) for r in SURGE_REASONS], dtype=np.int16)
+    spam = np.array([vocab._add_fragment(t) for t in SPAM_TEXTS], dtype=np.int16)
+    for i in range(campaigns_per_type(scale)):
+        spammer = int(sample_without_replacement(rng, np.where(free & (acc.followers < 2_000), 0.0, -np.inf), 1)[0])
+        free[spammer] = established[spammer] = False
+        start = int(rng.uniform(2 * DAY, WINDOW - 6 * DAY))
+        n_posts = int(rng.integers(20, 41))
+        post_time = np.sort(start + (rng.random(n_posts) * rng.uniform(2, 4) * DAY).astype(np.int64))
+        post_rows = log.add(time=post_time, actor=np.full(n_posts, spammer), action=POST, t0=rng.choice(spam, n_posts),
+                            url_domain=DOMAINS.index("shop.example.com"), url_path=rng.integers(1, 10**6, n_posts))
+        reporters = sample_without_replacement(rng, np.where(established, 0.5 * np.log(acc.weight), -np.inf), int(rng.integers(40, 71)))
+        free[reporters] = established[reporters] = False
+        seen = rng.integers(0, n_posts, len(reporters))
+        time = post_time[seen] + np.clip(rng.lognormal(np.log(90 * MINUTE), 1.0, len(reporters)), 5 * MINUTE, DAY).astype(np.int64)
+        on_post = rng.random(len(reporters)) < 0.6
+        again = rng.random(len(reporters)) < 0.2
+        actor = np.concatenate([reporters, reporters[again]])
+        time = np.concatenate([time, time[again] + rng.uniform(2, 12, int(again.sum())).astype(np.int64) * HOUR])
+        tgt_post = np.concatenate([np.where(on_post, post_rows[seen], -1), np.full(int(again.sum()), -1)])
+        keep = time < WINDOW
+        log.add(time=time[keep], actor=actor[keep], action=REPORT, tgt_acc=spammer, tgt_post=tgt_post[keep],
+                t0=reasons[pick_from_shares(rng, SURGE_REASON_SHARE, len(actor))][keep])
+        set_id = f"report_surge_{i + 1:03d}"
+        rows.add(set_id, "report_surge", [spammer], "spammer")
+        rows.add(set_id, "report_surge", np.unique(actor[keep]), "reporter")

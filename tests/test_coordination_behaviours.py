@@ -38,6 +38,8 @@ def _on_object(event, behaviour: str, k: int, account: str, seconds: float) -> d
         return event(account, seconds, text=f"{'VOTE' if upper else 'vote'}  for number {k} today @{account} https://t.co/{account}")
     if behaviour == "co_text_near":
         return event(account, seconds, text=f"{_SENTENCES[k]} {account}")
+    if behaviour == "co_report":
+        return event(account, seconds, "report", target_account_id=f"reported{k}")
     raise AssertionError(behaviour)
 
 

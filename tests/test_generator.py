@@ -256,9 +256,11 @@ def test_viral_organic_posts_have_dense_uncoordinated_cascades(truth, events):
     assert on_viral.groupby("account_id").size().max() >= 2
 
 
-def test_background_reports_are_sparse_and_spread(truth, events):
+def test_background_reports_are_sparse_and_spread(csv_set, truth, events):
     members = set(truth.account_id[truth.role == "member"])
-    reports = events[(events.action == "report") & ~events.account_id.isin(members)]
+    # the organic surge against a spammer is concentrated on one account by design (hard_negatives.csv)
+    surge = set(pd.read_csv(csv_set.hard_negatives_path, dtype=str).query("kind == 'report_surge'").account_id)
+    reports = events[(events.action == "report") & ~events.account_id.isin(members | surge)]
     assert 0 < len(reports) < 0.01 * len(events)
     assert reports.target_account_id.nunique() >= 0.6 * len(reports)
     assert reports.text.nunique() >= 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mobtrace.analysis.ingest import coortweet, io_archive, ira538, reports
+from mobtrace.analysis.ingest import coortweet, io_archive, ira538, notices, reports
 from mobtrace.analysis.ingest.bluesky import BlueskyAdapter
 from mobtrace.analysis.ingest.cnt import CntAdapter
 from mobtrace.analysis.ingest.core import Adapter, UnknownFormatError
@@ -27,6 +27,7 @@ ADAPTERS: dict[str, Adapter] = {
         RedditAdapter(),
         BlueskyAdapter(),
         MastodonAdapter(),
+        notices.ADAPTER,
         reports.ADAPTER,
         coortweet.ADAPTER,
         CntAdapter(),

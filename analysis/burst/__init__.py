@@ -1,0 +1,125 @@
+"""The burst detector: when a target is suddenly swarmed (a pile-on), by whom, and who called them in.
+
+Definition
+----------
+A *target* is an account, or a thread or post whose author the export does not name, on any platform.
+Its *inbound series* counts, per bin (``bin_minutes``, default an hour), the replies, quotes, mentions,
+comments and reports addressed to it (``inbound.sql``). Targets are *discovered* (at least
+``min_target_events`` inbound events) or *named* by the user (``--targets FILE``, ``targets.py``): named
+targets are always analysed and shown, even when quiet.
+
+Two burst detectors read every series (``series.py``):
+
+1. Kleinberg's batched burst automaton (``kleinberg.py``), solved exactly by Viterbi, on the target's share
+   of the platform's inbound events per bin (states with rates ``p_0 * s**i``, ``gamma * ln(n)`` per level up);
+2. a baseline-relative detector (``baseline.py``): the count per bin against a robust rolling baseline (the
+   median of daily totals, shrunk toward a platform-wide prior for a target with no history, times the
+   hour-of-day rhythm) as a Poisson or negative-binomial upper-tail probability.
+
+An *episode* is a merged burst interval: baseline burst bins, and the busy bins at Kleinberg's top state
+around them, merged over gaps of ``merge_gap_bins``; from its first to its last inbound event. For each one
+(``participants.sql``, ``coaction.sql``, ``features.py``): start, peak and end; events and distinct
+participants; the share of participants with no organic contact with the target before it; the share of
+accounts created at most ``new_account_days`` before it; the share already in coordinated clusters (the
+``coordination`` rows of the clusters step); the share of its texts that another participant duplicated or
+templated (MinHash over 5-character shingles, similarity ``template_similarity``); the share of
+participants that co-acted inside it (a hashtag made for the episode, a post reposted together, a shared
+template, a shared call to action); and how sharply arrivals are synchronised (the seconds holding the
+middle 80% of first arrivals, against the target's organic replies).
+
+An episode is *concerted* when it has at least ``min_participants`` participants, at least
+``min_stranger_share`` of them had no organic contact with the target before, and at least one feature
+departs clearly from organic activity: new accounts, clustered accounts or duplicated texts reaching their
+floor (``min_new_share`` 0.25, ``min_clustered_share`` 0.2, ``min_duplication`` 0.3) *and*
+``departure_ratio`` (2) times the larger of the platform's level and the target's own organic level; or
+co-action reaching ``min_coaction`` (0.2; only items concentrated in the episode count, so organic activity
+has none). Synchrony is reported, not used: viral cascades are sharp too.
+
+Flags (``signal.sql``): in a concerted episode, every participant with no organic prior contact carries
+``burst``, grouped by episode, with its evidence; so do the organisers of its *calls to action* (a post on
+another platform linking to the target's profile or post at most ``cta_lead_minutes`` before the episode
+starts, ``calls.py``) and the accounts that amplified them. Those that co-acted inside the episode also
+carry ``coordination`` with the episode as group, unless the clusters step flagged them already. A burst
+alone flags nobody; an episode that is not concerted (a viral post, onlookers asking what happened,
+friends rallying round) is reported and flags nobody. Concerted episodes called in by the same call to
+action (or by calls of the same account) are joined into one campaign by the link rule
+``link_call_to_action.sql``, which campaign fusion finds beside this package and states in the reasons.
+
+Parameters
+----------
+``BurstParams`` (step ``burst``) in ``params.py``: each parameter's default and meaning are written there.
+
+Known false positives
+---------------------
+Onlookers who reply inside a concerted pile-on without earlier contact are flagged with it (their evidence
+says they carry no co-action of their own: read it). A genuine protest campaign with a shared hashtag, or a
+fandom's coordinated "support" replies to a stranger, is concerted by this definition. New accounts reach
+their floor when a platform is young or had a sign-up wave (the platform level guards against part of
+this). A call to action's author may have linked the target in good faith (a news post shortly before a
+pile-on): read the text. The detector cannot see private coordination, only its traces.
+
+Example
+-------
+>>> from datetime import datetime, timedelta
+>>> from mobtrace.analysis.ingest import connect
+>>> con = connect(":memory:")
+>>> rows = [("x", f"o{d}", f"friend{d % 3}", "reply", datetime(2025, 3, 1 + d, 12), "jane") for d in range(9)]
+>>> rows += [("x", f"m{i}", f"mob{i}", "reply", datetime(2025, 3, 9, 15) + timedelta(seconds=20 * i), "jane")
+...          for i in range(30)]
+>>> _ = con.executemany(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_account_id,
+...     hashtags, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ['shamejane'], 'f', 1)\"\"\", rows[9:])
+>>> _ = con.executemany(\"\"\"INSERT INTO interactions (platform, event_id, account_id, action, ts, target_account_id,
+...     source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, 'f', 1)\"\"\", rows[:9])
+>>> build_bursts(con, BurstParams())
+(1, 1, 30)
+>>> con.sql("SELECT verdict FROM burst_episodes").fetchall()[0][0][:67]
+'Concerted: 100% of 30 participants had no earlier contact with the '
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from mobtrace.analysis.burst.calls import calls_to_action
+from mobtrace.analysis.burst.features import episode_features
+from mobtrace.analysis.burst.params import BurstParams
+from mobtrace.analysis.burst.series import detect_episodes
+from mobtrace.analysis.burst.targets import read_targets, resolve_named_targets
+from mobtrace.analysis.signals import create_signals_table
+from mobtrace.analysis.sql import run_script
+
+HERE = Path(__file__).parent
+
+__all__ = ["BurstParams", "build_bursts"]
+
+
+def build_bursts(con: duckdb.DuckDBPyConnection, params: BurstParams = BurstParams(),
+                 progress: Callable[[str], None] | None = None) -> tuple[int, int, int]:
+    """Step ``burst``: the inbound series, episodes, their features, calls to action and the ``burst`` (and
+    episode ``coordination``) rows of ``account_signals``; returns (episodes, concerted episodes, accounts
+    flagged ``burst``). ``progress`` is told the name of each stage as it ends."""
+    create_signals_table(con)
+    bin_seconds = params.bin_minutes * 60
+    stages = [
+        ("inbound series", lambda: run_script(con, HERE / "inbound.sql", bin_seconds=bin_seconds)),
+        ("named targets", lambda: resolve_named_targets(con, *read_targets(params.targets_file))),
+        ("bins", lambda: run_script(con, HERE / "bins.sql", bin_seconds=bin_seconds)),
+        ("episodes", lambda: detect_episodes(con, params)),
+        ("participants", lambda: run_script(con, HERE / "participants.sql", new_account_days=params.new_account_days)),
+        ("co-action", lambda: run_script(con, HERE / "coaction.sql", lead_minutes=params.cta_lead_minutes)),
+        ("features", lambda: episode_features(con, params)),
+        ("calls to action", lambda: calls_to_action(con, params)),
+        ("signal", lambda: run_script(con, HERE / "signal.sql", bin_minutes=params.bin_minutes)),
+        ("targets", lambda: run_script(con, HERE / "targets.sql")),
+    ]
+    for name, stage in stages:
+        stage()
+        if progress:
+            progress(name)
+    return tuple(con.execute(
+        """SELECT (SELECT count(*) FROM burst_episodes), (SELECT count(*) FROM burst_episodes WHERE concerted),
+                  (SELECT count(*) FROM account_signals WHERE signal = 'burst')"""
+    ).fetchall()[0])
