@@ -24,7 +24,7 @@ from mobtrace.analysis.burst.params import BurstParams
 from mobtrace.dashboards.evidence import csv_bytes, iso_ms, post_url, profile_url
 from mobtrace.dashboards.html import (
     BOOT_SCRIPT, CONTENT_SECURITY_POLICY, MEMBER_COLOUR, NEUTRAL_COLOUR, OTHER_COLOUR, PALETTE, Column, Figures, Markup,
-    hover, render_macro, table, timestamp,
+    clip, hover, render_macro, table, timestamp,
 )
 from mobtrace.dashboards.outputs import copy_csv
 from mobtrace.dashboards.signals import EvidenceRow, SignalReport
@@ -210,7 +210,7 @@ def calls_table(con, key: list[str]):
                Column("link in the post"), Column("text", css="evidence"), Column("amplifiers", True)]
     body = [[episode, timestamp(ts), (f"{lead / 60:.0f}", lead),
              _linked(f"{platform}: {'@' + handle if handle else account}", post_url(platform, event_id, handle, conversation)),
-             url, _clip(text), amplifiers]
+             url, clip(text), amplifiers]
             for episode, platform, event_id, account, handle, conversation, ts, lead, url, text, amplifiers in rows]
     return table(columns, body, sortable=True)
 
@@ -241,7 +241,7 @@ def participant_list(con, key: list[str]) -> list[dict[str, object]]:
     by_account: dict[tuple, list] = {}
     for episode, platform, account, event_id, ts, action, text, source, line, handle, conversation in events:
         by_account.setdefault((episode, platform, account), []).append({
-            "time": timestamp(ts), "action": action, "text": _clip(text), "source": f"{Path(source).name}:{line}",
+            "time": timestamp(ts), "action": action, "text": clip(text), "source": f"{Path(source).name}:{line}",
             "link": _linked(event_id, post_url(platform, event_id, handle, conversation)),
         })
     listed = []
@@ -254,11 +254,6 @@ def participant_list(con, key: list[str]) -> list[dict[str, object]]:
             "evidence": evidence, "event_rows": own[:MAX_EVENTS_SHOWN], "more": max(0, len(own) - MAX_EVENTS_SHOWN),
         })
     return listed
-
-
-def _clip(text: str | None, width: int = 280) -> str:
-    text = text or ""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- evidence package and outputs ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from mobtrace.dashboards.coordination import component_layout
 from mobtrace.dashboards.evidence import csv_bytes, iso_ms, post_url, profile_url
 from mobtrace.dashboards.html import (
     BOOT_SCRIPT, CONTENT_SECURITY_POLICY, MEMBER_COLOUR, NEUTRAL_COLOUR, OTHER_COLOUR, PALETTE, Column, Figures, Markup,
-    account_label, hover, render_macro, table, timestamp,
+    account_label, clip, hover, render_macro, table, timestamp,
 )
 from mobtrace.dashboards.outputs import copy_csv
 from mobtrace.dashboards.signals import EvidenceRow, SignalReport
@@ -276,7 +276,7 @@ def events_table(con, wave_ids: list[str]):
     columns = [Column("time (UTC)"), Column("wave"), Column("account"), Column("flagged"), Column("what"), Column("text", css="evidence"),
                Column("source")]
     body = [[timestamp(ts), wave, _linked(f"{platform}: {account_label(handle, account)}", profile_url(platform, account, handle)),
-             "yes" if flagged else "", what, _clip(text), f"{Path(source).name}:{line}" if source else ""]
+             "yes" if flagged else "", what, clip(text), f"{Path(source).name}:{line}" if source else ""]
             for wave, _kind, ts, platform, _id, account, handle, _role, flagged, what, text, _conv, source, line in rows]
     return table(columns, body, sortable=True)
 
@@ -286,11 +286,6 @@ def _linked(text: str, url: str | None) -> Markup:
     if not url:
         return Markup("{}").format(text)
     return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(url, text)
-
-
-def _clip(text: str | None, width: int = 280) -> str:
-    text = text or ""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- evidence package and outputs ---------------------------------------------------------------------
