@@ -29,10 +29,7 @@ import csv
 import platform
 import sys
 import tempfile
-import threading
-import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -40,6 +37,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from stages import timed  # noqa: E402
 from workload import generate as generate_workload, load  # noqa: E402
 
 from mobtrace.analysis.coordination import build_account_clusters, build_coaction_edges  # noqa: E402
@@ -52,27 +50,8 @@ from mobtrace.data.generator import generate  # noqa: E402
 ROWS: list[tuple[str, float, float, str]] = []
 
 
-@contextmanager
 def stage(name: str):
-    """Time the block; sample this process's RSS every 20 ms. The block may set info["note"]."""
-    process, info, done = psutil.Process(), {"note": ""}, threading.Event()
-    peak = [process.memory_info().rss]
-
-    def sample() -> None:
-        while not done.wait(0.02):
-            peak[0] = max(peak[0], process.memory_info().rss)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    start = time.perf_counter()
-    try:
-        yield info
-    finally:
-        elapsed = time.perf_counter() - start
-        done.set()
-        sampler.join()
-        ROWS.append((name, elapsed, max(peak[0], process.memory_info().rss) / 2**30, info["note"]))
-        print(f"{name:<34} {elapsed:8.1f} s {ROWS[-1][2]:6.2f} GiB  {info['note']}", flush=True)
+    return timed(ROWS, name, width=34)
 
 
 def accuracy(args, params: PaidAmplificationParams) -> None:
