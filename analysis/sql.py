@@ -48,3 +48,8 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -
     ``execute`` result would block the connection.)"""
     rows = con.sql(sql, params=params).limit(1).fetchall()
     return rows[0] if rows else None
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database has a table (or view) of that name: a step's output exists once the step ran."""
+    return first_row(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = $1", [name])[0] > 0

@@ -9,7 +9,8 @@
 - outputs: ``coaction_edges.csv`` (every co-action edge with its behaviour, weight, timing and
   significance) and the clustered graph (significant edges, behaviours merged) as ``coaction.graphml`` /
   ``coaction.gexf`` (Gephi) and ``coordination_edges.parquet`` / ``coordination_nodes.parquet``, see
-  ``analysis/coordination/export.py``.
+  ``analysis/coordination/export.py``; ``coordination_followings.csv`` (every cluster that only co-reposted:
+  an organic following, not flagged, or not, and why).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ import plotly.graph_objects as go
 
 from mobtrace.analysis.coordination import export
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams
+from mobtrace.analysis.sql import has_table
 from mobtrace.dashboards.html import (
     PALETTE, SYMBOLS, Column, Figures, Markup, Table, account_label, clip, esc, hover, render_macro, table, timestamp, user,
 )
 from mobtrace.dashboards.evidence import csv_bytes, iso_ms
 from mobtrace.dashboards.outputs import copy_csv
+from mobtrace.dashboards.safety import show_bidi
 from mobtrace.dashboards.signals import EvidenceRow, SignalReport
 
 LAYOUT_SEED = 7
@@ -56,8 +59,12 @@ def methods(con: duckdb.DuckDBPyConnection, parameters: dict[str, dict[str, obje
     edges = CoactionParams.from_record(parameters.get(CoactionParams.step, {}))
     clusters = ClusterParams.from_record(parameters.get(ClusterParams.step, {}))
     minute_files = con.execute("SELECT count(*) FROM time_resolution WHERE minute_stamped").fetchall()[0][0]
+    followings = []
+    if has_table(con, "coordination_followings"):  # written by the clusters step
+        query = "SELECT reason FROM coordination_followings WHERE is_following ORDER BY cluster_id"
+        followings = [show_bidi(reason) for (reason,) in con.sql(query).fetchall()]
     return render_macro("coordination.html", "methods", window=window_phrase(con, edges), coaction=edges, clusters=clusters,
-                        minute_files=minute_files)
+                        minute_files=minute_files, followings=followings)
 
 
 def window_phrase(con: duckdb.DuckDBPyConnection, edges: CoactionParams) -> str:
@@ -363,15 +370,21 @@ def evidence(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[EvidenceR
 
 
 def outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Path]:
-    """Write coaction_edges.csv and the clustered graph's files into ``out_dir``; return their paths by name."""
+    """Write coaction_edges.csv, the clustered graph's files and coordination_followings.csv (every cluster that only
+    co-reposted, following or not, with the reason) into ``out_dir``; return their paths by name."""
     paths = {
         "coaction_edges": out_dir / "coaction_edges.csv",
         "graphml": out_dir / "coaction.graphml",
         "gexf": out_dir / "coaction.gexf",
         "edge_list": out_dir / "coordination_edges.parquet",
         "node_list": out_dir / "coordination_nodes.parquet",
+        "followings": out_dir / "coordination_followings.csv",
     }
     copy_csv(con, f"SELECT {', '.join(EDGE_COLUMNS)} FROM coaction_edges ORDER BY ALL", paths["coaction_edges"])
+    if has_table(con, "coordination_followings"):
+        copy_csv(con, "SELECT * FROM coordination_followings ORDER BY cluster_id", paths["followings"])
+    else:
+        del paths["followings"]
     export.write_graphml(con, paths["graphml"])
     export.write_gexf(con, paths["gexf"])
     export.write_edge_list(con, paths["edge_list"])

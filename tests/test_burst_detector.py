@@ -106,6 +106,22 @@ def test_viral_moment_and_pile_on_in_the_same_week(event, database):
     assert not any(account.startswith("fan") for account in _flags(con))
 
 
+def test_who_engaged_in_her_viral_moment_knew_her_and_who_joined_a_wave_before_did_not(event, database):
+    """fan0 replied in her viral moment (an episode, not concerted) and replies again inside the pile-on: organic
+    contact, not flagged. mob0 swarmed her in a first concerted wave and comes back in the second: that earlier
+    contact was the pile-on itself, so it is flagged in both."""
+    second_wave = [event(f"mob{i}", 12 * DAY + 15 * HOUR + 40 * i, "reply", target_account_id="jane", hashtags=["shamejane"],
+                         text=f"@jane you are a liar and a fraud, everyone knows it, step down now number {i % 4}") for i in range(30)]
+    onlooker = [event("fan0", 10 * DAY + 15 * HOUR + 90, "reply", target_account_id="jane", text="what is going on here today")]
+    con = database(_history(event) + _viral(event, 8 * DAY + 15 * HOUR) + _pile_on(event, 10 * DAY + 15 * HOUR) + onlooker
+                   + second_wave)
+    episodes, concerted, _ = build_bursts(con, BurstParams())
+    assert (episodes, concerted) == (3, 2)
+    flags = _flags(con)
+    assert "fan0" not in flags
+    assert {f"mob{i}" for i in range(30)} <= set(flags)
+
+
 def test_friends_rallying_round_a_survivor_are_not_flagged(event, database):
     """Many replies to her post, from established accounts with earlier contact, in their own words."""
     rng = random.Random(3)

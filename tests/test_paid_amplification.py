@@ -235,23 +235,53 @@ def test_the_clusters_own_posts_are_not_jobs(event, database):
     assert con.sql("SELECT count(*) FROM amplification_jobs").fetchall()[0][0] == 0
 
 
-@pytest.mark.parametrize("audience, shared, related", [(10, 2, False), (10, 3, True), (15, 3, False), (15, 4, True)])
-def test_clients_sharing_enough_of_the_smaller_audience_are_one_group(event, database, audience, shared, related):
-    """c0 and c1 have ``audience`` readers each (c2 its own), ``shared`` of them the same: related takes 3 shared
-    accounts (2 of 10 is too few) and more than 20% of the smaller audience (3 of 15 is exactly 20%: too little)."""
+def background(event, authors: int = 40, fans: int = 100) -> list[dict]:
+    """The rest of the platform: ``authors`` other authors with a post each, and ``fans`` accounts that each like
+    two of those posts (the typical account engages 2 authors), so that three clients are not the whole world."""
+    rows = [event(f"other{a}", 20 * DAY + a, "post", event_id=f"other{a}_p", text="hello") for a in range(authors)]
+    rows += [event(f"bg{i}", 20 * DAY + 60 + i + k, "like", target_post_id=f"other{(i + k) % authors}_p") for i in range(fans) for k in (0, 1)]
+    return rows
+
+
+def pool_with_audiences(event, database, audience: int, shared: int, shared_also_like: int = 0):
+    """A pool of three serving c0, c1, c2 (``audience`` readers each); ``shared`` of c1's readers are c0's, and
+    each of those also likes ``shared_also_like`` of the other authors' posts."""
     members = ["m0", "m1", "m2"]
-    rows = pool_events(event, members, ["c0", "c1", "c2"], readers=0)
+    rows = pool_events(event, members, ["c0", "c1", "c2"], readers=0) + background(event)
     readers = {"c0": [f"r{i}" for i in range(audience)],
                "c1": [f"r{i}" for i in range(shared)] + [f"s{i}" for i in range(audience - shared)],
                "c2": [f"t{i}" for i in range(audience)]}
     for client, names in readers.items():
         rows += [event(name, 5 * DAY + i, "like", target_post_id=f"{client}_p0") for i, name in enumerate(names)]
+    rows += [event(f"r{i}", 21 * DAY + i * 100 + a, "like", target_post_id=f"other{a}_p")
+             for i in range(shared) for a in range(shared_also_like)]
     con = database(rows)
     set_clusters(con, {m: 1 for m in members})
-    pools, flagged = build_paid_amplification(con)
+    return con, build_paid_amplification(con)
+
+
+@pytest.mark.parametrize("audience, shared, related", [(10, 2, False), (10, 3, True), (15, 3, False), (15, 4, True)])
+def test_clients_sharing_enough_of_the_smaller_audience_are_one_group(event, database, audience, shared, related):
+    """c0 and c1 have ``audience`` readers each (c2 its own), ``shared`` of them the same, readers of nobody else:
+    related takes 3 shared accounts (2 of 10 is too few) and more than 20% of the smaller audience (3 of 15 is
+    exactly 20%: too little)."""
+    con, (pools, flagged) = pool_with_audiences(event, database, audience, shared)
     groups = dict(con.sql("SELECT account_id, client_group FROM amplification_clients").fetchall())
     assert (groups["c0"] == groups["c1"]) == related
     assert (pools, flagged) == ((0, 0) if related else (1, 3))     # two groups are fewer than min_client_groups
+
+
+@pytest.mark.parametrize("also_like, related", [(0, True), (1, True), (2, False), (40, False)])
+def test_readers_who_engage_everyone_do_not_relate_clients(event, database, also_like, related):
+    """Four of c0's ten readers also read c1 and like ``also_like`` other authors' posts. The typical account of
+    this platform engages 2 authors, so a shared reader counts min(1, 2 / (1 + also_like)): 4 readers weigh 4, 4,
+    2.67 and 0.195, against the 3 that related takes (and more than 20% of 10)."""
+    con, _ = pool_with_audiences(event, database, 10, 4, shared_also_like=also_like)
+    shared, weighed, is_related = con.sql(
+        "SELECT shared, weighed_shared, related FROM audience_pairs WHERE a_account = 'c0' AND b_account = 'c1'").fetchall()[0]
+    assert shared == 4
+    assert weighed == pytest.approx(4 * min(1, 2 / (1 + also_like)), abs=1e-4)
+    assert is_related == related
 
 
 def test_clients_too_small_to_compare_count_as_one_group(event, database):

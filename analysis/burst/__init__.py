@@ -36,7 +36,9 @@ co-action reaching ``min_coaction`` (0.2; only items concentrated in the episode
 has none). Synchrony is reported, not used: viral cascades are sharp too.
 
 Flags (``signal.sql``): in a concerted episode, every participant with no organic prior contact carries
-``burst``, grouped by episode, with its evidence; so do the organisers of its *calls to action* (a post on
+``burst``, grouped by episode, with its evidence (contact made inside an earlier episode of the target counts
+only when that episode was not concerted: someone who replied to her viral post yesterday knows of her, a
+member of yesterday's wave of the same pile-on does not); so do the organisers of its *calls to action* (a post on
 another platform linking to the target's profile or post at most ``cta_lead_minutes`` before the episode
 starts, ``calls.py``) and the accounts that amplified them. Those that co-acted inside the episode also
 carry ``coordination`` with the episode as group, unless the clusters step flagged them already. A burst

@@ -2,7 +2,9 @@
 -- A participant is an account with an inbound event to the target inside the episode. Its *prior contact*
 -- is organic: any action of it on the target account (likes and follows included), any earlier inbound
 -- event of it to the target (or the thread), or the target acting on it, before the episode started and
--- outside every episode of that target (an earlier wave of the same pile-on is no acquaintance).
+-- outside every episode of that target (an earlier wave of the same pile-on is no acquaintance). Contacts
+-- inside an earlier episode are kept apart (`burst_episode_contacts`): once the episodes are judged, one made
+-- in an episode that was not concerted (a viral moment the account engaged in) is an acquaintance after all.
 CREATE OR REPLACE TABLE burst_participants AS
 SELECT e.episode_id, b.platform, b.account_id, 'participant' AS role, min(b.ts) AS first_ts, max(b.ts) AS last_ts,
        count(*) AS events, CAST(NULL AS VARCHAR) AS call_event_id
@@ -12,7 +14,7 @@ JOIN burst_inbound AS b
  AND b.ts BETWEEN e.start_ts AND e.end_ts
 GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE burst_contact AS
+CREATE OR REPLACE TEMP TABLE burst_contact_events AS
 WITH p AS (
     SELECT p.episode_id, p.platform, p.account_id, e.target_kind, e.target_id, e.start_ts
     FROM burst_participants AS p JOIN burst_episodes AS e USING (episode_id)
@@ -31,12 +33,17 @@ contacts AS (
     JOIN interactions AS i ON i.platform = p.platform AND i.account_id = p.target_id AND i.target_account_id = p.account_id
     WHERE p.target_kind = 'account' AND i.ts < p.start_ts
 )
-SELECT c.episode_id, c.account_id, count(*) AS contacts
-FROM contacts AS c JOIN burst_episodes AS e USING (episode_id)
-WHERE NOT EXISTS (SELECT 1 FROM burst_episodes AS o
-                  WHERE o.platform = e.platform AND o.target_kind = e.target_kind AND o.target_id = e.target_id
-                    AND c.ts BETWEEN o.start_ts AND o.end_ts)
-GROUP BY ALL;
+SELECT c.episode_id, c.account_id, c.ts, o.episode_id AS inside_episode
+FROM contacts AS c
+JOIN burst_episodes AS e USING (episode_id)
+LEFT JOIN burst_episodes AS o
+  ON o.platform = e.platform AND o.target_kind = e.target_kind AND o.target_id = e.target_id AND c.ts BETWEEN o.start_ts AND o.end_ts;
+
+CREATE OR REPLACE TEMP TABLE burst_contact AS
+SELECT episode_id, account_id, count(*) AS contacts FROM burst_contact_events WHERE inside_episode IS NULL GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE burst_episode_contacts AS
+SELECT DISTINCT episode_id, account_id, inside_episode FROM burst_contact_events WHERE inside_episode IS NOT NULL;
 
 -- Coordinated clusters: the coordination rows of the clusters step (not this detector's own episode rows).
 CREATE OR REPLACE TEMP TABLE burst_clustered AS

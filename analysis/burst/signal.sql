@@ -1,6 +1,7 @@
 -- The burst signal, and the coordination rows of the co-action inside concerted episodes.
 -- Flagged with `burst` (group = the episode): in a concerted episode, every participant with no organic
--- contact with the target before it (a friend who joins is not a mob member), and the organisers and
+-- contact with the target before it (a friend who joins is not a mob member; engaging in an earlier episode
+-- that was not concerted, such as her viral moment, is organic contact too), and the organisers and
 -- amplifiers of its calls to action. An account in several concerted episodes is flagged once, for the one
 -- with most of its events (then the earliest). A burst alone, a viral moment or onlookers flag nobody.
 -- Score: 0.4, plus 0.2 for each mark the account itself carries: new account, coordinated cluster,
@@ -40,7 +41,11 @@ FROM burst_participants AS p
 JOIN burst_episodes AS e USING (episode_id)
 JOIN burst_labels AS l USING (episode_id)
 LEFT JOIN burst_marks AS m ON m.episode_id = p.episode_id AND m.platform = p.platform AND m.account_id = p.account_id
-WHERE e.concerted AND (p.role <> 'participant' OR p.prior_contacts = 0);
+WHERE e.concerted
+  AND (p.role <> 'participant'
+       OR (p.prior_contacts = 0
+           AND NOT EXISTS (SELECT 1 FROM burst_episode_contacts AS x JOIN burst_episodes AS o ON o.episode_id = x.inside_episode
+                           WHERE x.episode_id = p.episode_id AND x.account_id = p.account_id AND NOT o.concerted)));
 
 INSERT INTO account_signals (signal, platform, account_id, group_key, score, evidence, first_ts, last_ts, events)
 SELECT 'burst', platform, account_id, episode_id,

@@ -20,6 +20,8 @@ Known false positives
 ---------------------
 Fan communities, newsrooms and people reacting to the same breaking post co-act genuinely; hyperactive
 organic accounts can reach a small weight on viral posts by chance (the null model removes most of them).
+A cluster that only reposts one audience's authors at a person's pace, with accounts created over years, is
+an organic following and is not flagged (``signal.py``).
 Co-action is evidence of synchrony, not proof of a coordinating hand.
 
 Example
@@ -45,7 +47,6 @@ from collections.abc import Callable
 
 import duckdb
 
-from mobtrace.analysis.coordination.cluster_stats import cluster_stats
 from mobtrace.analysis.coordination.clusters import account_clusters
 from mobtrace.analysis.coordination.coaction import coaction_edges
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams
@@ -67,5 +68,4 @@ def build_account_clusters(con: duckdb.DuckDBPyConnection, params: ClusterParams
     ``account_signals``; returns (clusters, flagged accounts)."""
     clusters = account_clusters(con, seed=params.seed, resolution=params.resolution, min_cluster_size=params.min_cluster_size,
                                 strong_pair_p=params.strong_pair_p)
-    cluster_stats(con)
     return clusters, coordination_signal(con, params)

@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 import networkx as nx
 
-from mobtrace.analysis.sql import first_row
+from mobtrace.analysis.sql import first_row, has_table
 
 _NODES_SQL = """
 WITH ends AS (
@@ -61,13 +61,9 @@ ORDER BY source, target
 """
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return first_row(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = $1", [name])[0] > 0
-
-
 def nodes_sql(con: duckdb.DuckDBPyConnection) -> str:
     """The node-list query: cluster from ``account_clusters`` when that table exists."""
-    if _has_table(con, "account_clusters"):
+    if has_table(con, "account_clusters"):
         return _NODES_SQL.format(
             cluster="coalesce(c.cluster_id, -1)",
             cluster_join="LEFT JOIN account_clusters AS c USING (platform, account_id)",

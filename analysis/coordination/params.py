@@ -56,6 +56,13 @@ class ClusterParams(Params):
         check=between(0, 1),
     )
     originator_min_posts: int = param(3, "Fewest of an originator's posts that the cluster reposted within the window.", check=at_least(1))
+    following_max_fast: float = param(
+        0.5, "A cluster that only co-reposted one audience's authors is an organic following (not flagged) when less than this share of its co-reposts came within 10 s...",
+        check=between(0, 1),
+    )
+    following_min_created_days: float = param(
+        30, "...and the middle half of its accounts (where the export dates them) were created over at least this many days.", check=at_least(0),
+    )
     originator_max_organic: float = param(
         0.0, "Largest share of the accounts engaging with an originator's posts that are outside coordinated clusters (above: an audience of its own, a beneficiary).",
         check=between(0, 1),

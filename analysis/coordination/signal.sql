@@ -79,4 +79,5 @@ SELECT 'coordination', m.platform, m.account_id, 'cluster-' || m.cluster_id,
 FROM account_clusters AS m
 JOIN activity AS a USING (platform, account_id)
 JOIN strongest AS s ON s.platform = m.platform AND s.account_id = m.account_id AND s.nth = 1
+ANTI JOIN coordination_followings AS f ON f.cluster_id = m.cluster_id AND f.is_following
 LEFT JOIN accounts AS h ON h.platform = s.other_platform AND h.account_id = s.other_account;

@@ -46,13 +46,15 @@ interactions in the database:
   C's accounts making up at least ``min_job_share`` of everyone who amplified it (C drove the engagement;
   a viral post that C's accounts also shared is not a job). C's own posts are self-amplification, not jobs;
 - a *client* is an author with at least ``min_client_jobs`` jobs. Its *audience* is everyone outside C who
-  amplified it or replied to it. Two clients are *related* when their audiences share at least
-  ``min_shared_audience`` accounts and more than ``max_audience_overlap`` of the smaller audience (the
-  overlap coefficient: Jaccard would call a celebrity and her bandmate unrelated only because the celebrity
-  draws the larger crowd). Clients with audiences smaller than ``min_shared_audience`` cannot be compared
-  and count as related to each other (a ring's own sock puppets, which nobody else reads, are not unrelated
-  customers). *Client groups* are the connected components of the relation (a celebrity and her bandmates
-  share one fandom: one group);
+  amplified it or replied to it. Two clients are *related* (``analysis/audiences.py``) when their audiences
+  share at least ``min_shared_audience`` accounts and more than ``max_audience_overlap`` of the smaller
+  audience (the overlap coefficient: Jaccard would call a celebrity and her bandmate unrelated only because
+  the celebrity draws the larger crowd), each shared account weighed by breadth: an account that engages ten
+  times as many authors as the export's typical account counts a tenth, so the hyperactive accounts that are
+  in everybody's audience do not make a pool's unrelated customers look related. Clients with audiences
+  smaller than ``min_shared_audience`` cannot be compared and count as related to each other (a ring's own
+  sock puppets, which nobody else reads, are not unrelated customers). *Client groups* are the connected
+  components of the relation (a celebrity and her bandmates share one fandom: one group);
 - C is a *for-hire pool* when its clients form at least ``min_client_groups`` groups: it works for several
   accounts whose audiences have nothing in common, switching from one to the next;
 - an account of a pool is flagged (signal ``paid_amplification``, group ``pool-<cluster>``) when it joined at
@@ -99,10 +101,11 @@ not comparable with the peers' figures on their own (real) benchmarks.
 Hard negatives (why each is not flagged)
 ----------------------------------------
 - A fan community reposting one celebrity within seconds: fast and correlated (co-action may cluster it), but
-  all it amplifies is the celebrity and her circle, who share one audience: one client group, no pool.
+  all it amplifies is the celebrity and her circle, who share one audience: one client group, no pool. (Nor
+  does the coordination signal flag it: such a cluster is an organic following, ``coordination/signal.py``.)
 - A newsroom's accounts sharing their own links: the staff repost the outlet's accounts quickly, but those
   accounts share one readership (one client group), and a journalist's own posts of its links are the
-  cluster's own content, never jobs.
+  cluster's own content, never jobs. (An organic following too.)
 - A scheduled-posting brand: a machine's rhythm (regular cadence, few hours), but it posts its own content
   and amplifies no one: it has no jobs and sits in no pool. Automation alone is not paid amplification.
 - A hyperactive person reposting many unrelated authors at all hours: high amplification share and many
@@ -173,6 +176,7 @@ import duckdb
 import networkx as nx
 import pandas as pd
 
+from mobtrace.analysis.audiences import relate_authors
 from mobtrace.analysis.paid_amplification.params import PaidAmplificationParams
 from mobtrace.analysis.signals import create_signals_table
 from mobtrace.analysis.sql import first_row, run_script
@@ -201,6 +205,8 @@ def pool_scores(con: duckdb.DuckDBPyConnection, params: PaidAmplificationParams 
     (pools, flagged accounts)."""
     create_signals_table(con)
     run_script(con, HERE / "jobs.sql", **params.as_record())
+    relate_authors(con, min_shared=params.min_shared_audience, max_overlap=params.max_audience_overlap)
+    run_script(con, HERE / "clients.sql")
     assign_client_groups(con)
     run_script(con, HERE / "pools.sql", **params.as_record())
     pools = first_row(con, "SELECT count(*) FROM amplification_pools WHERE is_pool")[0]
@@ -228,12 +234,12 @@ def client_groups(clients: list[tuple], related: list[tuple[tuple, tuple]]) -> d
 
 
 def assign_client_groups(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``amplification_clients.client_group`` from the related pairs in ``amp_client_pairs``."""
+    """Fill ``amplification_clients.client_group`` from the related pairs in ``audience_pairs``."""
     clients = con.sql("SELECT cluster_id, platform, account_id FROM amplification_clients ORDER BY ALL").fetchall()
     related = [
         ((cluster, a_platform, a_account), (cluster, b_platform, b_account))
         for cluster, a_platform, a_account, b_platform, b_account in con.execute(
-            "SELECT cluster_id, a_platform, a_account, b_platform, b_account FROM amp_client_pairs WHERE related ORDER BY ALL"
+            "SELECT cluster_id, a_platform, a_account, b_platform, b_account FROM audience_pairs WHERE related ORDER BY ALL"
         ).fetchall()
     ]
     groups = client_groups(clients, related)

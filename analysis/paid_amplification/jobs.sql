@@ -30,8 +30,9 @@ FROM per_post AS p JOIN amplifiers AS s USING (platform, post_id)
 WHERE p.members >= $min_job_share * s.amplifiers
 ORDER BY p.cluster_id, p.platform, p.author, coalesce(p.posted_ts, p.first_ts), p.post_id;
 
--- A client: an author with at least $min_client_jobs jobs for the cluster. Its audience is everyone outside
--- the cluster who amplified it or replied to it; `posts` is how many posts it published in the export.
+-- A client: an author with at least $min_client_jobs jobs for the cluster; `posts` is how many posts it
+-- published in the export. Its audience, and how related two clients are, come from audiences.py
+-- (audience_members, audience_pairs), filled between this script and clients.sql.
 CREATE OR REPLACE TEMP TABLE amp_clients AS
 SELECT cluster_id, platform, author AS account_id, count(*) AS jobs, sum(members) AS reactions,
        min(coalesce(posted_ts, first_ts)) AS first_ts, max(last_ts) AS last_ts,
@@ -39,54 +40,4 @@ SELECT cluster_id, platform, author AS account_id, count(*) AS jobs, sum(members
        round(sum(members) / sum(amplifiers), 4) AS member_share
 FROM amplification_jobs GROUP BY ALL HAVING count(*) >= $min_client_jobs;
 
-CREATE OR REPLACE TEMP TABLE amp_client_audience AS
-SELECT DISTINCT c.cluster_id, c.platform, c.account_id, f.fan
-FROM amp_clients AS c
-JOIN (SELECT platform, author, account_id AS fan FROM amp_amplifications
-      UNION ALL
-      SELECT platform, target_account_id, account_id FROM interactions WHERE action IN ('reply', 'comment')) AS f
-  ON f.platform = c.platform AND f.author = c.account_id
-ANTI JOIN account_clusters AS m ON m.platform = f.platform AND m.account_id = f.fan AND m.cluster_id = c.cluster_id
-WHERE f.fan <> f.author;
-
-CREATE OR REPLACE TABLE amplification_clients AS
-WITH posts AS (
-    SELECT i.platform, i.account_id, count(*) AS posts
-    FROM interactions AS i SEMI JOIN amp_clients AS c USING (platform, account_id)
-    WHERE i.action IN ('post', 'quote', 'reply', 'comment')
-    GROUP BY ALL
-),
-audience AS (SELECT cluster_id, platform, account_id, count(*) AS audience FROM amp_client_audience GROUP BY ALL)
-SELECT c.*, coalesce(p.posts, 0) AS posts, coalesce(a.audience, 0) AS audience, CAST(NULL AS INTEGER) AS client_group
-FROM amp_clients AS c
-LEFT JOIN posts AS p USING (platform, account_id)
-LEFT JOIN audience AS a USING (cluster_id, platform, account_id)
-ORDER BY c.cluster_id, c.platform, c.account_id;
-
--- How related two clients of one cluster are: `shared` accounts in both audiences, and `overlap`, the share
--- of the smaller audience that the other shares (overlap coefficient; Jaccard would call a celebrity and her
--- bandmate unrelated only because the celebrity has the larger crowd). They are related when they share at
--- least $min_shared_audience accounts and more than $max_audience_overlap of the smaller audience. Clients
--- with fewer than $min_shared_audience outside accounts cannot be compared: all of them count as related
--- to each other (one group), never as unrelated customers. Client groups are the connected components of the
--- relation (grouped in Python, __init__.py).
-CREATE OR REPLACE TEMP TABLE amp_client_pairs AS
-WITH shared AS (
-    SELECT x.cluster_id, x.platform, x.account_id AS a_account, y.account_id AS b_account, count(*) AS shared
-    FROM amp_client_audience AS x JOIN amp_client_audience AS y
-      ON y.cluster_id = x.cluster_id AND y.platform = x.platform AND y.fan = x.fan AND x.account_id < y.account_id
-    GROUP BY ALL
-),
-pairs AS (
-    SELECT a.cluster_id, a.platform AS a_platform, a.account_id AS a_account, b.platform AS b_platform, b.account_id AS b_account,
-           a.audience AS a_audience, b.audience AS b_audience, coalesce(s.shared, 0) AS shared
-    FROM amplification_clients AS a
-    JOIN amplification_clients AS b ON b.cluster_id = a.cluster_id AND (a.platform, a.account_id) < (b.platform, b.account_id)
-    LEFT JOIN shared AS s ON s.cluster_id = a.cluster_id AND s.platform = a.platform AND s.a_account = a.account_id
-                         AND s.b_account = b.account_id AND a.platform = b.platform
-)
-SELECT *,
-       CASE WHEN least(a_audience, b_audience) > 0 THEN shared / least(a_audience, b_audience) END AS overlap,
-       (a_audience < $min_shared_audience AND b_audience < $min_shared_audience)
-       OR (shared >= $min_shared_audience AND shared / least(a_audience, b_audience) > $max_audience_overlap) AS related
-FROM pairs;
+CREATE OR REPLACE TEMP TABLE audience_authors AS SELECT cluster_id, platform, account_id FROM amp_clients;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mobtrace.analysis.audiences import MAX_OVERLAP, MIN_SHARED
 from mobtrace.analysis.params import Params, at_least, between, param
 
 
@@ -18,10 +19,10 @@ class PaidAmplificationParams(Params):
                                  check=between(0, 1))
     min_client_jobs: int = param(2, "Fewest jobs (boosted posts) for an author to count as the cluster's client.", check=at_least(1))
     max_audience_overlap: float = param(
-        0.2, "Two clients are related (one client group) when they share more than this share of the smaller audience outside the cluster.",
+        MAX_OVERLAP, "Two clients are related (one client group) when their shared audience outside the cluster, each account weighed by breadth (analysis/audiences.py), is more than this share of the smaller audience.",
         check=between(0, 1))
     min_shared_audience: int = param(
-        3, "...and at least this many accounts; clients with smaller audiences cannot be compared and count as one group.",
+        MIN_SHARED, "...and at least this many (weighed) accounts; clients with smaller audiences cannot be compared and count as one group.",
         check=at_least(1))
     min_client_groups: int = param(3, "Fewest unrelated client groups for a cluster to be a for-hire pool.", flag="--paid-min-clients",
                                    check=at_least(2))

@@ -1,6 +1,6 @@
 -- Pools, their members' scores, the `paid_amplification` rows of account_signals and the pools' clients as
 -- beneficiaries (definitions in __init__.py). Needs amplification_features, amplification_jobs,
--- amplification_clients (with client_group) and amp_client_pairs. Parameters: $min_client_groups,
+-- amplification_clients (with client_group) and audience_pairs. Parameters: $min_client_groups,
 -- $min_member_jobs, $min_member_clients, $fast_seconds, $min_events, $steady_dispersion, $regular_cv,
 -- $narrow_hours, $amplifier_share, $min_batch.
 
@@ -105,7 +105,7 @@ speed AS (
 overlap AS (
     -- the largest overlap between two clients the pool serves as unrelated
     SELECT p.cluster_id, max(p.overlap) AS max_overlap
-    FROM amp_client_pairs AS p
+    FROM audience_pairs AS p
     JOIN amplification_clients AS a ON a.cluster_id = p.cluster_id AND a.platform = p.a_platform AND a.account_id = p.a_account
     JOIN amplification_clients AS b ON b.cluster_id = p.cluster_id AND b.platform = p.b_platform AND b.account_id = p.b_account
     WHERE a.client_group <> b.client_group
