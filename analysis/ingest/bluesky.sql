@@ -1,18 +1,43 @@
 -- AT Protocol (Bluesky) records -> stage_events. Input relation `raw_lines` (source_line, raw, reject_reason):
 -- one jetstream event, repo record or post view each (see bluesky.py for the shapes).
+-- Each line is parsed once into the fields used (json_transform with an explicit structure, values as their JSON
+-- text, mt_json_text giving what ->> gives), and its record once more; json_valid guards the parse, as
+-- json_transform raises on a broken line, which would fail the whole batch. The "$" + "type" key is spelled
+-- \u0024type in the structures and chr(36) || 'type' in SQL (see mt_at_type).
 INSERT INTO stage_events BY NAME
 WITH lines AS (
-    SELECT source_line, raw, reject_reason,
-           CASE WHEN reject_reason IS NULL AND json_valid(raw) THEN CAST(raw AS JSON) END AS j
+    SELECT source_line, raw, reject_reason, reject_reason IS NULL AND json_valid(raw) AS valid
     FROM raw_lines
 ),
+keyed AS MATERIALIZED (
+    SELECT *,
+           -- valid JSON is an object exactly when its first non-blank character is "{"
+           CASE WHEN valid AND regexp_matches(raw, '^[ \t\n\r]*\{')
+                THEN json_transform(raw, '{"commit": {"record": "JSON", "collection": "JSON", "operation": "JSON", "rkey": "JSON"},
+                    "record": "JSON", "value": "JSON", "uri": "JSON", "did": "JSON", "kind": "JSON", "time_us": "JSON",
+                    "indexedAt": "JSON", "author": "JSON", "\u0024type": "JSON"}') END AS k
+    FROM lines
+),
+-- The record: the first of commit.record, record and value that is present (a null one too: it is the JSON
+-- null, as -> gives it), else the line itself when it has a record type. A null value is looked up in the line
+-- only when the line holds the key's name or a \u escape that could spell it.
 located AS (
     SELECT *,
-           coalesce(j -> '$.commit.record', j -> '$.record', j -> '$.value',
-                    CASE WHEN mt_at_type(j, '$') IS NOT NULL THEN j END) AS rec,
-           coalesce(j ->> '$.commit.collection', regexp_extract(coalesce(j ->> '$.uri', ''), '^at://[^/]+/([^/]+)/', 1)) AS uri_collection,
-           CASE WHEN json_type(j, '$.author') = 'VARCHAR' THEN j ->> '$.author' ELSE j ->> '$.author.did' END AS author_did
-    FROM lines
+           CASE WHEN k IS NULL THEN NULL
+                WHEN k.commit.record IS NOT NULL THEN k.commit.record
+                WHEN CASE WHEN k.commit IS NOT NULL AND (contains(raw, '"record"') OR contains(raw, '\u'))
+                          THEN json_exists(raw, '$.commit.record') ELSE false END THEN 'null'
+                WHEN k.record IS NOT NULL THEN k.record
+                WHEN CASE WHEN contains(raw, '"record"') OR contains(raw, '\u') THEN json_exists(raw, '$.record') ELSE false END
+                    THEN 'null'
+                WHEN k.value IS NOT NULL THEN k.value
+                WHEN CASE WHEN contains(raw, '"value"') OR contains(raw, '\u') THEN json_exists(raw, '$.value') ELSE false END
+                    THEN 'null'
+                WHEN mt_json_text(struct_extract(k, chr(36) || 'type')) IS NOT NULL THEN raw
+           END AS rec,
+           coalesce(mt_json_text(k.commit.collection), regexp_extract(coalesce(mt_json_text(k.uri), ''), '^at://[^/]+/([^/]+)/', 1)) AS uri_collection,
+           CASE WHEN starts_with(k.author, '"') THEN mt_json_text(k.author) ELSE k.author ->> '$.did' END AS author_did
+    FROM keyed
 ),
 parsed AS (
     SELECT *,
@@ -20,23 +45,25 @@ parsed AS (
                "text": "VARCHAR", "createdAt": "VARCHAR", "langs": ["VARCHAR"], "tags": ["VARCHAR"],
                "reply": {"parent": {"uri": "VARCHAR"}, "root": {"uri": "VARCHAR"}},
                "embed": {"record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}},
-                         "external": {"uri": "VARCHAR"}},
-               "subject": "JSON"
+                         "external": {"uri": "VARCHAR"}, "\u0024type": "JSON"},
+               "subject": "JSON", "\u0024type": "JSON",
+               "facets": [{"features": [{"uri": "JSON", "tag": "JSON", "did": "JSON"}]}]
            }') AS r,
-           coalesce(nullif(j ->> '$.did', ''), author_did, mt_at_did(j ->> '$.uri')) AS did,
-           j ->> '$.kind' AS event_kind,
-           j ->> '$.commit.operation' AS operation
+           coalesce(nullif(mt_json_text(k.did), ''), author_did, mt_at_did(mt_json_text(k.uri))) AS did,
+           mt_json_text(k.kind) AS event_kind,
+           mt_json_text(k.commit.operation) AS operation
     FROM located
 ),
 typed AS (
     SELECT *,
-           coalesce(nullif(uri_collection, ''), mt_at_type(rec, '$')) AS collection,
-           coalesce(j ->> '$.uri', 'at://' || did || '/' || coalesce(nullif(uri_collection, ''), mt_at_type(rec, '$')) || '/'
-                    || (j ->> '$.commit.rkey')) AS uri,
-           CASE mt_at_type(rec, '$.embed') WHEN 'app.bsky.embed.record' THEN r.embed.record.uri
+           coalesce(nullif(uri_collection, ''), mt_json_text(struct_extract(r, chr(36) || 'type'))) AS collection,
+           coalesce(mt_json_text(k.uri), 'at://' || did || '/' || coalesce(nullif(uri_collection, ''), mt_json_text(struct_extract(r, chr(36) || 'type'))) || '/'
+                    || mt_json_text(k.commit.rkey)) AS uri,
+           CASE mt_json_text(struct_extract(r.embed, chr(36) || 'type')) WHEN 'app.bsky.embed.record' THEN r.embed.record.uri
                 WHEN 'app.bsky.embed.recordWithMedia' THEN r.embed.record.record.uri END AS quoted_uri,
            CASE WHEN json_type(r.subject) = 'OBJECT' THEN r.subject ->> '$.uri' END AS subject_uri,
-           CASE WHEN json_type(r.subject) = 'VARCHAR' THEN r.subject ->> '$' END AS subject_did
+           CASE WHEN json_type(r.subject) = 'VARCHAR' THEN r.subject ->> '$' END AS subject_did,
+           flatten(list_transform(r.facets, lambda f: f.features)) AS features
     FROM parsed
 ),
 mapped AS (
@@ -49,15 +76,15 @@ mapped AS (
                WHEN 'app.bsky.graph.follow' THEN 'follow'
            END AS action,
            -- Jetstream's time_us is when the relay saw the event; createdAt is whatever the client claimed.
-           CASE WHEN TRY_CAST(j ->> '$.time_us' AS BIGINT) IS NOT NULL THEN make_timestamp(TRY_CAST(j ->> '$.time_us' AS BIGINT))
-                ELSE mt_ts(coalesce(r.createdAt, j ->> '$.indexedAt')) END AS event_ts
+           CASE WHEN TRY_CAST(mt_json_text(k.time_us) AS BIGINT) IS NOT NULL THEN make_timestamp(TRY_CAST(mt_json_text(k.time_us) AS BIGINT))
+                ELSE mt_ts(coalesce(r.createdAt, mt_json_text(k.indexedAt))) END AS event_ts
     FROM typed
 )
 SELECT
     'bluesky' AS platform,
     uri AS event_id,
     did AS account_id,
-    mt_blank_null(j ->> '$.author.handle') AS account_handle,
+    mt_blank_null(k.author ->> '$.handle') AS account_handle,
     action,
     event_ts AS ts,
     CASE action WHEN 'follow' THEN subject_did
@@ -67,15 +94,17 @@ SELECT
     CASE action WHEN 'quote' THEN quoted_uri WHEN 'reply' THEN r.reply.parent.uri
                 WHEN 'follow' THEN NULL ELSE subject_uri END AS target_post_id,
     nullif(r.text, '') AS text,
-    mt_clean_list(list_concat(json_extract_string(rec, '$.facets[*].features[*].uri'), [r.embed.external.uri])) AS urls,
-    mt_clean_list(list_concat(json_extract_string(rec, '$.facets[*].features[*].tag'), r.tags)) AS hashtags,
-    mt_clean_list(json_extract_string(rec, '$.facets[*].features[*].did')) AS mentions,
+    mt_clean_list(list_concat(list_transform(features, lambda x: mt_json_text(x.uri)), [r.embed.external.uri])) AS urls,
+    mt_clean_list(list_concat(list_transform(features, lambda x: mt_json_text(x.tag)), r.tags)) AS hashtags,
+    mt_clean_list(list_transform(features, lambda x: mt_json_text(x.did))) AS mentions,
     CASE WHEN collection = 'app.bsky.feed.post' THEN coalesce(r.reply.root.uri, uri) END AS conversation_id,
     r.langs[1] AS lang,
-    nullif(j ->> '$.author.displayName', '') AS account_display_name,
+    nullif(k.author ->> '$.displayName', '') AS account_display_name,
     source_line,
     raw,
-    coalesce(reject_reason, mt_json_problem(j), CASE
+    coalesce(reject_reason, CASE
+        WHEN NOT valid THEN 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'
+        WHEN k IS NULL THEN 'record is JSON but not an object: each record must be one {...} object'
         WHEN event_kind IS NOT NULL AND event_kind <> 'commit'
             THEN 'jetstream ' || left(event_kind, 40) || ' event (an identity or account change), not an interaction'
         WHEN operation IS NOT NULL AND operation <> 'create'
@@ -89,7 +118,7 @@ SELECT
             THEN 'no author DID: expected a did field, an author or an at:// uri'
         WHEN uri IS NULL OR NOT starts_with(uri, 'at://')
             THEN 'no record key: expected an at:// uri or commit.rkey'
-        WHEN event_ts IS NULL AND coalesce(r.createdAt, j ->> '$.indexedAt') IS NOT NULL
-            THEN 'unreadable createdAt "' || left(coalesce(r.createdAt, j ->> '$.indexedAt'), 60) || '": expected ISO-8601'
+        WHEN event_ts IS NULL AND coalesce(r.createdAt, mt_json_text(k.indexedAt)) IS NOT NULL
+            THEN 'unreadable createdAt "' || left(coalesce(r.createdAt, mt_json_text(k.indexedAt)), 60) || '": expected ISO-8601'
     END) AS reject_reason
 FROM mapped;

@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from mobtrace.analysis.ingest import csv_engine
 from mobtrace.analysis.ingest.tabular import registered_batch
 from mobtrace.analysis.ingest.readers import (
     BATCH_ROWS, _check_record, _csv_table, _Rebatcher, _record_tables, _text, csv_batches, csv_records, read_ahead,
@@ -119,6 +120,19 @@ def positional_batches(path: Path, first_row: str, batch_rows: int = BATCH_ROWS)
     yield from batches.flush()
 
 
+def first_row_table(path: Path, first_row: str) -> pa.Table | None:
+    """The first line as ``positional_batches`` reads it when it is not a canonical header: a record, or
+    the one quarantined row of another header (None for a canonical header or an unreadable first line)."""
+    first = _first_line_record(path)
+    header = list(COLUMNS)
+    if first is None or first_row == "header":
+        return None
+    if first_row == "record":
+        return _csv_table([(1, *_check_record(first, header, None))], header)
+    raw, _, _ = _check_record(first, header, None)
+    return _csv_table([(1, raw, OTHER_HEADER_REASON, [])], header)
+
+
 def _first_line_record(path: Path) -> list[str] | None:
     """The fields of the file's first line when it holds the first record, whole; else None."""
     try:
@@ -154,8 +168,21 @@ class CntAdapter:
             return True
         return len(rows) == 2 and all(looks_like_record(row, strict=True) for row in rows)
 
+    def prepare(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        """Have DuckDB read the records after the first line, before the ingest transaction (run.py calls
+        it); files whose first record is not simply their first line are read by ``positional_batches``."""
+        if _first_line_record(path) is not None:
+            csv_engine.prepare(con, path, names=COLUMNS, delimiter=",")
+
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         run_script(con, HERE / "platform_macros.sql")
+        prepared = csv_engine.prepared_read(con, path)
+        if prepared is not None:
+            first = first_row_table(path, first_row_role(path))
+            for _ in csv_engine.raw_batches(con, prepared, COLUMNS, leading=first):
+                run_script(con, HERE / "cnt.sql", platform=DEFAULT_PLATFORM)
+                yield
+            return
         for table in read_ahead(positional_batches(path, first_row_role(path))):
             with registered_batch(con, table):
                 run_script(con, HERE / "cnt.sql", platform=DEFAULT_PLATFORM)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from mobtrace.analysis.ingest.tabular import column_names, text_batches
+from mobtrace.analysis.ingest.tabular import column_names, prepare_csv, text_batches
 from mobtrace.analysis.sql import run_script
 
 PLATFORM_MACROS = Path(__file__).parent / "platform_macros.sql"
@@ -30,6 +30,10 @@ class ColumnsAdapter:
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return self.signature <= set(column_names(path, head))
+
+    def prepare(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        """Read a CSV file with DuckDB before the ingest transaction (run.py calls it)."""
+        prepare_csv(con, path)
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         run_script(con, PLATFORM_MACROS)

@@ -74,6 +74,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, read_only: bool = False) -> duckd
     """Put an open connection in mobtrace's state: UTC session, bounded memory, schema (unless
     read-only), macros."""
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # a long read_csv would draw one into the CLI's output
     limit_memory(con)
     if not read_only:
         _key_sources_by_format(con)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from mobtrace.analysis.ingest.tabular import column_names, text_batches
+from mobtrace.analysis.ingest.tabular import column_names, prepare_csv, text_batches
 from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
@@ -53,6 +53,9 @@ class GenericAdapter:
     def sniff(self, path: Path, head: bytes) -> bool:
         columns = column_names(path, head)
         return REQUIRED_EVENT_COLUMNS <= set(columns) or is_accounts_file(columns)
+
+    def prepare(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        prepare_csv(con, path)
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         accounts = is_accounts_file(column_names(path))

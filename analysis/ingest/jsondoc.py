@@ -4,7 +4,9 @@ Exports come as NDJSON (one record a line) or as one JSON array of records. Both
 memory and handed to DuckDB as Arrow tables ``source_line, raw, reject_reason`` registered as
 ``raw_lines``, where each adapter's SQL does the field mapping:
 
-- NDJSON goes through ``readers.line_batches``: ``source_line`` is the physical line.
+- NDJSON goes through ``jsonlines.line_tables`` (lines split and numbered in bulk, no Python step per
+  line): ``source_line`` is the physical line, and each adapter's SQL has DuckDB check and parse the lines
+  (``json_valid``, then ``json_transform`` with an explicit structure).
 - A JSON array is streamed with ijson: ``source_line`` is the record's 1-based position in the array
   (the parser reports no line numbers), and ``raw`` is the record re-serialised as compact JSON.
   If the document breaks off or is malformed, the records before the fault are kept and the rest of
@@ -23,7 +25,8 @@ import duckdb
 import ijson
 import pyarrow as pa
 
-from mobtrace.analysis.ingest.readers import _printable, first_record_streamed, line_batches, open_binary, read_head
+from mobtrace.analysis.ingest.jsonlines import line_tables
+from mobtrace.analysis.ingest.readers import _printable, first_record_streamed, open_binary, read_head
 from mobtrace.analysis.ingest.tabular import registered
 from mobtrace.analysis.sql import run_script
 
@@ -84,7 +87,7 @@ def record_batches(path: Path) -> Iterator[pa.Table]:
     if head_kind(read_head(path, 4096)) == "array":
         yield from array_batches(path, "item")
     else:
-        yield from line_batches(path, lines_per_batch(path))
+        yield from line_tables(path, lines_per_batch(path))
 
 
 def array_batches(path: Path, prefix: str, batch_rows: int = ARRAY_BATCH_ROWS) -> Iterator[pa.Table]:
@@ -109,8 +112,12 @@ def broken_document_reason(error: BaseException, records_before: int) -> str:
     )
 
 
+# One encoder for every record: json.dumps with these options would build a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+
+
 def to_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    return _ENCODER.encode(value)
 
 
 class RecordBatcher:
@@ -153,9 +160,14 @@ def _checked_raw(raw: str, reason: str | None) -> tuple[str, str | None]:
     return raw, reason
 
 
+SCAN_PARTS = 8  # record batches per registered table: DuckDB scans each in one thread, so one would use one core
+
+
 def stage_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[pa.Table], sql: Path, **params: object) -> Iterator[None]:
     """Register each table as ``raw_lines``, run the adapter's mapping SQL, and yield once per batch."""
     for table in tables:
+        rows = max(1, -(-table.num_rows // SCAN_PARTS))
+        table = pa.Table.from_batches(table.to_batches(max_chunksize=rows), schema=table.schema)
         with registered(con, "raw_lines", table):
             run_script(con, sql, **params)
         yield

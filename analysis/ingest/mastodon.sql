@@ -1,13 +1,15 @@
 -- Mastodon REST API statuses -> stage_events. Input relation `raw_lines` (source_line, raw, reject_reason):
 -- one Status entity each (from an NDJSON line or an element of a JSON array).
+-- Each record is parsed once into the fields used (json_transform with an explicit structure); json_valid
+-- guards the parse, as json_transform raises on a broken record, which would fail the whole batch.
 INSERT INTO stage_events BY NAME
 WITH lines AS (
-    SELECT source_line, raw, reject_reason,
-           CASE WHEN reject_reason IS NULL AND json_valid(raw) THEN CAST(raw AS JSON) END AS j
+    SELECT source_line, raw, reject_reason, reject_reason IS NULL AND json_valid(raw) AS valid
     FROM raw_lines
 ),
 parsed AS (
-    SELECT *, json_transform(j, '{
+    -- valid JSON is an object exactly when its first non-blank character is "{"
+    SELECT *, CASE WHEN valid AND regexp_matches(raw, '^[ \t\n\r]*\{') THEN json_transform(raw, '{
         "id": "VARCHAR", "created_at": "VARCHAR", "in_reply_to_id": "VARCHAR", "in_reply_to_account_id": "VARCHAR",
         "content": "VARCHAR", "language": "VARCHAR",
         "account": {"id": "VARCHAR", "acct": "VARCHAR", "username": "VARCHAR", "display_name": "VARCHAR",
@@ -17,7 +19,7 @@ parsed AS (
         "mentions": [{"id": "VARCHAR", "acct": "VARCHAR"}],
         "tags": [{"name": "VARCHAR"}],
         "card": {"url": "VARCHAR"}
-    }') AS s
+    }') END AS s
     FROM lines
 ),
 mapped AS (
@@ -57,8 +59,12 @@ SELECT
     s.account.following_count AS account_following,
     source_line,
     raw,
-    coalesce(reject_reason, mt_json_problem(j), CASE
-        WHEN NOT json_exists(j, '$.account') AND NOT json_exists(j, '$.content')
+    coalesce(reject_reason, CASE
+        WHEN NOT valid THEN 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'
+        WHEN s IS NULL THEN 'record is JSON but not an object: each record must be one {...} object'
+        -- a key whose value is null (or one the structure cannot hold) is present all the same
+        WHEN CASE WHEN s.account IS NOT NULL OR s.content IS NOT NULL THEN false
+                  ELSE NOT json_exists(raw, '$.account') AND NOT json_exists(raw, '$.content') END
             THEN 'not a Mastodon status (no account, no content): expected statuses from the REST API'
         WHEN mt_blank_null(s.created_at) IS NOT NULL AND mt_ts(s.created_at) IS NULL
             THEN 'unreadable created_at "' || left(s.created_at, 60) || '": expected ISO-8601'

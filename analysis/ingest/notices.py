@@ -48,7 +48,7 @@ from pathlib import Path
 
 import duckdb
 
-from mobtrace.analysis.ingest.tabular import column_names, text_batches
+from mobtrace.analysis.ingest.tabular import column_names, prepare_csv, text_batches
 from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
@@ -71,6 +71,9 @@ class NoticesAdapter:
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return self.signature <= set(column_names(path, head))
+
+    def prepare(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        prepare_csv(con, path)
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         create_notices_table(con)

@@ -118,6 +118,11 @@ CREATE OR REPLACE TEMP MACRO mt_at_type(j, p) AS (json_extract_string(j, p || '.
 -- The DID in an AT Protocol URI (at://did:plc:xyz/collection/rkey); NULL when absent.
 CREATE OR REPLACE TEMP MACRO mt_at_did(uri) AS (nullif(regexp_extract(coalesce(uri, ''), '^at://(did:[^/]+)', 1), ''));
 
+-- The text of a JSON value as ->> gives it (a string unquoted and unescaped; any other value as written
+-- in JSON; NULL for null or a missing value), from the value's JSON text as json_transform gives it with the
+-- type "JSON". (json_transform to VARCHAR writes some numbers differently from ->>: 1e+20 for 100000000000000000000.0.)
+CREATE OR REPLACE TEMP MACRO mt_json_text(v) AS (CASE WHEN starts_with(v, '"') THEN v ->> '$' ELSE CAST(v AS VARCHAR) END);
+
 -- Why a line could not be read as one JSON object (NULL when it can).
 CREATE OR REPLACE TEMP MACRO mt_json_problem(j) AS (
     CASE

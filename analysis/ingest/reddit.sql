@@ -6,20 +6,32 @@
 -- The one list of them; README "Placeholder authors" repeats it.
 CREATE OR REPLACE TEMP MACRO mt_reddit_placeholder_author(author) AS (trim(author) IN ('[deleted]', '[removed]', '-banned-'));
 
+-- Each line is parsed once into the fields used (json_transform with an explicit structure); json_valid
+-- guards the parse, as json_transform raises on a broken line, which would fail the whole batch.
 INSERT INTO stage_events BY NAME
 WITH lines AS (
-    SELECT source_line, raw, reject_reason,
-           CASE WHEN reject_reason IS NULL AND json_valid(raw) THEN CAST(raw AS JSON) END AS j
+    SELECT source_line, raw, reject_reason, reject_reason IS NULL AND json_valid(raw) AS valid
     FROM raw_lines
 ),
-parsed AS (
+parsed AS MATERIALIZED (
     SELECT *,
-           json_transform(j, '{"id": "VARCHAR", "author": "VARCHAR", "author_created_utc": "VARCHAR",
+           -- valid JSON is an object exactly when its first non-blank character is "{"
+           CASE WHEN valid AND regexp_matches(raw, '^[ \t\n\r]*\{')
+                THEN json_transform(raw, '{"id": "VARCHAR", "author": "VARCHAR", "author_created_utc": "VARCHAR",
                "link_id": "VARCHAR", "parent_id": "VARCHAR", "created_utc": "VARCHAR", "body": "VARCHAR",
                "title": "VARCHAR", "selftext": "VARCHAR", "url": "VARCHAR", "permalink": "VARCHAR",
-               "is_self": "BOOLEAN", "subreddit": "VARCHAR"}') AS r,
-           json_exists(j, '$.body') OR json_exists(j, '$.parent_id') AS is_comment
+               "is_self": "BOOLEAN", "subreddit": "VARCHAR"}') END AS r
     FROM lines
+),
+typed AS (
+    SELECT *,
+           -- a comment has a body or parent_id key, even one whose value is null: looked up in the line only
+           -- then, and only when the line holds the key's name or a \u escape that could spell it
+           CASE WHEN r.body IS NOT NULL OR r.parent_id IS NOT NULL THEN true
+                WHEN r IS NOT NULL AND (contains(raw, '"body"') OR contains(raw, '"parent_id"') OR contains(raw, '\u'))
+                    THEN json_exists(raw, '$.body') OR json_exists(raw, '$.parent_id')
+                ELSE false END AS is_comment
+    FROM parsed
 ),
 mapped AS (
     SELECT *,
@@ -31,7 +43,7 @@ mapped AS (
            CASE WHEN NOT is_comment AND NOT coalesce(r.is_self, false) AND mt_blank_null(r.url) IS NOT NULL
                      AND r.url NOT LIKE '%reddit.com' || coalesce(r.permalink, '/nothing/') || '%'
                 THEN [r.url] ELSE CAST([] AS VARCHAR[]) END AS link_urls
-    FROM parsed
+    FROM typed
 )
 SELECT
     'reddit' AS platform,
@@ -50,7 +62,9 @@ SELECT
     mt_ts(r.author_created_utc) AS account_created_at,
     source_line,
     raw,
-    coalesce(reject_reason, mt_json_problem(j), CASE
+    coalesce(reject_reason, CASE
+        WHEN NOT valid THEN 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'
+        WHEN r IS NULL THEN 'record is JSON but not an object: each record must be one {...} object'
         WHEN mt_reddit_placeholder_author(r.author)
             THEN 'author is ' || trim(r.author) || ': Reddit''s placeholder for a deleted, removed or banned account stands for many people, so the post cannot be attributed to anyone'
         WHEN NOT is_comment AND r.title IS NULL

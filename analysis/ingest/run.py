@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from mobtrace.analysis.ingest import csv_engine
 from mobtrace.analysis.ingest.core import Adapter, SourceSummary, UnknownFormatError, file_sha256
 from mobtrace.analysis.ingest.readers import broken_read, forget_broken_read, open_binary, read_head
 from mobtrace.analysis.ingest.registry import detect_format, get_adapter
@@ -93,7 +94,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
         _record_source(con, path, sha256, name, *counts)
         return SourceSummary(str(path), sha256, name, *counts[:3], problem=_problem(con, sha256, name, counts[1]))
 
-    return _in_transaction(con, ingest)
+    prepare = getattr(adapter, "prepare", None)
+    if prepare is not None:
+        prepare(con, path)  # outside the transaction: DuckDB's CSV reader may refuse a file, which aborts one
+    try:
+        return _in_transaction(con, ingest)
+    finally:
+        csv_engine.release(con, path)
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work):

@@ -3,7 +3,9 @@
 ``text_batches`` registers a relation ``raw_batch`` on the connection for each batch: the requested
 columns as text (a column the file lacks is NULL; NDJSON arrays and Parquet lists become JSON text),
 plus ``source_line``, ``raw`` and ``reject_reason``. Adapters for CSV-like exports then need only a
-mapping SQL file from ``raw_batch`` to the staging tables.
+mapping SQL file from ``raw_batch`` to the staging tables. A CSV file that ``prepare_csv`` had DuckDB
+read before the ingest transaction is served from DuckDB's tables (``csv_engine``); otherwise, and when
+DuckDB cannot say what the csv module would read, ``readers.csv_batches`` reads it.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from mobtrace.analysis.ingest import csv_engine
 from mobtrace.analysis.ingest.readers import (
-    BATCH_ROWS, csv_batches, csv_header, first_record_streamed, line_batches, read_ahead, read_head,
+    BATCH_ROWS, csv_batches, csv_header, first_record_streamed, read_ahead, read_head,
 )
 
 PARQUET_MAGIC = b"PAR1"
@@ -67,7 +70,18 @@ def text_batches(
     if missing:
         reason = (f"the file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}, which the "
                   f"{fmt or 'chosen'} format needs: add {'them' if len(missing) > 1 else 'it'}, or pass the --format the file is in")
+    prepared = csv_engine.prepared_read(con, path) if kind == "csv" else None
+    if prepared is not None:
+        yield from csv_engine.raw_batches(con, prepared, list(columns), reason)
+        return
     yield from batches(con, path, list(columns), reason)
+
+
+def prepare_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Have DuckDB read a CSV file before its ingest transaction (see ``csv_engine.prepare``), so that
+    ``text_batches`` serves its batches from DuckDB; other kinds of file are read as before."""
+    if tabular_kind(path, read_head(path)) == "csv":
+        csv_engine.prepare(con, path)
 
 
 def _csv_batches(con, path: Path, columns: list[str], reason: str | None = None) -> Iterator[None]:
@@ -80,21 +94,28 @@ def _csv_batches(con, path: Path, columns: list[str], reason: str | None = None)
 
 
 def _ndjson_batches(con, path: Path, columns: list[str], reason: str | None = None) -> Iterator[None]:
+    """NDJSON lines (``jsonlines.line_tables``), each parsed once by DuckDB into the requested columns as
+    JSON text (json_transform), then a string's or a number's value as text, an array's or object's JSON."""
+    from mobtrace.analysis.ingest.jsonlines import line_tables
+
+    structure = json.dumps({name: "JSON" for name in columns})
     fields = ",\n".join(
-        f"CASE WHEN json_type(j, '$.\"{name}\"') IN ('ARRAY', 'OBJECT') THEN CAST(j->'$.\"{name}\"' AS VARCHAR)"
-        f" ELSE j->>'$.\"{name}\"' END AS \"{name}\""
+        f"CASE WHEN starts_with(r.\"{name}\", '[') OR starts_with(r.\"{name}\", '{{') THEN CAST(r.\"{name}\" AS VARCHAR)"
+        f" ELSE r.\"{name}\" ->> '$' END AS \"{name}\""
         for name in columns
     )
+    # json_valid guards the parse (json_transform raises on a broken line); valid JSON is an object exactly
+    # when its first non-blank character is "{".
     projection = f"""
         SELECT source_line, raw,
                CASE WHEN reject_reason IS NOT NULL THEN reject_reason
-                    WHEN j IS NULL OR json_type(j) <> 'OBJECT'
-                        THEN 'line is not a JSON object: each line must hold one complete {{...}} record'
+                    WHEN r IS NULL THEN 'line is not a JSON object: each line must hold one complete {{...}} record'
                END AS reject_reason,
                {fields}
-        FROM (SELECT *, CASE WHEN json_valid(raw) THEN CAST(raw AS JSON) END AS j FROM raw_lines)
+        FROM (SELECT *, CASE WHEN json_valid(raw) AND regexp_matches(raw, '^[ \\t\\n\\r]*\\{{')
+                             THEN json_transform(raw, '{structure}') END AS r FROM raw_lines)
     """
-    for table in line_batches(path):
+    for table in line_tables(path):
         with registered(con, "raw_lines", table):
             projected = con.sql(projection).to_arrow_table()
         yield from _registered(con, projected, reason)

@@ -38,7 +38,7 @@ from pathlib import Path
 import duckdb
 
 from mobtrace.analysis.ingest.jsondoc import first_record, head_kind, head_text, lines_per_batch, stage_tables
-from mobtrace.analysis.ingest.readers import line_batches
+from mobtrace.analysis.ingest.jsonlines import line_tables
 from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
@@ -76,4 +76,4 @@ class Twarc2Adapter:
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
         run_script(con, HERE / "platform_macros.sql")
-        yield from stage_tables(con, line_batches(path, lines_per_batch(path, PAGE_BATCH_BYTES)), HERE / "twarc2.sql")
+        yield from stage_tables(con, line_tables(path, lines_per_batch(path, PAGE_BATCH_BYTES)), HERE / "twarc2.sql")

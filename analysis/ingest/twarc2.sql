@@ -1,48 +1,81 @@
 -- twarc2 JSONL -> stage_events. Input relation `raw_lines` (source_line, raw, reject_reason): one line each.
 -- A response-page line becomes one staged row per tweet in its "data" (all with that line's number); a
 -- flattened line is one tweet; any other line is one quarantined row saying why.
+-- Each line is parsed once into the fields used (json_transform with an explicit structure): a page's
+-- tweets come out both as structs and as their JSON text (the raw kept for quarantine), and the page's
+-- expansions as lists of structs. json_valid guards the parse (its check costs a third of a parse), as
+-- json_transform raises on a broken line, which would fail the whole batch.
 INSERT INTO stage_events BY NAME
 WITH lines AS (
     SELECT source_line, raw, reject_reason,
-           CASE WHEN reject_reason IS NULL AND json_valid(raw) THEN CAST(raw AS JSON) END AS j
+           reject_reason IS NULL AND json_valid(raw) AS valid
     FROM raw_lines
+),
+keyed AS MATERIALIZED (
+    SELECT *,
+           -- valid JSON is an object exactly when its first non-blank character is "{"
+           CASE WHEN valid AND regexp_matches(raw, '^[ \t\n\r]*\{')
+                THEN json_transform(raw, '{"data": ["JSON"], "errors": "JSON", "meta": "JSON", "id": "JSON",
+                    "includes": {"users": [{"id": "JSON", "username": "VARCHAR", "name": "VARCHAR", "created_at": "VARCHAR",
+                                            "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT"}}],
+                                 "tweets": [{"id": "JSON", "author_id": "JSON"}]}}') END AS k
+    FROM lines
+),
+-- "data" is a list of tweets, or one tweet object (twarc2 tweet); a key whose value is null is present all the
+-- same. A key missing from the structure's result is looked up in the line only when the line holds its name
+-- or a \u escape that could spell it (a flattened tweet has no "data", "errors" or "meta").
+data_shaped AS (
+    SELECT *, CASE
+        WHEN k IS NULL THEN 'broken'
+        WHEN len(k.data) > 0 THEN 'page'
+        WHEN k.data IS NOT NULL THEN 'empty'
+        WHEN NOT (contains(raw, '"data"') OR contains(raw, '\u')) THEN NULL
+        WHEN json_type(raw, '$.data') = 'OBJECT' THEN 'page'
+        WHEN json_type(raw, '$.data') IS NOT NULL THEN 'empty'
+    END AS data_shape,
+    FROM keyed
 ),
 shaped AS (
     SELECT *, CASE
-        WHEN reject_reason IS NOT NULL OR mt_json_problem(j) IS NOT NULL THEN 'broken'
-        WHEN json_type(j, '$.data') = 'OBJECT' THEN 'page'
-        WHEN json_type(j, '$.data') = 'ARRAY' AND json_array_length(j, '$.data') > 0 THEN 'page'
-        WHEN json_exists(j, '$.data') OR json_exists(j, '$.errors') OR json_exists(j, '$.meta') THEN 'empty'
-        WHEN json_exists(j, '$.id') THEN 'tweet'
+        WHEN k IS NULL THEN 'broken'
+        WHEN data_shape IS NOT NULL THEN data_shape
+        WHEN k.errors IS NOT NULL OR k.meta IS NOT NULL THEN 'empty'
+        WHEN CASE WHEN contains(raw, '"errors"') OR contains(raw, '"meta"') OR contains(raw, '\u')
+                  THEN json_exists(raw, '$.errors') OR json_exists(raw, '$.meta') ELSE false END THEN 'empty'
+        WHEN k.id IS NOT NULL THEN 'tweet'
+        WHEN CASE WHEN contains(raw, '"id"') OR contains(raw, '\u') THEN json_exists(raw, '$.id') ELSE false END THEN 'tweet'
         ELSE 'unknown'
     END AS shape
-    FROM lines
+    FROM data_shaped
 ),
-page_tweets AS (
-    SELECT source_line, unnest(CASE WHEN json_type(j, '$.data') = 'OBJECT' THEN [j -> '$.data']
-                                    ELSE json_extract(j, '$.data[*]') END) AS tweet
+page_parts AS MATERIALIZED (
+    SELECT source_line, coalesce(k.data, [raw -> '$.data']) AS tweets, k.includes AS inc
     FROM shaped WHERE shape = 'page'
 ),
--- Expansions of each page, keyed by id; any_value guards against a repeated id multiplying rows.
+page_tweets AS (
+    -- a null entry of the list is the JSON text null, as json_extract gives it
+    SELECT source_line, CAST(coalesce(unnest(tweets), 'null') AS VARCHAR) AS tweet FROM page_parts
+),
+-- Expansions of each page, keyed by id (as ->> gives it); any_value guards against a repeated id multiplying rows.
 page_users AS (
-    SELECT source_line, u ->> '$.id' AS user_id, any_value(u) AS u
-    FROM (SELECT source_line, unnest(json_extract(j, '$.includes.users[*]')) AS u FROM shaped WHERE shape = 'page')
-    WHERE u ->> '$.id' IS NOT NULL
+    SELECT source_line, mt_json_text(u.id) AS user_id, any_value(u) AS u
+    FROM (SELECT source_line, unnest(inc.users) AS u FROM page_parts)
+    WHERE u.id IS NOT NULL
     GROUP BY ALL
 ),
 page_included_tweets AS (
-    SELECT source_line, r ->> '$.id' AS tweet_id, any_value(r ->> '$.author_id') AS author_id
-    FROM (SELECT source_line, unnest(json_extract(j, '$.includes.tweets[*]')) AS r FROM shaped WHERE shape = 'page')
-    WHERE r ->> '$.id' IS NOT NULL
+    SELECT source_line, mt_json_text(r.id) AS tweet_id, any_value(mt_json_text(r.author_id)) AS author_id
+    FROM (SELECT source_line, unnest(inc.tweets) AS r FROM page_parts)
+    WHERE r.id IS NOT NULL
     GROUP BY ALL
 ),
 tweets AS (
-    SELECT source_line, tweet FROM page_tweets
+    SELECT source_line, tweet, starts_with(tweet, '{') AS is_object FROM page_tweets
     UNION ALL
-    SELECT source_line, j AS tweet FROM shaped WHERE shape = 'tweet'
+    SELECT source_line, raw AS tweet, true AS is_object FROM shaped WHERE shape = 'tweet'
 ),
 parsed AS (
-    SELECT source_line, tweet, json_type(tweet) = 'OBJECT' AS is_object,
+    SELECT source_line, tweet, is_object,
            json_transform(tweet, '{
                "id": "VARCHAR", "author_id": "VARCHAR", "created_at": "VARCHAR", "text": "VARCHAR",
                "note_tweet": {"text": "VARCHAR"},
@@ -66,8 +99,7 @@ picked AS (
 ),
 mapped AS (
     SELECT p.*,
-           coalesce(p.t.author, json_transform(u.u, '{"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR",
-               "created_at": "VARCHAR", "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT"}}')) AS author,
+           coalesce(p.t.author, u.u) AS author,
            CASE p.ref.type WHEN 'retweeted' THEN 'repost' WHEN 'quoted' THEN 'quote' WHEN 'replied_to' THEN 'reply'
                 ELSE 'post' END AS action,
            coalesce(p.ref.author_id, it.author_id) AS ref_author_id
@@ -96,7 +128,7 @@ SELECT
     author.public_metrics.followers_count AS account_followers,
     author.public_metrics.following_count AS account_following,
     source_line,
-    CAST(tweet AS VARCHAR) AS raw,
+    tweet AS raw,
     CASE
         WHEN NOT is_object THEN 'entry of "data" is not a tweet object: the page is malformed'
         WHEN mt_blank_null(t.created_at) IS NOT NULL AND mt_ts(t.created_at) IS NULL
@@ -108,8 +140,10 @@ FROM mapped
 UNION ALL BY NAME
 SELECT
     'x' AS platform, source_line, raw,
-    coalesce(reject_reason, mt_json_problem(j), CASE shape
-        WHEN 'empty' THEN 'response page holds no tweets (no or empty "data", only errors or meta): nothing to ingest'
+    coalesce(reject_reason, CASE
+        WHEN NOT valid THEN 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'
+        WHEN shape = 'broken' THEN 'record is JSON but not an object: each record must be one {...} object'
+        WHEN shape = 'empty' THEN 'response page holds no tweets (no or empty "data", only errors or meta): nothing to ingest'
         ELSE 'JSON object is neither a twarc2 response page (with "data") nor a flattened tweet (with "id"): check that twarc2 wrote this file'
     END) AS reject_reason
 FROM shaped WHERE shape IN ('broken', 'empty', 'unknown');

@@ -1,0 +1,445 @@
+"""CSV records read by DuckDB's own ``read_csv``, numbered by physical line as the csv module numbers them.
+
+``prepare`` reads a CSV/TSV file (optionally gzipped) into a temporary table with DuckDB's parser, its
+rejected lines stored (``store_rejects``); ``raw_batches`` then points the ``raw_batch`` view at one batch
+of it after another, with the columns ``tabular.text_batches`` gives every adapter: ``source_line``,
+``raw``, ``reject_reason`` and the requested columns as text. The records, their numbers, raw text and
+reasons are the same as ``readers.csv_batches`` yields (the csv module's reading of the file): batch for
+batch, since finalize.sql's duplicate reasons depend on where a batch ends.
+
+Line numbers. DuckDB gives none for good rows, and for rejected ones the number of records and blank
+lines before them (line breaks inside quoted fields not counted). A record's physical line is worked out
+in SQL as 2 (the line after the header) + the records before it + the line breaks inside their fields
+(counted per row while reading) + the extra lines of rejected records before it. A file with blank lines
+between records would be numbered wrong, so every read is checked against the file's bytes: its number
+of physical lines, and of bytes that are neither quotes nor line breaks, must be exactly those of the
+header, the rejected records (read again) and the good rows' fields, delimiters and terminators. (The
+second check finds values DuckDB reads differently from the csv module, such as spaces around a quoted
+field, which DuckDB drops.)
+
+Rejected lines. DuckDB names the error (``TOO MANY COLUMNS``, ``MISSING COLUMNS``, ``INVALID ENCODING``);
+the csv module reads each such record again from its line (a forward cursor over the file, one pass), which
+gives its raw text, its span and the one-sentence reason the rest of mobtrace uses ("record has 3 fields
+but the header has 2: ...", "record is not valid UTF-8: ..."). The csv module must agree that the record
+is broken.
+
+The slow path. When DuckDB cannot say what the csv module would read, ``prepare`` returns None and the
+adapter reads the file with ``readers.csv_batches`` as before: the read fails (mixed line endings, an
+unterminated quote, a quote inside an unquoted value that DuckDB's strict mode refuses, a broken gzip
+stream), an error other than the three above (``UNQUOTED VALUE``, ``LINE SIZE OVER MAXIMUM``), blank
+lines between records, a header or rejected record the csv module reads differently, a one-column
+layout (a blank line would be a row), or more than ``MAX_REJECTS`` rejected records. ``STATS`` counts
+the files read each way (``STATS["duckdb"]``, ``STATS["slow:<why>"]``) and the records read again by
+the csv module (``STATS["rejects_read_again"]``); each slow read is also logged at DEBUG level.
+run.py calls the adapters' ``prepare`` (which calls ``prepare`` here) before it opens the ingest transaction,
+since a read DuckDB refuses would abort it; the rows then wait in temporary tables, which DuckDB spills to
+disk beyond its ``memory_limit``, so a file of any size is read in bounded memory.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> from mobtrace.analysis.ingest import connect
+>>> from mobtrace.analysis.sql import run_script
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+>>> _ = path.write_bytes(b'id,text\\n1,"two\\nlines"\\n2,a,b\\n3,c\\n')
+>>> con = connect(":memory:")
+>>> run_script(con, pathlib.Path(__file__).parent / "stage.sql")  # the staging tables batch_raw looks at
+>>> prepared = prepare(con, path)
+>>> query = "SELECT source_line, reject_reason, id, text FROM raw_batch ORDER BY source_line"
+>>> for _ in raw_batches(con, prepared, ["id", "text"]):
+...     for row in con.sql(query).fetchall():
+...         print(row)
+(2, None, '1', 'two\\nlines')
+(4, 'record has 3 fields but the header has 2: check delimiters and quoting', None, None)
+(5, None, '3', 'c')
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+import zlib
+from collections import Counter
+from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from mobtrace.analysis.ingest.readers import (
+    BATCH_ROWS, MAX_FIELD_CHARS, RAW_CHARS, UTF8_BOM, _check_record, _LineCursor, _layout, _text, open_binary, read_head,
+)
+
+log = logging.getLogger(__name__)
+STATS: Counter[str] = Counter()  # files read by DuckDB / by the slow path (by why), records read again
+MAX_COLUMNS = 2_000  # more than any export layout has; a wider header is damage, read the slow way
+MAX_REJECTS = 10_000  # rejected records read again by the csv module (held in memory, up to 10,000 characters each);
+# more (a file in another encoding) is the slow path's, which streams them
+KNOWN_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS", "INVALID ENCODING")
+RESERVED = ("source_line", "raw", "reject_reason")
+ROWS, REJECTS, OFFSETS, BREAKS = "mt_csv_rows", "mt_csv_rejects", "mt_csv_offsets", "mt_csv_breaks"
+LEADING = "mt_csv_leading"
+ERRORS, SCANS = "mt_csv_reject_errors", "mt_csv_reject_scans"
+_CHUNK = 1 << 24
+_LF, _CR, _QUOTE = 10, 13, 34
+_SPECIAL = b'"\r\n'
+
+
+class _Slow(Exception):
+    """DuckDB's reading cannot be shown to be the csv module's: the slow path reads the file."""
+
+
+@dataclass
+class Prepared:
+    """A file read into ``mt_csv_rows`` (good rows, in file order) and ``mt_csv_rejects``."""
+
+    path: Path
+    delimiter: str
+    header: list[str]
+    good_rows: int
+    reject_indexes: list[int] = field(default_factory=list)  # record index (0-based, after the header) of each reject
+
+    @property
+    def records(self) -> int:
+        return self.good_rows + len(self.reject_indexes)
+
+    def column(self, name: str) -> int | None:
+        """Position of the column a name reads (the first one of that name), as csv_batches keeps it."""
+        for index, column in enumerate(self.header):
+            if column == name and name and name not in RESERVED:
+                return index
+        return None
+
+
+_prepared: dict[tuple[int, str], Prepared] = {}
+
+
+def prepare(con: duckdb.DuckDBPyConnection, path: Path, *, names: Sequence[str] | None = None,
+            delimiter: str | None = None) -> Prepared | None:
+    """Read a CSV file with DuckDB (outside a transaction: a read that fails must not abort one).
+
+    ``names`` and ``delimiter`` as for ``readers.csv_batches``. None (after counting why in STATS) when the
+    slow path must read the file; else the prepared read, which ``raw_batches`` finds by connection and path."""
+    release(con, path)
+    try:
+        prepared = _prepare(con, Path(path), names, delimiter)
+    except (_Slow, OSError, EOFError, zlib.error, UnicodeError) as why:
+        _drop(con)
+        why = why if isinstance(why, _Slow) else f"{type(why).__name__} while checking it"
+        STATS[f"slow:{why}"] += 1
+        log.debug("%s: read by the csv module (%s)", path, why)
+        return None
+    STATS["duckdb"] += 1
+    _prepared[(id(con), str(path))] = prepared
+    return prepared
+
+
+def prepared_read(con: duckdb.DuckDBPyConnection, path: Path) -> Prepared | None:
+    return _prepared.get((id(con), str(path)))
+
+
+def release(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Forget a prepared read and drop its tables."""
+    if _prepared.pop((id(con), str(path)), None) is not None:
+        _drop(con)
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    for table in (ROWS, REJECTS, OFFSETS, BREAKS, ERRORS, SCANS):
+        try:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        except duckdb.Error:  # an aborted transaction: its temporary tables go with the connection
+            return
+
+
+def _prepare(con, path: Path, names: Sequence[str] | None, delimiter: str | None) -> Prepared:
+    if b"\x00" in read_head(path):
+        # UTF-16/32 text: DuckDB's rejects store takes minutes on its long runs of empty fields, and none of it is UTF-8
+        raise _Slow("NUL bytes in the first bytes (UTF-16 or UTF-32 text?)")
+    with _text(path) as handle:
+        header_line = handle.readline()
+    delimiter, header = _layout(header_line, names, delimiter)
+    if len(header) < 2:
+        raise _Slow("one column or a blank first line")
+    if header_line.count('"') % 2:
+        raise _Slow("a header with a line break inside quotes")
+    if len(header) > MAX_COLUMNS:  # DuckDB plans one column each: a damaged header of 150,000 takes minutes
+        raise _Slow(f"a header of {len(header):,} columns")
+    width = len(header)
+    _drop(con)
+    stop = threading.Event()
+    with ThreadPoolExecutor(1, thread_name_prefix="mobtrace-csv-count") as pool:
+        counts = pool.submit(_file_counts, path, stop)  # beside DuckDB's read, which lets go of the GIL
+        try:
+            return _read(con, path, header_line, delimiter, header, counts)
+        finally:
+            stop.set()
+
+
+def _read(con, path: Path, header_line: str, delimiter: str, header: list[str], counts) -> Prepared:
+    width = len(header)
+    columns = ", ".join(f"'f{i}': 'VARCHAR'" for i in range(width))
+    fields = ", ".join(f"f{i}" for i in range(width))
+    lf, cr = "chr(10)", "chr(13)"
+    con.execute(f"""CREATE OR REPLACE TEMP MACRO mt_line_breaks(s) AS
+        (strlen(s) - strlen(replace(s, {lf}, ''))) + (strlen(s) - strlen(replace(s, {cr}, '')))
+        - (strlen(s) - strlen(replace(s, {cr} || {lf}, ''))) // 2""")
+    try:
+        con.execute(
+            f"""CREATE TEMP TABLE {ROWS} AS
+            SELECT {fields}, strlen(mt_all) AS mt_len,
+                   CASE WHEN contains(mt_all, '"') OR contains(mt_all, {lf}) OR contains(mt_all, {cr})
+                        THEN strlen(mt_all) - strlen(translate(mt_all, '"' || {cr} || {lf}, '')) ELSE 0 END AS mt_special,
+                   CASE WHEN contains(mt_all, {lf}) OR contains(mt_all, {cr}) THEN mt_line_breaks(concat_ws(',', {fields}))
+                   ELSE 0 END AS mt_breaks
+            FROM (SELECT {fields}, concat({fields}) AS mt_all FROM read_csv($path, columns = {{{columns}}}, header = false,
+                  skip = 1, auto_detect = false, delim = $delimiter, quote = '"', escape = '"', comment = '', strict_mode = true,
+                  encoding = 'utf-8', compression = $compression, max_line_size = {MAX_FIELD_CHARS},
+                  store_rejects = true, rejects_table = '{ERRORS}', rejects_scan = '{SCANS}', rejects_limit = {MAX_REJECTS + 1}))""",
+            {"path": str(path), "delimiter": delimiter, "compression": "gzip" if path.suffix == ".gz" else "none"},
+        )
+    except duckdb.Error as error:
+        raise _Slow(f"DuckDB cannot read it: {str(error).splitlines()[0][:120]}") from None
+    known = ", ".join(f"'{kind}'" for kind in KNOWN_ERRORS)
+    unknown, rejected = con.execute(f"SELECT min(error_type) FILTER (WHERE error_type NOT IN ({known})), count(DISTINCT line) "
+                                    f"FROM {ERRORS}").fetchall()[0]
+    if unknown is not None:
+        raise _Slow(f"DuckDB error {unknown}")
+    if rejected > MAX_REJECTS:
+        raise _Slow("too many rejected records")
+    errors = con.execute(f"SELECT DISTINCT line FROM {ERRORS} ORDER BY line").fetchall()
+    good, breaks, content, longest = con.execute(
+        f"SELECT count(*), coalesce(sum(mt_breaks), 0), coalesce(sum(mt_len - mt_special), 0), coalesce(max(mt_len), 0) FROM {ROWS}"
+    ).fetchall()[0]
+    if longest >= MAX_FIELD_CHARS:
+        raise _Slow("a record longer than the csv module's field limit")
+    # Line breaks in the good rows before each position: pos = rowid + 1 of a row with breaks, lines = the sum up to it.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {BREAKS} AS
+        SELECT rowid + 1 AS pos, CAST(sum(mt_breaks) OVER (ORDER BY rowid) AS BIGINT) AS lines FROM {ROWS} WHERE mt_breaks > 0""")
+    reject_indexes = [line - 2 for (line,) in errors]  # DuckDB counts records (and blank lines) from the header's 1
+    rejects = _read_rejects(con, path, delimiter, header, reject_indexes)
+    _check_against_file(path, header_line, width, good, breaks, content, rejects, counts.result())
+    _write_rejects(con, rejects)
+    _write_offsets(con, rejects)
+    return Prepared(path, delimiter, header, good, reject_indexes)
+
+
+@dataclass
+class _Reject:
+    index: int  # record index (0-based, after the header)
+    good_before: int  # good rows before it
+    line: int
+    span: int  # physical lines
+    raw: str
+    reason: str
+    plain: int  # bytes of its lines that are neither quotes nor line breaks
+
+
+def _read_rejects(con, path: Path, delimiter: str, header: list[str], indexes: list[int]) -> list[_Reject]:
+    """Each rejected record read again by the csv module from its physical line."""
+    if not indexes:
+        return []
+    # Line breaks in the good rows before each reject: one aggregate over the rows with breaks.
+    befores = [index - rank for rank, index in enumerate(indexes)]
+    con.execute("CREATE OR REPLACE TEMP TABLE mt_csv_reject_at AS SELECT DISTINCT unnest($1::BIGINT[]) AS good_before", [befores])
+    sums = dict(con.execute(
+        f"""SELECT a.good_before, coalesce(b.lines, 0) FROM mt_csv_reject_at a
+            ASOF LEFT JOIN {BREAKS} b ON a.good_before >= b.pos""").fetchall())
+    con.execute("DROP TABLE mt_csv_reject_at")
+    rejects: list[_Reject] = []
+    cursor = _LineCursor(path)
+    extra = 0  # lines of the rejects before beyond their first
+    try:
+        for rank, index in enumerate(indexes):
+            good_before = index - rank
+            line = 2 + index + int(sums[good_before]) + extra
+            if not cursor.advance_to(line):
+                raise _Slow("a rejected record past the end of the file")
+            rows: list[bytes] = []
+
+            def lines() -> Iterator[str]:
+                while (data := cursor.next_line()) is not None:
+                    rows.append(data)
+                    yield data.decode("utf-8", "surrogateescape")
+
+            reader = csv.reader(lines(), delimiter=delimiter)
+            try:
+                fields = next(reader)
+            except (StopIteration, csv.Error):
+                raise _Slow("a rejected record the csv module cannot read") from None
+            raw, reason, _ = _check_record(fields, header, None)
+            if not fields or reason is None:
+                raise _Slow("a rejected record the csv module reads as good")
+            span = reader.line_num
+            STATS["rejects_read_again"] += 1
+            rejects.append(_Reject(index, good_before, line, span, raw, reason, sum(map(_plain, rows))))
+            extra += span - 1
+    finally:
+        cursor.close()
+    return rejects
+
+
+def _check_against_file(path: Path, header_line: str, width: int, good: int, breaks: int, content: int,
+                        rejects: list[_Reject], counts: tuple[int, int, int]) -> None:
+    """The read accounts for every physical line and every byte that is neither a quote nor a line break
+    (``counts``: what ``_file_counts`` found in the file)."""
+    lines, plain, trailing_blank = counts
+    header_bytes = header_line.encode("utf-8", "surrogateescape")
+    with open_binary(path) as handle:
+        if handle.read(3) == UTF8_BOM:  # _text dropped it
+            header_bytes = UTF8_BOM + header_bytes
+    expected_lines = 1 + good + breaks + sum(reject.span for reject in rejects) + trailing_blank
+    if lines != expected_lines:
+        raise _Slow("blank lines between records, or lines DuckDB reads differently")
+    expected_plain = (_plain(header_bytes) + sum(reject.plain for reject in rejects)
+                      + content + (width - 1) * good)
+    if plain != expected_plain:
+        raise _Slow("values DuckDB reads differently from the csv module")
+
+
+def _plain(data: bytes) -> int:
+    return len(data) - sum(data.count(byte) for byte in (b'"', b"\r", b"\n"))
+
+
+def _file_counts(path: Path, stop: threading.Event | None = None) -> tuple[int, int, int]:
+    """Physical lines (as the csv module counts them), bytes that are not quotes or line breaks, and blank
+    lines at the end of the file. numpy counts (twice as fast as ``bytes.count``, and it lets go of the GIL,
+    so this runs beside DuckDB's read)."""
+    breaks = plain = 0
+    last = b""
+    tail = b""  # the file's last bytes, for the blank lines at its end
+    with open_binary(path) as handle:
+        while chunk := handle.read(_CHUNK):
+            if stop is not None and stop.is_set():
+                return -1, -1, -1
+            view = np.frombuffer(chunk, np.uint8)
+            lf, cr, quotes = (int(np.count_nonzero(view == byte)) for byte in (_LF, _CR, _QUOTE))
+            crlf = 0
+            if cr:
+                crlf = chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+            elif last == b"\r" and chunk[:1] == b"\n":
+                crlf = 1
+            breaks += lf + cr - crlf
+            plain += len(chunk) - lf - cr - quotes
+            last = chunk[-1:]
+            tail = (tail + chunk[-4096:])[-4096:]
+    lines = breaks + (1 if last and last not in b"\r\n" else 0)
+    run = tail[len(tail.rstrip(b"\r\n")):]
+    run_breaks = run.count(b"\n") + run.count(b"\r") - run.count(b"\r\n")
+    trailing_blank = max(run_breaks - 1, 0)  # the first break ends the last line that is not blank
+    return lines, plain, trailing_blank
+
+
+def _write_rejects(con, rejects: list[_Reject]) -> None:
+    table = pa.table({
+        "record_index": pa.array([reject.index for reject in rejects], pa.int64()),
+        "source_line": pa.array([reject.line for reject in rejects], pa.int64()),
+        "raw": pa.array([reject.raw for reject in rejects], pa.string()),
+        "reject_reason": pa.array([reject.reason for reject in rejects], pa.string()),
+    })
+    _create_from(con, REJECTS, "SELECT * FROM mt_csv_arrow", table)
+
+
+def _write_offsets(con, rejects: list[_Reject]) -> None:
+    """``mt_csv_offsets(pos, lines)``: a good row's line is 2 + its rowid + the ``lines`` of the last
+    entry at or before its rowid: the line breaks in the good rows before it and the spans of the rejects."""
+    spans = pa.table({
+        "pos": pa.array([reject.good_before for reject in rejects], pa.int64()),
+        "delta": pa.array([reject.span for reject in rejects], pa.int64()),
+    })
+    _create_from(con, OFFSETS, f"""
+        SELECT pos, CAST(sum(sum(delta)) OVER (ORDER BY pos) AS BIGINT) AS lines
+        FROM (SELECT rowid + 1 AS pos, mt_breaks AS delta FROM {ROWS} WHERE mt_breaks > 0
+              UNION ALL SELECT pos, delta FROM mt_csv_arrow)
+        GROUP BY pos""", spans)
+
+
+def _create_from(con, name: str, select: str, table: pa.Table) -> None:
+    """A temporary table from a query that reads ``table`` as ``mt_csv_arrow``."""
+    con.register("mt_csv_arrow", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+    finally:
+        con.unregister("mt_csv_arrow")
+
+
+def raw_batches(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: Sequence[str], reason: str | None = None,
+                leading: pa.Table | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[None]:
+    """Point ``raw_batch`` (and ``batch_raw``) at each batch of the prepared read in turn; yield while it is.
+
+    ``leading``: records (a table shaped like ``raw_batch``) that come before the file's, as CNT's first
+    row. ``reason``: set on every record not already rejected (a required column is missing)."""
+    lead = 0 if leading is None else leading.num_rows
+    total = lead + prepared.records
+    indexes = prepared.reject_indexes
+    width = len(prepared.header)
+    every = ", ".join(f"coalesce(r.f{i}, '')" for i in range(width))
+    wanted = []
+    for name in columns:
+        index = prepared.column(name)
+        wanted.append(f"coalesce(r.f{index}, '') AS {_name(name)}" if index is not None else f"CAST(NULL AS VARCHAR) AS {_name(name)}")
+    nulls = "".join(f"CAST(NULL AS VARCHAR) AS {_name(name)}, " for name in columns)
+    given = _literal(reason)
+    if leading is not None:
+        con.register(LEADING, leading.select(["source_line", "raw", "reject_reason", *columns]))
+    try:
+        for start in range(0, total, batch_rows):
+            first, last = max(start - lead, 0), start + batch_rows - lead  # file records [first, last)
+            good_first = first - bisect.bisect_left(indexes, first)
+            good_last = max(last, 0) - bisect.bisect_left(indexes, max(last, 0))
+            line = _line_sql(con, good_first, good_last)
+            parts = [f"""
+                SELECT {line} AS source_line, CAST(NULL AS VARCHAR) AS raw, CAST({given} AS VARCHAR) AS reject_reason,
+                       {"".join(f"{value}, " for value in wanted)}r.rowid AS mt_rowid
+                FROM {ROWS} AS r {f"ASOF LEFT JOIN {OFFSETS} AS o ON r.rowid >= o.pos" if "o.lines" in line else ""}
+                WHERE r.rowid >= {good_first} AND r.rowid < {good_last}"""]
+            if indexes and bisect.bisect_left(indexes, last) > bisect.bisect_left(indexes, first):
+                parts.append(f"""
+                SELECT source_line, raw, reject_reason, {nulls}NULL FROM {REJECTS}
+                WHERE record_index >= {first} AND record_index < {last}""")
+            if start == 0 and lead:
+                parts.append(f"""SELECT source_line, raw, coalesce(reject_reason, CAST({given} AS VARCHAR)),
+                                 {"".join(f"{_name(name)}, " for name in columns)}NULL FROM {LEADING}""")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW mt_csv_batch AS {' UNION ALL '.join(parts)}")
+            con.execute("CREATE OR REPLACE TEMP VIEW raw_batch AS SELECT * EXCLUDE (mt_rowid) FROM mt_csv_batch")
+            # Raw text (the fields joined by commas, as csv_batches gives it) only for the rows finalize.sql
+            # quarantines, found by their line: building it for every row costs.
+            con.execute(f"""CREATE OR REPLACE TEMP VIEW batch_raw AS
+                WITH wanted AS (SELECT b.source_line, b.raw, b.mt_rowid FROM mt_csv_batch AS b
+                    WHERE b.source_line IN (SELECT source_line FROM stage_events WHERE reject_reason IS NOT NULL AND raw IS NULL
+                                            UNION ALL SELECT source_line FROM stage_accounts WHERE reject_reason IS NOT NULL AND raw IS NULL))
+                SELECT w.source_line, left(concat_ws(',', {every}), {RAW_CHARS}) AS raw
+                FROM wanted AS w JOIN {ROWS} AS r ON r.rowid = w.mt_rowid
+                UNION ALL SELECT source_line, raw FROM wanted WHERE mt_rowid IS NULL""")
+            yield
+    finally:
+        # Views, not registered tables: the next file's reader may register ``raw_batch`` itself.
+        with suppress(duckdb.Error):  # an aborted transaction undoes them anyway
+            con.execute("DROP VIEW IF EXISTS batch_raw; DROP VIEW IF EXISTS raw_batch; DROP VIEW IF EXISTS mt_csv_batch")
+        if leading is not None:
+            with suppress(duckdb.Error):
+                con.unregister(LEADING)
+
+
+def _line_sql(con, good_first: int, good_last: int) -> str:
+    """The SQL of a good row's line in rowids [good_first, good_last): a constant plus the rowid when no
+    line break or rejected record falls among them (no join needed), else through ``mt_csv_offsets``."""
+    inside = con.execute(f"SELECT count(*) FROM {OFFSETS} WHERE pos > {good_first} AND pos < {good_last}").fetchall()[0][0]
+    if inside:
+        return "CAST(2 + r.rowid + coalesce(o.lines, 0) AS BIGINT)"
+    before = con.execute(f"SELECT max_by(lines, pos) FROM {OFFSETS} WHERE pos <= {good_first}").fetchall()[0][0] or 0
+    return f"CAST(2 + {int(before)} + r.rowid AS BIGINT)"
+
+
+def _name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str | None) -> str:
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
