@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.machinery
 import importlib.util
 import math
+import os
 import pkgutil
 import sys
 import typing
@@ -144,9 +146,36 @@ def all_params() -> list[type[Params]]:
     import mobtrace.analysis
 
     for package in pkgutil.iter_modules(mobtrace.analysis.__path__):
-        if package.ispkg and importlib.util.find_spec(f"mobtrace.analysis.{package.name}.params"):
-            importlib.import_module(f"mobtrace.analysis.{package.name}.params")
+        if package.ispkg:
+            _import_params_module(package)
     return sorted(_subclasses(Params), key=lambda cls: (cls.__module__, cls.__name__))
+
+
+def _import_params_module(package: pkgutil.ModuleInfo) -> None:
+    """Import ``mobtrace.analysis.<package>.params``, if there is one, without running the package's
+    ``__init__`` when it is not imported yet: a detector's package imports DuckDB, pandas or networkx, and
+    ``mobtrace --help`` needs only the dataclasses (a params module imports the standard library and this
+    module). The package, imported later, finds this same module in ``sys.modules``: one class per step
+    (reached by import, ``from mobtrace.analysis.<package>.params import ...``, as the code does everywhere;
+    the package gets no ``params`` attribute then, which a plain ``package.params`` would need)."""
+    package_name = f"mobtrace.analysis.{package.name}"
+    name = f"{package_name}.params"
+    if name in sys.modules:
+        return
+    if package_name in sys.modules or not hasattr(package.module_finder, "path"):
+        if importlib.util.find_spec(name):
+            importlib.import_module(name)
+        return
+    spec = importlib.machinery.PathFinder.find_spec(name, [os.path.join(package.module_finder.path, package.name)])
+    if spec is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
 
 
 def _subclasses(cls: type) -> set[type]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-import dagster as dg
+if TYPE_CHECKING:  # imported where assets are loaded: the command line imports mobtrace.assets.locations cheaply
+    import dagster as dg
 
 
 def asset_modules() -> list[ModuleType]:
@@ -31,6 +33,8 @@ def signal_assets(assets: list[dg.AssetsDefinition]) -> list[dg.AssetKey]:
 
 def discover() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
     """Every asset and asset check of the package, campaign fusion included."""
+    import dagster as dg
+
     from mobtrace.assets.campaigns import campaign_fusion_asset
 
     modules = asset_modules()

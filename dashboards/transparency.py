@@ -49,14 +49,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from mobtrace.analysis.params import Params, at_least, param
 from mobtrace.dashboards.safety import show_bidi, spreadsheet_safe
-from mobtrace.dashboards.outputs import origin
-from mobtrace.analysis.provenance import provenance
+
+if TYPE_CHECKING:  # imported where used: the command line reads TransparencyParams for its flags
+    import duckdb
 
 KEY_ENV = "MOBTRACE_PSEUDONYM_KEY"
 MIN_KEY_BYTES = 16
@@ -120,6 +119,8 @@ def suppression_pattern(grid: list[list[int]], k: int) -> set[tuple[int, int]]:
 
 
 def _first_bridge(hidden: set[tuple[int, int]]) -> tuple[int, int] | None:
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_edges_from((("r", i), ("c", j)) for i, j in hidden)
     cells = []
@@ -227,6 +228,9 @@ class TransparencyParams(Params):
 def write_transparency(con: duckdb.DuckDBPyConnection, out_dir: Path, key: bytes, k: int = TransparencyParams.k) -> dict[str, Path]:
     """Write the suppressed aggregate tables, the pseudonymised account list, charts and README into
     ``out_dir``; return the written files by name."""
+    from mobtrace.analysis.provenance import provenance
+    from mobtrace.dashboards.outputs import origin
+
     key = _checked_key(key)
     if k < 2:
         raise ValueError("k must be at least 2: a cell of one is one person")

@@ -7,7 +7,7 @@
 ``run`` ingests and materialises every asset in-process (the same Dagster job ``dagster dev`` shows)
 and writes report.html, flagged_accounts.csv, campaigns.json, coaction_edges.csv and coaction.graphml.
 
-Every command that reads or writes a run's database finds it by one rule (``assets.resources``):
+Every command that reads or writes a run's database finds it by one rule (``assets.locations``):
 ``--db``, else $MOBTRACE_DB, else ``OUT/mobtrace.duckdb`` with OUT the ``--out`` folder (default
 ``reports/``). It holds the database while it works; ``--wait`` says how long to wait for another run
 holding it. Exit status: 0 done, 1 a step or blocking check failed or an input file landed no row, 2 a
@@ -22,12 +22,11 @@ import sys
 import typing
 from pathlib import Path
 
-import duckdb
-
+# Only what the parser needs is imported here (the steps' dataclasses, the locations rule): each command
+# imports its own work: --help loads no Dagster, pandas or plotly, a --compat run no Dagster (tests/test_startup.py).
 from mobtrace.analysis.compat.params import CntParams, CoortweetParams
-from mobtrace.analysis.ingest.params import IngestParams
 from mobtrace.analysis.params import Parameter, Params, all_params, describe
-from mobtrace.assets.resources import (
+from mobtrace.assets.locations import (
     DEFAULT_REPORTS, SAMPLE_DIR, DatabaseBusyError, database_lock, default_database, sample_inputs,
 )
 from mobtrace.dashboards.transparency import TransparencyParams
@@ -45,12 +44,20 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError, ValueError, DatabaseBusyError) as error:
         print(f"mobtrace: {error}", file=sys.stderr)
         return 2
-    except duckdb.IOException as error:  # held by a program other than mobtrace, or not a DuckDB file
+    except Exception as error:
+        if not _is_duckdb_io_error(error):
+            raise
+        # held by a program other than mobtrace, or not a DuckDB file
         detail = str(error).splitlines()[0]
         advice = "close the program that has it open, or pass another --db" if "lock" in detail.lower() else \
             "pass another --db, or move that file away"
         print(f"mobtrace: the database cannot be opened ({detail}): {advice}", file=sys.stderr)
         return 2
+
+
+def _is_duckdb_io_error(error: Exception) -> bool:
+    duckdb = sys.modules.get("duckdb")  # not imported: the command opened no database
+    return duckdb is not None and isinstance(error, duckdb.IOException)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -141,14 +148,26 @@ def _check_opens(database: Path) -> None:
     """Open an existing database once before the run: one held by another program, or a file that is not a
     DuckDB database, is a usage error now rather than a failed step after DuckDB's retries."""
     if database.is_file():
+        import duckdb
+
         duckdb.connect(str(database)).close()
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     _add_location_options(parser)
     takes_inputs = "inputs" in {action.dest for action in parser._actions}
-    kinds = [kind for kind in all_params() if takes_inputs or kind is not IngestParams]
+    ingest = _ingest_params()
+    kinds = [kind for kind in all_params() if takes_inputs or kind is not ingest]
     _add_step_flags(parser, sorted(kinds, key=lambda kind: kind in COMPAT_PARAMS.values()))  # compat modes' help last
+
+
+def _ingest_params() -> type[Params]:
+    """``IngestParams``, taken from discovery, which loads it without ``mobtrace.analysis.ingest`` (the readers,
+    pyarrow): a plain import would run that package's ``__init__`` first."""
+    all_params()
+    from mobtrace.analysis.ingest.params import IngestParams
+
+    return IngestParams
 
 
 def _add_step_flags(parser: argparse.ArgumentParser, kinds: list[type[Params]]) -> None:
@@ -186,7 +205,6 @@ def step_params(args: argparse.Namespace, kind: type[Params]) -> Params:
 
 def _run(args: argparse.Namespace) -> int:
     from mobtrace.analysis.ingest.run import expand_inputs
-    from mobtrace.pipelines.run import RunOptions, run_pipeline
 
     missing = [path for path in args.inputs if not Path(path).exists()]
     if missing:
@@ -198,7 +216,9 @@ def _run(args: argparse.Namespace) -> int:
     database = _database(args)
     if getattr(args, "compat", None):
         return _run_compat(args, database)
-    ingest = step_params(args, IngestParams)
+    from mobtrace.pipelines.run import RunOptions, run_pipeline  # Dagster: not for --compat runs
+
+    ingest = step_params(args, _ingest_params())
     _check_format(ingest.format)
     options = RunOptions(
         inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
@@ -219,7 +239,7 @@ def _check_format(name: str) -> None:
 def _run_compat(args: argparse.Namespace, database: Path) -> int:
     from mobtrace.pipelines.compat import CompatOptions, run_compat
 
-    ingest = step_params(args, IngestParams)
+    ingest = step_params(args, _ingest_params())
     _check_format(ingest.format)
     options = CompatOptions(
         mode=args.compat, inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
@@ -253,6 +273,8 @@ def _generate(args: argparse.Namespace) -> int:
 def _evidence(args: argparse.Namespace) -> int:
     import hashlib
 
+    import duckdb
+
     from mobtrace.dashboards.evidence import foreign_package, write_evidence_package
 
     database = _existing_database(args)
@@ -279,6 +301,8 @@ def _existing_database(args: argparse.Namespace) -> Path:
 
 
 def _transparency(args: argparse.Namespace) -> int:
+    import duckdb
+
     from mobtrace.dashboards.transparency import key_from_env, write_transparency
 
     key = key_from_env()  # refuses to run without the key: there is no default

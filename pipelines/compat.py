@@ -18,7 +18,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from mobtrace.analysis.compat import cnt, coortweet
 from mobtrace.analysis.compat.params import CntParams, CoortweetParams
 from mobtrace.analysis.ingest import connect, ingest_paths
 from mobtrace.analysis.provenance import record_parameters
@@ -48,7 +47,7 @@ def run_compat(options: CompatOptions) -> int:
     finally:
         con.close()
     path = options.out_dir / "coaction_edges.csv"
-    (cnt if options.mode == "cnt" else coortweet).write_edges_csv(_spreadsheet_safe(edges), path)
+    _peer(options.mode).write_edges_csv(_spreadsheet_safe(edges), path)
     print(f"{len(edges):,} {options.mode} edges written to {path.resolve()}")
     unread = [summary for summary in summaries if summary.landed_nothing]
     for summary in unread:
@@ -70,8 +69,19 @@ def _spreadsheet_safe(edges):
     return edges
 
 
+def _peer(mode: str):
+    """The module of a peer's semantics, imported for its mode only."""
+    if mode == "cnt":
+        from mobtrace.analysis.compat import cnt
+
+        return cnt
+    from mobtrace.analysis.compat import coortweet
+
+    return coortweet
+
+
 def _edges(con, params: CntParams | CoortweetParams):
     if isinstance(params, CntParams):
-        return cnt.cnt_networks(con, params.time_window, params.min_edge_weight, params.behaviours)
-    edges, _pairs = coortweet.coortweet_edges(con, params.time_window, params.min_participation, params.edge_weight)
+        return _peer("cnt").cnt_networks(con, params.time_window, params.min_edge_weight, params.behaviours)
+    edges, _pairs = _peer("coortweet").coortweet_edges(con, params.time_window, params.min_participation, params.edge_weight)
     return edges

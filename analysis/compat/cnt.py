@@ -52,10 +52,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from mobtrace.analysis.compat.params import BEHAVIOURS
 from mobtrace.analysis.sql import run_script, statements
 
 HERE = Path(__file__).parent
-BEHAVIOURS = ("co_retweet", "co_link", "co_reply", "co_tweet")
 
 # CNT strips "@..." up to whitespace with the `regex` module, whose \s (unlike re's) excludes \x1c-\x1f.
 _CNT_MENTION = re.compile(r"@.*?(?=(?:[^\S\x1c-\x1f]|$))")

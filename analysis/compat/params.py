@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mobtrace.analysis.compat.cnt import BEHAVIOURS
 from mobtrace.analysis.params import Params, at_least, between, one_of, param
+
+BEHAVIOURS = ("co_retweet", "co_link", "co_reply", "co_tweet")  # CNT's networks (here, not in cnt.py: --help imports no pandas)
 
 
 @dataclass(frozen=True)
