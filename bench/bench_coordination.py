@@ -4,17 +4,23 @@
     .venv/bin/python bench/bench_coordination.py --n 1000000 --cnt   # smaller, plus the CNT comparison
 
 Stages: generate the skewed workload (bench/workload.py: Zipf accounts, heavy-tailed reposts with posts
-reposted 100,000 times over hours, multilingual texts, links, hashtags, campaigns), load it into a DuckDB
-file, then all exact behaviours in one ``coaction_edges(alpha=0.01)`` call as the pipeline makes it (each
-input some behaviours share, split URLs, hashtags or texts, before the first of them, and each behaviour's
-edges, significance test and evidence, timed through its ``progress`` callback), near-duplicate text over
-``--near-posts`` posts, the multiplex graph, seeded Louvain clustering and the cluster statistics. With
+reposted 100,000 times over hours, multilingual texts, links, hashtags, campaigns; not timed), load the
+file into a DuckDB file, then all exact behaviours in one ``coaction_edges(alpha=0.01)`` call as the pipeline
+makes it (each input some behaviours share, split URLs, hashtags or texts, before the first of them, and
+each behaviour's edges, significance test and evidence, timed through its ``progress`` callback), the
+clusters as the pipeline makes them (``account_clusters``: the multiplex graph and seeded Louvain) and the
+cluster statistics. The headline, ``TOTAL file -> clusters``, is the whole path from the workload's file on
+disk to the clusters, loading included; the co-action part alone is printed below it. Near-duplicate text
+over ``--near-posts`` posts comes after, outside the total. With
 ``--cnt`` it also runs coordination-network-toolkit 1.5.2 (bench/cnt_oracle.py) and mobtrace's identical
 ``--compat cnt`` mode on the same workload for a speed ratio.
 
 The connection uses ``memory_limit`` (default 3GB) and a ``temp_directory`` so DuckDB spills to disk
 instead of failing; peak RSS is sampled every 20 ms per stage, and the process's CPU seconds are reported
-next to wall seconds (on a shared machine the wall time also measures the neighbours).
+next to wall seconds (on a shared machine the wall time also measures the neighbours). So is each stage's
+*idle-machine bound*: the larger of its busiest thread's CPU seconds and its CPU seconds over the cores, the
+least wall time the stage could take on this machine with no neighbours (a single-threaded step shows as a
+bound equal to its CPU time), which does not depend on how busy the machine was.
 """
 
 from __future__ import annotations
@@ -37,12 +43,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from workload import generate, load  # noqa: E402
 
 from mobtrace.analysis.coordination.cluster_stats import cluster_stats  # noqa: E402
+from mobtrace.analysis.coordination.clusters import account_clusters  # noqa: E402
 from mobtrace.analysis.coordination.coaction import coaction_edges  # noqa: E402
-from mobtrace.analysis.coordination.multiplex import multiplex_graph  # noqa: E402
 from mobtrace.analysis.ingest import connect  # noqa: E402
 
 EXACT = ("co_repost", "co_link", "co_domain", "co_hashtag", "co_hashtag_seq", "co_reply", "co_mention", "co_text")
-ROWS: list[tuple[str, float, float, float, str]] = []
+ROWS: list[tuple[str, float, float, float, str, float]] = []  # name, wall s, CPU s, peak GiB, note, idle bound s
 
 
 class Stage:
@@ -55,6 +61,7 @@ class Stage:
         self.sampler = threading.Thread(target=self._sample, daemon=True)
         self.sampler.start()
         self.start, self.cpu_start = time.perf_counter(), _cpu_seconds(self.process)
+        self.threads_start = _thread_cpu_seconds(self.process)
 
     def _sample(self) -> None:
         while not self.done.wait(0.02):
@@ -63,10 +70,14 @@ class Stage:
     def stop(self, name: str, note: str = "") -> None:
         elapsed = time.perf_counter() - self.start
         cpu = _cpu_seconds(self.process) - self.cpu_start
+        busiest = max((seconds - self.threads_start.get(thread, 0.0)
+                       for thread, seconds in _thread_cpu_seconds(self.process).items()), default=0.0)
         self.done.set()
         self.sampler.join()
-        ROWS.append((name, elapsed, cpu, max(self.peak, self.process.memory_info().rss) / 2**30, note))
-        print(f"{name:<28} {elapsed:8.1f} s {cpu:8.1f} cpu-s  {ROWS[-1][3]:6.2f} GiB  {note}", flush=True)
+        bound = max(busiest, cpu / (psutil.cpu_count() or 1))
+        ROWS.append((name, elapsed, cpu, max(self.peak, self.process.memory_info().rss) / 2**30, note, bound))
+        print(f"{name:<28} {elapsed:8.1f} s {cpu:8.1f} cpu-s {bound:8.1f} s idle bound  {ROWS[-1][3]:6.2f} GiB  {note}",
+              flush=True)
 
 
 @contextmanager
@@ -108,21 +119,17 @@ def _cpu_seconds(process: psutil.Process) -> float:
     return times.user + times.system
 
 
-def louvain_clusters(con, seed: int = 42) -> int:
-    """Seeded python-louvain partition of coordination_graph into account_clusters (as clusters.py does)."""
-    import community as community_louvain
-    import networkx as nx
-    import pandas as pd
+def _thread_cpu_seconds(process: psutil.Process) -> dict[int, float]:
+    return {thread.id: thread.user_time + thread.system_time for thread in process.threads()}
 
-    graph = nx.Graph()
-    for ap, aa, bp, ba, w in con.sql("SELECT a_platform, a_account, b_platform, b_account, weight FROM coordination_graph ORDER BY ALL").fetchall():
-        graph.add_edge((ap, aa), (bp, ba), weight=float(max(w, 1e-9)))
-    partition = community_louvain.best_partition(graph, random_state=seed) if graph.number_of_edges() else {}
-    frame = pd.DataFrame([(p, a, c) for (p, a), c in partition.items()], columns=["platform", "account_id", "cluster_id"])
-    con.register("_clusters", frame)
-    con.execute("CREATE OR REPLACE TABLE account_clusters AS SELECT * FROM _clusters")
-    con.unregister("_clusters")
-    return frame.cluster_id.nunique()
+
+def add_total(name: str, rows: list, note: str) -> None:
+    """A row summing the wall and CPU seconds of ``rows`` (consecutive stages), with their peak RSS."""
+    total = (name, sum(row[1] for row in rows), sum(row[2] for row in rows), max(row[3] for row in rows), note,
+             sum(row[5] for row in rows))
+    ROWS.append(total)
+    print(f"{name:<28} {total[1]:8.1f} s {total[2]:8.1f} cpu-s {total[5]:8.1f} s idle bound  {total[3]:6.2f} GiB  {note}",
+          flush=True)
 
 
 def main() -> None:
@@ -140,7 +147,7 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.platform()}, {psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GiB; "
-          f"python {platform.python_version()}", flush=True)
+          f"python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}", flush=True)
     workload = args.out / f"workload_{args.n}.parquet"
     if not workload.exists():
         with stage("generate workload (not timed)", str(workload.name)):
@@ -153,20 +160,17 @@ def main() -> None:
     con.execute(f"SET temp_directory = '{args.out / 'spill'}'")
     con.execute("SET preserve_insertion_order = false")
 
-    with stage("load into DuckDB") as info:
-        info["note"] = f"{load(con, workload):,} interactions"
     first = len(ROWS)
+    with stage("load the file into DuckDB") as info:
+        info["note"] = f"{load(con, workload):,} interactions from {workload.name}"
     exact_behaviours(con, args)
-    with stage("multiplex graph") as info:
-        info["note"] = f"{multiplex_graph(con):,} edges"
-    with stage("louvain clusters (seed 42)") as info:
-        info["note"] = f"{louvain_clusters(con):,} clusters"
+    with stage("clusters (multiplex graph, Louvain seed 42)") as info:
+        info["note"] = f"{account_clusters(con, seed=42):,} clusters"
     with stage("cluster statistics") as info:
         info["note"] = f"{cluster_stats(con):,} clusters"
-    total_wall = sum(row[1] for row in ROWS[first:])
-    total_cpu = sum(row[2] for row in ROWS[first:])
-    ROWS.append(("TOTAL exact+significance+clusters", total_wall, total_cpu, max(row[3] for row in ROWS[first:]), ""))
-    print(f"{'TOTAL exact+significance+clusters':<28} {total_wall:8.1f} s {total_cpu:8.1f} cpu-s", flush=True)
+    add_total("TOTAL file -> clusters", ROWS[first:], "headline: the whole path, loading included")
+    add_total("of which co-action, significance, clusters", ROWS[first + 1:-1], "the same without loading")
+    print(f"load average of the machine now: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)", flush=True)
 
     con.execute(f"""CREATE OR REPLACE TEMP TABLE near_subset AS
                     SELECT * FROM interactions WHERE action IN ('post', 'reply', 'quote') AND text IS NOT NULL
@@ -191,9 +195,9 @@ def main() -> None:
 
     if args.cnt:
         compare_with_cnt(args)
-    print("\n| stage | wall s | CPU s | peak RSS GiB | note |\n|---|---:|---:|---:|---|")
-    for name, seconds, cpu, rss, note in ROWS:
-        print(f"| {name.strip()} | {seconds:.1f} | {cpu:.1f} | {rss:.2f} | {note} |")
+    print("\n| stage | wall s | CPU s | idle-machine bound s | peak RSS GiB | note |\n|---|---:|---:|---:|---:|---|")
+    for name, seconds, cpu, rss, note, bound in ROWS:
+        print(f"| {name.strip()} | {seconds:.1f} | {cpu:.1f} | {bound:.1f} | {rss:.2f} | {note} |")
 
 
 def compare_with_cnt(args) -> None:
@@ -207,7 +211,7 @@ def compare_with_cnt(args) -> None:
                             capture_output=True, text=True, check=True)
     cnt_seconds = time.perf_counter() - start
     stages = [line for line in result.stdout.splitlines() if line.startswith("cnt_")]
-    ROWS.append(("CNT 1.5.2 (4 networks)", cnt_seconds, float("nan"), float("nan"), "; ".join(stages)))
+    ROWS.append(("CNT 1.5.2 (4 networks)", cnt_seconds, float("nan"), float("nan"), "; ".join(stages), float("nan")))
     print(f"CNT 1.5.2 total {cnt_seconds:.1f} s: {stages}", flush=True)
     from mobtrace.analysis.compat.cnt import cnt_networks
 
@@ -224,7 +228,7 @@ def compare_with_cnt(args) -> None:
     cnt_compute = sum(float(part.split()[1]) for part in stages if not part.startswith("cnt_preprocess"))
     for label, ratio in [("speed ratio CNT / mobtrace, loading included", cnt_seconds / (ours_load + ours_compute)),
                          ("speed ratio CNT / mobtrace, networks only", cnt_compute / ours_compute)]:
-        ROWS.append((label, ratio, float("nan"), float("nan"), "same workload, same four networks"))
+        ROWS.append((label, ratio, float("nan"), float("nan"), "same workload, same four networks", float("nan")))
         print(f"{label}: {ratio:.1f}x", flush=True)
     con.close()
 
