@@ -38,11 +38,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from stages import timed  # noqa: E402
-from workload import START_US, generate as generate_workload, load  # noqa: E402
+from workload import START_US, workload_database  # noqa: E402
 
 from mobtrace.analysis.coordination import build_account_clusters, build_coaction_edges  # noqa: E402
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams  # noqa: E402
-from mobtrace.analysis.ingest import connect  # noqa: E402
 from mobtrace.analysis.mass_reporting import MassReportingParams, build_mass_reporting  # noqa: E402
 
 ROWS: list[tuple[str, float, float, str]] = []
@@ -142,21 +141,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.platform()}, {psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GiB; "
           f"python {platform.python_version()}", flush=True)
-    workload = args.out / f"workload_{args.n}.parquet"
-    if not workload.exists():
-        with stage("generate workload (not timed)") as info:
-            generate_workload(workload, n=args.n)
-            info["note"] = workload.name
     database = args.out / "bench_mass_reporting.duckdb"
-    for leftover in (database, Path(f"{database}.wal")):
-        leftover.unlink(missing_ok=True)
-    con = connect(database)
-    con.execute(f"SET memory_limit = '{args.memory_limit}'")
-    con.execute(f"SET temp_directory = '{args.out / 'spill'}'")
-    con.execute(f"SET threads = {args.threads}")
-    con.execute("SET preserve_insertion_order = false")
-    with stage("load into DuckDB (set-up)") as info:
-        info["note"] = f"{load(con, workload):,} interactions"
+    con = workload_database(database, args.n, stage, args.memory_limit, args.threads)
     with stage("add report rows and accounts (set-up)") as info:
         accounts = max(args.n // 20, 100)
         posts = con.sql("SELECT count(*) FROM interactions WHERE action = 'post'").fetchall()[0][0]

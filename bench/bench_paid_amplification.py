@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from stages import timed  # noqa: E402
-from workload import generate as generate_workload, load  # noqa: E402
+from workload import workload_database  # noqa: E402
 
 from mobtrace.analysis.coordination import build_account_clusters, build_coaction_edges  # noqa: E402
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams  # noqa: E402
@@ -95,21 +95,8 @@ def _report(what: str, hits: int, found: int, planted: int, note: str) -> None:
 
 
 def speed(args, params: PaidAmplificationParams) -> None:
-    workload = args.out / f"workload_{args.n}.parquet"
-    if not workload.exists():
-        with stage("generate workload (not timed)") as info:
-            generate_workload(workload, n=args.n)
-            info["note"] = workload.name
     database = args.out / "bench_paid.duckdb"
-    for leftover in (database, Path(f"{database}.wal")):
-        leftover.unlink(missing_ok=True)
-    con = connect(database)
-    con.execute(f"SET memory_limit = '{args.memory_limit}'")
-    con.execute(f"SET temp_directory = '{args.out / 'spill'}'")
-    con.execute(f"SET threads = {args.threads}")
-    con.execute("SET preserve_insertion_order = false")
-    with stage("load into DuckDB (set-up)") as info:
-        info["note"] = f"{load(con, workload):,} interactions"
+    con = workload_database(database, args.n, stage, args.memory_limit, args.threads)
     with stage("add for-hire pools (set-up)") as info:
         con.execute(PLANT_POOLS, {"pools": args.pools, "size": args.pool_size, "clients": args.pool_clients})
         info["note"] = f"{args.pools} pools of {args.pool_size} accounts, {args.pool_clients} clients each"
