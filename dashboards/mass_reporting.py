@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 
 from mobtrace.analysis.mass_reporting.calls import REPORT_WORDS
 from mobtrace.analysis.mass_reporting.params import MassReportingParams
+from mobtrace.analysis.sql import has_table
 from mobtrace.dashboards.coordination import component_layout
 from mobtrace.dashboards.evidence import csv_bytes, iso_ms, post_url, profile_url
 from mobtrace.dashboards.html import (
@@ -181,11 +182,11 @@ def reporter_graph(con, wave_ids: list[str]) -> tuple[go.Figure, str] | None:
            FROM mass_report_participants AS p LEFT JOIN accounts AS a USING (platform, account_id)
            WHERE list_contains(?, p.wave_id) GROUP BY ALL""", [wave_ids]).fetchall()}
     graph = nx.Graph()
-    ties = con.execute("SELECT platform, a_account, b_account FROM mass_report_ties").fetchall() if _table(con, "mass_report_ties") else []
+    ties = con.execute("SELECT platform, a_account, b_account FROM mass_report_ties").fetchall() if has_table(con, "mass_report_ties") else []
     for platform, a, b in ties:
         if (platform, a) in people and (platform, b) in people:
             graph.add_edge((platform, a), (platform, b), kind="co-report tie")
-    if _table(con, "coordination_graph"):
+    if has_table(con, "coordination_graph"):
         for ap, a, bp, b in con.execute("SELECT a_platform, a_account, b_platform, b_account FROM coordination_graph").fetchall():
             if (ap, a) in people and (bp, b) in people and not graph.has_edge((ap, a), (bp, b)):
                 graph.add_edge((ap, a), (bp, b), kind="co-action tie")
@@ -231,10 +232,6 @@ def reporter_graph(con, wave_ids: list[str]) -> tuple[go.Figure, str] | None:
     note += (f"{graph.number_of_nodes()} accounts, {graph.number_of_edges()} ties: significant co-report ties (solid), other co-action "
              "ties (dotted), and a call to report's organiser to the accounts it reached (dashed). Filled: flagged.")
     return figure, note
-
-
-def _table(con, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0] > 0
 
 
 def _event_rows(con, wave_ids: list[str], limit: int | None = None) -> list[tuple]:

@@ -19,6 +19,7 @@ import duckdb
 import plotly.graph_objects as go
 
 from mobtrace.analysis.paid_amplification.params import PaidAmplificationParams
+from mobtrace.analysis.sql import has_table
 from mobtrace.dashboards.evidence import csv_bytes, iso_ms
 from mobtrace.dashboards.html import (
     MEMBER_COLOUR, NEUTRAL_COLOUR, OTHER_COLOUR, Column, Figures, account_label, hover, render_macro, table, timestamp,
@@ -157,10 +158,6 @@ def latency_figure(con: duckdb.DuckDBPyConnection, cluster: int) -> go.Figure:
     return figure
 
 
-def _has(con: duckdb.DuckDBPyConnection, table_name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table_name]).fetchall()[0][0])
-
-
 def creation_figure(con: duckdb.DuckDBPyConnection, cluster: int) -> go.Figure:
     pool = [created for (created,) in con.execute(
         """SELECT a.created_at FROM account_clusters AS k JOIN accounts AS a USING (platform, account_id)
@@ -271,7 +268,7 @@ def evidence(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[EvidenceR
 
 def outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Path]:
     """``amplification_pools.csv``: every co-action cluster with clients, pool or not, with its score and reason."""
-    if not _has(con, "amplification_pools"):
+    if not has_table(con, "amplification_pools"):
         return {}
     path = out_dir / "amplification_pools.csv"
     copy_csv(con, f"SELECT {', '.join(POOL_COLUMNS)} FROM amplification_pools ORDER BY cluster_id", path)
@@ -281,7 +278,7 @@ def outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Path]:
 def package_files(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, bytes]:
     """``beneficiaries.csv`` and ``amplification_jobs.csv`` of the campaign's pools (none for a campaign without one,
     or a database this detector did not run on)."""
-    if not _has(con, "amplification_pools"):
+    if not has_table(con, "amplification_pools"):
         return {}
     clusters = [cluster for (cluster,) in con.execute(
         """SELECT DISTINCT p.cluster_id FROM amplification_pools AS p
