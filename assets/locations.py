@@ -64,6 +64,15 @@ def lock_holder(database: str | Path) -> dict[str, object] | None:
         return None
 
 
+def _wait_for_holder(database: str | Path, patience: float = 2.0) -> dict[str, object] | None:
+    """The holder's record, waiting up to ``patience`` s for it: a run writes it just after taking the lock,
+    so a run arriving in between would otherwise find the file empty and could not name the holder."""
+    deadline = time.monotonic() + patience
+    while (holder := lock_holder(database)) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return holder
+
+
 def describe_holder(holder: dict[str, object] | None) -> str:
     if not holder:
         return "another mobtrace run"
@@ -120,7 +129,7 @@ def _acquire(path: Path, database: str | Path, wait: float, on_wait: Callable[[s
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            holder = describe_holder(lock_holder(database))
+            holder = describe_holder(_wait_for_holder(database))
             if time.monotonic() >= deadline:
                 advice = "wait for it to finish" if wait <= 0 else f"it did not finish within --wait {wait:g} s"
                 raise DatabaseBusyError(

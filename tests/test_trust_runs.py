@@ -13,10 +13,12 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import typing
 from pathlib import Path
@@ -247,3 +249,19 @@ def test_the_dataclass_refuses_for_library_callers_too():
         CoactionParams(behaviours=("co_nothing",))
     assert dataclasses.replace(CoactionParams(), window_seconds=0).window_seconds == 0  # 0 s: the same instant
     assert typing.get_type_hints(CoactionParams)["window_seconds"] is float
+
+
+def test_a_run_arriving_before_the_holder_wrote_its_name_still_names_it(tmp_path):
+    """The holder writes its record just after it takes the lock; a run arriving in between waits for it
+    (CI once saw "in use by another mobtrace run" where the holder's pid belonged)."""
+    database = tmp_path / "mobtrace.duckdb"
+    path = lock_path(database)
+    with open(path, "a+", encoding="utf-8") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # held, nothing written yet
+        writer = threading.Timer(0.3, lambda: (held.write(json.dumps({"pid": 4242, "host": "h", "command": "mobtrace run x.csv",
+                                                                      "started": "now"})), held.flush()))
+        writer.start()
+        with pytest.raises(DatabaseBusyError, match="is in use by mobtrace run pid 4242 on h "):
+            with database_lock(database):
+                pass
+        writer.join()
