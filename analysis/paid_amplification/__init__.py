@@ -27,9 +27,9 @@ interactions in the database:
   and ``latency_dispersion``, how steady it is from job to job: the quartile coefficient of dispersion
   (Q3 - Q1) / (Q3 + Q1), 0 for the same delay every time (from ``min_events`` known latencies).
 - Cadence: ``cadence_cv``, the coefficient of variation (population standard deviation over mean) of the
-  gaps between consecutive events (about 1 for random timing, near 0 for a timer); ``hour_entropy`` and
-  ``day_entropy``, the Shannon entropy of its events over the 24 UTC hours and 7 weekdays divided by its
-  maximum (0: always the same hour, 1: evenly spread); each from ``min_events`` events.
+  gaps between consecutive events in whole milliseconds (about 1 for random timing, near 0 for a timer);
+  ``hour_entropy`` and ``day_entropy``, the Shannon entropy of its events over the 24 UTC hours and 7
+  weekdays divided by its maximum (0: always the same hour, 1: evenly spread); each from ``min_events`` events.
 - Creation batches (``created_same_hour``, ``created_same_day``): how many other members of its co-action
   cluster were created in the same UTC hour / day (the accounts table's ``created_at``).
 - Handle patterns: ``handle_digit_suffix``, a handle ending in ``min_suffix_digits`` or more digits after a

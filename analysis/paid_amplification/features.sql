@@ -24,14 +24,19 @@ WHERE a.action IN ('repost', 'like', 'quote');
 CREATE OR REPLACE TEMP TABLE amp_activity AS
 WITH gaps AS (
     SELECT platform, account_id, action, account_handle, hour(ts) AS h, isodow(ts) AS d,
-           epoch(ts - lag(ts) OVER (PARTITION BY platform, account_id ORDER BY ts)) AS gap_s
+           epoch_ms(ts) - lag(epoch_ms(ts)) OVER (PARTITION BY platform, account_id ORDER BY ts) AS gap_ms
     FROM interactions
 ),
 counted AS (
     SELECT platform, account_id, max(account_handle) AS handle, count(*) AS events,
            count(*) FILTER (WHERE action IN ('repost', 'like', 'quote')) AS amplifications,
            count(*) FILTER (WHERE action IN ('post', 'reply', 'comment', 'mention')) AS originals,
-           CASE WHEN count(*) >= $min_events AND avg(gap_s) > 0 THEN stddev_pop(gap_s) / avg(gap_s) END AS cadence_cv,
+           -- sqrt(n sum(g^2) - sum(g)^2) / sum(g) = stddev_pop / mean, from whole-millisecond sums: exact, so the same
+           -- in every run (a parallel stddev of doubles varied in the last bit with the order threads combined them)
+           CASE WHEN count(*) >= $min_events AND sum(gap_ms) > 0
+                THEN sqrt(CAST(count(gap_ms) * sum(CAST(gap_ms AS HUGEINT) * gap_ms) - sum(gap_ms) * sum(gap_ms) AS DOUBLE))
+                     / CAST(sum(gap_ms) AS DOUBLE)
+           END AS cadence_cv,
            [count(*) FILTER (WHERE h = 0), count(*) FILTER (WHERE h = 1), count(*) FILTER (WHERE h = 2), count(*) FILTER (WHERE h = 3),
             count(*) FILTER (WHERE h = 4), count(*) FILTER (WHERE h = 5), count(*) FILTER (WHERE h = 6), count(*) FILTER (WHERE h = 7),
             count(*) FILTER (WHERE h = 8), count(*) FILTER (WHERE h = 9), count(*) FILTER (WHERE h = 10), count(*) FILTER (WHERE h = 11),
@@ -141,8 +146,9 @@ outside AS (
     LEFT JOIN shared_all AS sh ON sh.platform = p.platform AND sh.a = p.a AND sh.b = p.b
     LEFT JOIN shared_members AS sm ON sm.cluster_id = p.cluster_id AND sm.platform = p.platform AND sm.a = p.a AND sm.b = p.b
 )
+-- Ordered: a parallel sum of doubles depends on the order threads combine them (the last bit varied run to run).
 SELECT platform, account_id, count(*) AS author_pairs,
-       avg(CASE WHEN smaller > 0 THEN shared / smaller END) AS author_overlap
+       avg(CASE WHEN smaller > 0 THEN shared / smaller END ORDER BY CASE WHEN smaller > 0 THEN shared / smaller END) AS author_overlap
 FROM outside
 GROUP BY ALL;
 
