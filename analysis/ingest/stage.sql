@@ -54,6 +54,10 @@ CREATE OR REPLACE TEMP TABLE file_account_facts (
     raw_id       VARCHAR
 );
 
+-- The events of the current file that passed the row checks, in the batches before the current one: a staged
+-- event among them is a duplicate earlier in this file, wherever the batches of the file end.
+CREATE OR REPLACE TEMP TABLE file_events (platform VARCHAR, event_id VARCHAR);
+
 -- The raw text of the current batch's records by line, for the rows finalize.sql quarantines. Adapters that
 -- read from `raw_batch` point it there (tabular.registered_batch) and stage no `raw`: copying every row's
 -- raw text cost 7% of an IO-archive ingest. Others stage `raw` themselves and leave this empty.
