@@ -280,6 +280,7 @@ def floor_one(fmt: str, path: Path, database: Path) -> dict[str, object]:
     run_script(con, here / "platform_macros.sql")
     if fmt == "ira538":
         run_script(con, here / "ira538_macros.sql")
+    con.execute("CREATE TEMP MACRO mt_row_problem(platform, account_id, action, ts, event_id) AS (NULL::VARCHAR)")  # no checks
     header = list(CNT_COLUMNS) if fmt == "cnt" else csv_header(path)
     types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     fields = ", ".join(f'c{header.index(name)} AS "{name}"' if name in header else f'CAST(NULL AS VARCHAR) AS "{name}"'

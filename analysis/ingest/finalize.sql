@@ -1,19 +1,11 @@
--- Move one staged batch into the canonical tables. Parameters: $source_file, $format, $sha256.
+-- Move one staged batch into the canonical tables. Parameters: $source_file, $format, $sha256, $checked (the
+-- adapter's mapping applied the row checks).
 -- Order matters: row checks first, then duplicates earlier in the file, then events already in the database.
 
--- Only the rows that may fail a check are updated (writing NULL over every other row costs more than the
--- checks themselves); mt_maybe_blank is true for every blank value.
-UPDATE stage_events SET reject_reason = CASE
-    WHEN platform IS NULL OR trim(platform) = '' THEN 'missing platform: the adapter or the platform column must name it'
-    WHEN account_id IS NULL OR trim(account_id) = '' THEN 'missing account_id: every row needs the id of the acting account'
-    WHEN action IS NULL OR trim(action) = '' THEN 'missing action: use one of post, reply, repost, quote, mention, like, report, follow, comment'
-    WHEN action NOT IN ('post', 'reply', 'repost', 'quote', 'mention', 'like', 'report', 'follow', 'comment')
-        THEN 'unknown action "' || left(action, 40) || '": use one of post, reply, repost, quote, mention, like, report, follow, comment'
-    WHEN ts IS NULL THEN 'missing or unreadable timestamp: use ISO-8601 or Unix seconds/milliseconds'
-    WHEN NOT mt_ts_plausible(ts) THEN 'timestamp ' || CAST(ts AS VARCHAR) || ' is outside 1995-2099: check seconds versus milliseconds'
-    WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing event id: the export must carry the post id'
-END
-WHERE reject_reason IS NULL
+-- Row checks (mt_row_problem, stage.sql), unless the adapter's mapping applied them ($checked). Only the rows
+-- that may fail a check are updated (writing NULL over every other row costs more than the checks themselves).
+UPDATE stage_events SET reject_reason = mt_row_problem(platform, account_id, action, ts, event_id)
+WHERE NOT $checked AND reject_reason IS NULL
   AND (mt_maybe_blank(platform) OR mt_maybe_blank(account_id) OR mt_maybe_blank(action) OR mt_maybe_blank(event_id)
        OR action NOT IN ('post', 'reply', 'repost', 'quote', 'mention', 'like', 'report', 'follow', 'comment')
        OR ts IS NULL OR NOT mt_ts_plausible(ts));
