@@ -79,6 +79,9 @@ from mobtrace.analysis.ingest.readers import (
 log = logging.getLogger(__name__)
 STATS: Counter[str] = Counter()  # files read by DuckDB / by the slow path (by why), records read again
 MAX_COLUMNS = 2_000  # more than any export layout has; a wider header is damage, read the slow way
+# DuckDB's default buffer is 16 x max_line_size: 152 MiB per buffer with lines of up to 10M characters, which
+# failed a 3M-row read at memory_limit = 256MB (the slow path then read the file, beyond the budget)
+BUFFER_BYTES = 2 * MAX_FIELD_CHARS
 MAX_REJECTS = 10_000  # rejected records read again by the csv module (held in memory, up to 10,000 characters each);
 # more (a file in another encoding) is the slow path's, which streams them
 KNOWN_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS", "INVALID ENCODING")
@@ -200,7 +203,7 @@ def _read(con, path: Path, header_line: str, delimiter: str, header: list[str], 
                    ELSE 0 END AS mt_breaks
             FROM (SELECT {fields}, concat({fields}) AS mt_all FROM read_csv($path, columns = {{{columns}}}, header = false,
                   skip = 1, auto_detect = false, delim = $delimiter, quote = '"', escape = '"', comment = '', strict_mode = true,
-                  encoding = 'utf-8', compression = $compression, max_line_size = {MAX_FIELD_CHARS},
+                  encoding = 'utf-8', compression = $compression, max_line_size = {MAX_FIELD_CHARS}, buffer_size = {BUFFER_BYTES},
                   store_rejects = true, rejects_table = '{ERRORS}', rejects_scan = '{SCANS}', rejects_limit = {MAX_REJECTS + 1}))""",
             {"path": str(path), "delimiter": delimiter, "compression": "gzip" if path.suffix == ".gz" else "none"},
         )
