@@ -25,10 +25,18 @@ DuckDB that grows with the file (cnt then: 433 MB at 1M rows, 817 MB at 3M) or i
 For the CSV-like formats the child then times DuckDB's own ``read_csv`` of the file alone (a count of
 its rows: the engine's ceiling on this machine, as issue #19 compares); ``-`` for the JSON formats.
 
+The floor (CSV-like formats): ``INSERT INTO interactions SELECT <the adapter's mapping> FROM read_csv(...)``
+into a fresh database, in a child process of its own: the first statement of the adapter's mapping SQL over
+the file read by DuckDB (no line numbers, no checks, no quarantine, no duplicates, no accounts), so the
+fastest an ingest that stores the same rows can be on this machine. ``--runs N`` runs each variant N times,
+alternating (mobtrace, floor, peer, mobtrace, ...), and prints medians; ``--peer PYTHON`` adds the same
+ingest run by another install (``--peer /work/base/.venv/bin/python``: the previous version).
+
     .venv/bin/python bench/bench_adapters.py                   # every format
     .venv/bin/python bench/bench_adapters.py --rows 200000 io-archive twarc2
     .venv/bin/python bench/bench_adapters.py --profile coortweet   # cProfile top functions as well
     .venv/bin/python bench/bench_adapters.py --rows 3000000 --memory-limit 1GB io-archive
+    .venv/bin/python bench/bench_adapters.py --runs 3 --peer /work/base/.venv/bin/python cnt io-archive
 
 The synthetic records are shaped like the fixtures under tests/fixtures (same columns and fields), with
 realistic lengths; they are not real data.
@@ -43,6 +51,7 @@ import os
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -249,6 +258,52 @@ def engine_only(fmt: str, path: Path) -> float | None:
         return rows / (time.perf_counter() - started)
 
 
+def floor_one(fmt: str, path: Path, database: Path) -> dict[str, object]:
+    """Run in the child process: the floor of a CSV-like format (see the docstring) as a dict like ingest_one's."""
+    sys.path.insert(0, str(ROOT))
+    from mobtrace.analysis.ingest import connect
+    from mobtrace.analysis.ingest.cnt import COLUMNS as CNT_COLUMNS
+    from mobtrace.analysis.ingest.readers import csv_header
+    from mobtrace.analysis.ingest.registry import get_adapter
+    from mobtrace.analysis.sql import run_script, statements
+
+    adapter = get_adapter(fmt)
+    here = ROOT / "analysis" / "ingest"
+    if fmt == "cnt":
+        columns, mapping, params = CNT_COLUMNS, here / "cnt.sql", {"platform": "x"}
+    else:
+        columns, mapping, params = adapter.columns, adapter.mapping_sql, dict(adapter.params)
+    con = connect(database)
+    limit_mb = size_mb(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    base_mb = _rss_mb()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    run_script(con, here / "platform_macros.sql")
+    if fmt == "ira538":
+        run_script(con, here / "ira538_macros.sql")
+    con.execute("CREATE TEMP MACRO mt_row_problem(platform, account_id, action, ts, event_id) AS (NULL::VARCHAR)")  # no checks
+    header = list(CNT_COLUMNS) if fmt == "cnt" else csv_header(path)
+    types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    fields = ", ".join(f'c{header.index(name)} AS "{name}"' if name in header else f'CAST(NULL AS VARCHAR) AS "{name}"'
+                       for name in columns)
+    con.execute(f"""CREATE TEMP VIEW raw_batch AS
+        SELECT {fields}, 0::BIGINT AS source_line, NULL::VARCHAR AS raw, NULL::VARCHAR AS reject_reason
+        FROM read_csv('{path}', columns = {{{types}}}, header = false, skip = 1, auto_detect = false, quote = '"',
+                      escape = '"', strict_mode = true)""")
+    select = re.sub(r"^\s*(--[^\n]*\n|\s)*INSERT INTO stage_events BY NAME", "", statements(mapping)[0], count=1)
+    stored = ", ".join(f"'{name}'" for name in ("platform", "event_id", "account_id", "account_handle", "action", "ts",
+                                                "target_account_id", "target_post_id", "text", "urls", "hashtags", "mentions",
+                                                "conversation_id", "lang", "source_line"))
+    con.execute(f"INSERT INTO interactions BY NAME SELECT COLUMNS(lambda c: c IN ({stored})), '{path}' AS source_file FROM ({select})",
+                {name: value for name, value in params.items() if f"${name}" in select})
+    rows = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0]
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    con.close()
+    return {"format": fmt, "rows_read": rows, "ingested": rows, "seconds": seconds, "cpu_seconds": cpu_seconds,
+            "rows_per_s": rows / seconds, "peak_rss_mb": peak_mb, "base_rss_mb": base_mb, "memory_limit_mb": limit_mb,
+            "file_mb": path.stat().st_size / 2**20, "engine_rows_per_s": None}
+
+
 def size_mb(text: str) -> float:
     """A DuckDB size setting ('3.7 GiB', '512.0 MiB', '4GB') in MiB."""
     number, unit = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?i?B|bytes)\s*", text).groups()
@@ -296,11 +351,16 @@ def main() -> None:
     parser.add_argument("--json-rows", type=int, default=300_000, help="records per JSON file (default 300,000)")
     parser.add_argument("--profile", action="store_true", help="print each ingest's cProfile top functions to stderr")
     parser.add_argument("--memory-limit", help="DuckDB memory limit for the children, e.g. 1GB (sets $MOBTRACE_MEMORY_LIMIT)")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each variant, alternating; medians printed (default 1)")
+    parser.add_argument("--peer", metavar="PYTHON", help="also ingest with this interpreter's mobtrace (e.g. the previous version's)")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the floor (CSV-like formats)")
     parser.add_argument("--child", nargs=3, metavar=("FORMAT", "FILE", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         fmt, path, database = args.child
-        print(json.dumps(ingest_one(fmt, Path(path), Path(database), args.profile)))
+        run = floor_one if args.floor else ingest_one
+        print(json.dumps(run(fmt, Path(path), Path(database)) if args.floor else run(fmt, Path(path), Path(database), args.profile)))
         return
 
     unknown = set(args.formats) - set(WRITERS)
@@ -308,37 +368,54 @@ def main() -> None:
         parser.error(f"unknown format(s) {', '.join(sorted(unknown))}: use {', '.join(WRITERS)}")
     if args.memory_limit:
         os.environ["MOBTRACE_MEMORY_LIMIT"] = args.memory_limit
-    print(f"{'format':<11} {'rows':>10} {'file MB':>8} {'seconds':>8} {'CPU s':>6} {'rows/s':>10} {'target':>10} {'':<7} "
-          f"{'base MB':>8} {'peak RSS MB':>12} {'limit + allowance MB':>21} {'':<7} {'DuckDB read_csv rows/s':>23}")
+    print(f"{'format':<11} {'variant':<9} {'rows':>10} {'file MB':>8} {'seconds':>8} {'CPU s':>6} {'rows/s':>10} {'target':>10} "
+          f"{'':<7} {'base MB':>8} {'peak RSS MB':>12} {'limit + allowance MB':>21} {'':<7} {'DuckDB read_csv rows/s':>23}")
     verdicts = []
     with tempfile.TemporaryDirectory(prefix="mobtrace_bench_") as folder:
         for fmt in args.formats or list(WRITERS):
             rows = args.rows if fmt in CSV_FORMATS else args.json_rows
             path = Path(folder) / f"{fmt}{SUFFIX.get(fmt, '.csv')}"
             WRITERS[fmt](path, rows, random.Random(7))
-            database = Path(folder) / f"{fmt}.duckdb"
-            command = [sys.executable, __file__, "--child", fmt, str(path), str(database)] + (["--profile"] if args.profile else [])
-            child = subprocess.run(command, check=True, text=True, stdout=subprocess.PIPE)
-            result = json.loads(child.stdout)
-            engine = f"{result['engine_rows_per_s']:,.0f}" if result["engine_rows_per_s"] else "-"
-            fast = result["rows_per_s"] >= TARGET_ROWS_PER_S[fmt]
-            budget = result["memory_limit_mb"] + RSS_ALLOWANCE_MB
-            within = result["peak_rss_mb"] <= budget
-            budget_text = f"{result['memory_limit_mb']:,.0f} + {RSS_ALLOWANCE_MB}"
-            verdicts.append((fmt, fast, within))
-            print(f"{fmt:<11} {result['rows_read']:>10,} {result['file_mb']:>8.0f} {result['seconds']:>8.1f} {result['cpu_seconds']:>6.1f} "
-                  f"{result['rows_per_s']:>10,.0f} {TARGET_ROWS_PER_S[fmt]:>10,} {'met' if fast else 'NOT met':<7} "
-                  f"{result['base_rss_mb']:>8,.0f} {result['peak_rss_mb']:>12,.0f} "
-                  f"{budget_text:>21} {'within' if within else 'OVER':<7} {engine:>23}",
-                  flush=True)
+            variants = {"mobtrace": [sys.executable]}
+            if fmt in CSV_FORMATS and not args.no_floor:
+                variants["floor"] = [sys.executable]
+            if args.peer:
+                variants["peer"] = [args.peer]
+            results: dict[str, list[dict]] = {name: [] for name in variants}
+            for _ in range(args.runs):
+                for name, interpreter in variants.items():
+                    database = Path(folder) / f"{fmt}.duckdb"
+                    command = [*interpreter, __file__, "--child", fmt, str(path), str(database)]
+                    command += (["--floor"] if name == "floor" else []) + (["--profile"] if args.profile and name != "floor" else [])
+                    child = subprocess.run(command, check=True, text=True, stdout=subprocess.PIPE)
+                    results[name].append(json.loads(child.stdout))
+                    for leftover in Path(folder).glob(f"{fmt}.duckdb*"):
+                        os.remove(leftover)
+            for name, runs in results.items():
+                result = {key: statistics.median(run[key] for run in runs) if isinstance(runs[0][key], (int, float)) else runs[0][key]
+                          for key in runs[0] if runs[0][key] is not None}
+                result["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
+                engines = [run["engine_rows_per_s"] for run in runs if run["engine_rows_per_s"]]
+                engine = f"{statistics.median(engines):,.0f}" if engines else "-"
+                fast = result["rows_per_s"] >= TARGET_ROWS_PER_S[fmt]
+                budget = result["memory_limit_mb"] + RSS_ALLOWANCE_MB
+                within = result["peak_rss_mb"] <= budget
+                budget_text = f"{result['memory_limit_mb']:,.0f} + {RSS_ALLOWANCE_MB}"
+                if name == "mobtrace":
+                    verdicts.append((fmt, fast, within))
+                print(f"{fmt:<11} {name:<9} {result['rows_read']:>10,.0f} {result['file_mb']:>8.0f} {result['seconds']:>8.2f} "
+                      f"{result['cpu_seconds']:>6.2f} {result['rows_per_s']:>10,.0f} {TARGET_ROWS_PER_S[fmt]:>10,} "
+                      f"{'met' if fast else 'NOT met':<7} {result['base_rss_mb']:>8,.0f} {result['peak_rss_mb']:>12,.0f} "
+                      f"{budget_text:>21} {'within' if within else 'OVER':<7} {engine:>23}"
+                      + (f"   runs: {', '.join(format(run['seconds'], '.2f') for run in runs)} s" if args.runs > 1 else ""),
+                      flush=True)
             path.unlink()
-            for leftover in Path(folder).glob(f"{fmt}.duckdb*"):
-                os.remove(leftover)
     slow = [fmt for fmt, fast, _ in verdicts if not fast]
     over = [fmt for fmt, _, within in verdicts if not within]
     print(f"rows/s targets met by {len(verdicts) - len(slow)} of {len(verdicts)} formats" + (f" (not: {', '.join(slow)})" if slow else "")
           + f"; peak RSS within memory_limit + {RSS_ALLOWANCE_MB} MB for {len(verdicts) - len(over)} of {len(verdicts)}"
-          + (f" (over: {', '.join(over)})" if over else ""))
+          + (f" (over: {', '.join(over)})" if over else "")
+          + ("; seconds, CPU s and rows/s are medians, peak RSS the largest" if args.runs > 1 else ""))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """``mobtrace run --compat cnt`` against coordination-network-toolkit 1.5.2 on one CNT-layout CSV of retweets.
 
-Usage: .venv/bin/python bench/bench_cnt.py [--n 2500000] [--runs 3] [--out bench_out]
+Usage: .venv/bin/python bench/bench_cnt.py [--n 2500000] [--runs 3] [--out bench_out] [--peer /work/base/.venv/bin/python]
 
 Both tools are run as a user runs them, each a fresh process (sub-processes) from the CSV file to its edges:
 
@@ -8,6 +8,10 @@ Both tools are run as a user runs them, each a fresh process (sub-processes) fro
   database (ingest with quarantine, the co-retweet network, ``coaction_edges.csv``);
 - CNT: ``compute_networks DB preprocess --format csv FILE`` then ``compute_networks DB compute co_retweet
   --time_window 60 --min_edge_weight 2 --n_cpus 2 --output_file edges.csv`` on a new SQLite file.
+
+The ingest part is also timed alone ("mobtrace ingest": ``ingest_paths`` of the file into a new database in a
+fresh process, what the run starts with); ``--peer PYTHON`` adds the same run and ingest by another install's
+mobtrace (the previous version: ``/work/base/.venv/bin/python``), its edges checked to be mobtrace's.
 
 The runs alternate (mobtrace, CNT, mobtrace, ...: both see the same machine load) and the medians and their
 ratio are printed (target: mobtrace >= 10x faster). Every run's edges are checked to be the same: mobtrace's
@@ -164,10 +168,23 @@ def _rss(process: psutil.Process) -> int:
         return 0
 
 
-def run_mobtrace(export: Path, work: Path) -> tuple[float, int, dict, float]:
+INGEST_ONLY = ("import sys; from mobtrace.analysis.ingest import connect, ingest_paths; "
+               "con = connect(sys.argv[2]); summary = ingest_paths(con, [sys.argv[1]], 'cnt')[0]; con.close(); "
+               "assert summary.ingested > 0, summary")
+
+
+def run_ingest(export: Path, work: Path, python: str = sys.executable) -> tuple[float, int, float]:
+    """The ingest part alone (``ingest_paths`` of the file into a new database, as ``mobtrace run --compat cnt``
+    starts), in a fresh process: seconds, peak RSS, CPU seconds."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    command = [*_mobtrace(), "run", "--compat", "cnt", str(export), "--out", str(work), "--db", str(work / "run.duckdb"),
+    return measured([python, "-c", INGEST_ONLY, str(export), str(work / "ingest.duckdb")], work.parent / "ingest.log")
+
+
+def run_mobtrace(export: Path, work: Path, mobtrace: list[str] | None = None) -> tuple[float, int, dict, float]:
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    command = [*(mobtrace or _mobtrace()), "run", "--compat", "cnt", str(export), "--out", str(work), "--db", str(work / "run.duckdb"),
                "--window", str(WINDOW), "--min-weight", str(MIN_WEIGHT), "--cnt-behaviours", "co_retweet"]
     seconds, peak, cpu = measured(command, work.parent / "mobtrace.log")
     with open(work / "coaction_edges.csv", newline="", encoding="utf-8") as handle:
@@ -207,6 +224,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2_500_000, help="retweets in the file")
     parser.add_argument("--runs", type=int, default=3, help="runs of each tool, alternating")
     parser.add_argument("--out", type=Path, default=ROOT / "bench_out")
+    parser.add_argument("--peer", metavar="PYTHON", help="also run another install's mobtrace (e.g. /work/base/.venv/bin/python: "
+                        "the previous version), alternating, with its ingest part")
     args = parser.parse_args()
 
     export = args.out / f"cnt_retweets_{args.n}.csv"
@@ -221,19 +240,29 @@ def main() -> None:
     print(f"{args.n:,} retweets, {export.stat().st_size / 2**20:,.0f} MiB; {psutil.cpu_count()} CPUs; "
           f"co_retweet, window {WINDOW} s, min weight {MIN_WEIGHT}", flush=True)
 
-    times: dict[str, list[float]] = {"mobtrace": [], "CNT 1.5.2": []}
-    cpu: dict[str, list[float]] = {"mobtrace": [], "CNT 1.5.2": []}
-    peaks: dict[str, list[int]] = {"mobtrace": [], "CNT 1.5.2": []}
+    names = ["mobtrace", "mobtrace ingest", *(["peer", "peer ingest"] if args.peer else []), "CNT 1.5.2"]
+    times: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    peaks: dict[str, list[int]] = {name: [] for name in names}
     problems = []
     for run in range(1, args.runs + 1):
         ours = run_mobtrace(export, work / "mobtrace")
+        measures = {"mobtrace": ours, "mobtrace ingest": run_ingest(export, work / "ingest")}
+        if args.peer:
+            peer = run_mobtrace(export, work / "peer", [str(Path(args.peer).parent / "mobtrace")])
+            measures |= {"peer": peer, "peer ingest": run_ingest(export, work / "peer_ingest", args.peer)}
+            difference = same_edges(peer[2], ours[2])
+            problems += [f"run {run}: the peer's edges differ from mobtrace's: {difference}"] if difference else []
         theirs = run_cnt(export, work / "cnt")
-        for name, (seconds, peak, _, used) in (("mobtrace", ours), ("CNT 1.5.2", theirs)):
+        measures["CNT 1.5.2"] = theirs
+        for name, (seconds, peak, *rest) in measures.items():
             times[name].append(seconds)
-            cpu[name].append(used)
+            cpu[name].append(rest[-1])
             peaks[name].append(peak)
         difference = same_edges(ours[2], theirs[2])
         problems += [f"run {run}: {difference}"] if difference else []
+        print("        " + "   ".join(f"{name} {times[name][-1]:.1f} s ({cpu[name][-1]:.1f} CPU-s, {peaks[name][-1] / 2**30:.2f} GiB)"
+                                      for name in names if name not in ("mobtrace", "CNT 1.5.2")), flush=True)
         print(f"run {run}: mobtrace {ours[0]:6.1f} s ({ours[3]:.1f} CPU-s, {ours[1] / 2**30:.2f} GiB)   CNT {theirs[0]:6.1f} s "
               f"({theirs[3]:.1f} CPU-s, {theirs[1] / 2**30:.2f} GiB)   edges: {len(ours[2]):,} mobtrace, {len(theirs[2]):,} CNT, "
               f"{'the same' if not difference else 'DIFFERENT: ' + difference}", flush=True)

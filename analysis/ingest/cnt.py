@@ -161,6 +161,7 @@ def _positional_batches_reference(path: Path, first_row: str, batch_rows: int = 
 class CntAdapter:
     name = "cnt"
     description = "coordination-network-toolkit CSV (message_id, user_id, username, repost_id, reply_id, message, timestamp, urls)"
+    checks_rows = True  # its mapping applies the row checks (mt_row_problem): finalize.sql skips them
 
     def sniff(self, path: Path, head: bytes) -> bool:
         rows = first_rows(path)

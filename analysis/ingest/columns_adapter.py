@@ -27,6 +27,7 @@ class ColumnsAdapter:
     mapping_sql: Path                 # INSERT INTO stage_events ... FROM raw_batch
     params: dict[str, object] = field(default_factory=dict)
     required: frozenset[str] = frozenset()  # columns without which no row can be read (checked when named by --format)
+    checks_rows: bool = False  # the mapping applies the row checks itself (mt_row_problem): finalize.sql skips them
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return self.signature <= set(column_names(path, head))

@@ -36,5 +36,6 @@ ADAPTER = ColumnsAdapter(
     signature=frozenset(SIGNATURE),
     required=frozenset(SIGNATURE),
     mapping_sql=HERE / "coortweet.sql",
+    checks_rows=True,
     params={"platform": DEFAULT_PLATFORM},
 )

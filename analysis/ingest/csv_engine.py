@@ -79,12 +79,15 @@ from mobtrace.analysis.ingest.readers import (
 log = logging.getLogger(__name__)
 STATS: Counter[str] = Counter()  # files read by DuckDB / by the slow path (by why), records read again
 MAX_COLUMNS = 2_000  # more than any export layout has; a wider header is damage, read the slow way
+# DuckDB's default buffer is 16 x max_line_size: 152 MiB per buffer with lines of up to 10M characters, which
+# failed a 3M-row read at memory_limit = 256MB (the slow path then read the file, beyond the budget)
+BUFFER_BYTES = 2 * MAX_FIELD_CHARS
 MAX_REJECTS = 10_000  # rejected records read again by the csv module (held in memory, up to 10,000 characters each);
 # more (a file in another encoding) is the slow path's, which streams them
 KNOWN_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS", "INVALID ENCODING")
 RESERVED = ("source_line", "raw", "reject_reason")
 ROWS, REJECTS, OFFSETS, BREAKS = "mt_csv_rows", "mt_csv_rejects", "mt_csv_offsets", "mt_csv_breaks"
-LEADING = "mt_csv_leading"
+LEADING, LINE_STARTS = "mt_csv_leading", "mt_csv_line_starts"
 ERRORS, SCANS = "mt_csv_reject_errors", "mt_csv_reject_scans"
 _CHUNK = 1 << 24
 _LF, _CR, _QUOTE = 10, 13, 34
@@ -151,7 +154,7 @@ def release(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (ROWS, REJECTS, OFFSETS, BREAKS, ERRORS, SCANS):
+    for table in (ROWS, REJECTS, OFFSETS, LINE_STARTS, BREAKS, ERRORS, SCANS):
         try:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         except duckdb.Error:  # an aborted transaction: its temporary tables go with the connection
@@ -200,7 +203,7 @@ def _read(con, path: Path, header_line: str, delimiter: str, header: list[str], 
                    ELSE 0 END AS mt_breaks
             FROM (SELECT {fields}, concat({fields}) AS mt_all FROM read_csv($path, columns = {{{columns}}}, header = false,
                   skip = 1, auto_detect = false, delim = $delimiter, quote = '"', escape = '"', comment = '', strict_mode = true,
-                  encoding = 'utf-8', compression = $compression, max_line_size = {MAX_FIELD_CHARS},
+                  encoding = 'utf-8', compression = $compression, max_line_size = {MAX_FIELD_CHARS}, buffer_size = {BUFFER_BYTES},
                   store_rejects = true, rejects_table = '{ERRORS}', rejects_scan = '{SCANS}', rejects_limit = {MAX_REJECTS + 1}))""",
             {"path": str(path), "delimiter": delimiter, "compression": "gzip" if path.suffix == ".gz" else "none"},
         )
@@ -337,46 +340,36 @@ def _file_counts(path: Path, stop: threading.Event | None = None) -> tuple[int, 
 
 
 def _write_rejects(con, rejects: list[_Reject]) -> None:
-    table = pa.table({
-        "record_index": pa.array([reject.index for reject in rejects], pa.int64()),
-        "source_line": pa.array([reject.line for reject in rejects], pa.int64()),
-        "raw": pa.array([reject.raw for reject in rejects], pa.string()),
-        "reject_reason": pa.array([reject.reason for reject in rejects], pa.string()),
-    })
-    _create_from(con, REJECTS, "SELECT * FROM mt_csv_arrow", table)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {REJECTS} AS
+        SELECT unnest($1::BIGINT[]) AS record_index, unnest($2::BIGINT[]) AS source_line, unnest($3::VARCHAR[]) AS raw,
+               unnest($4::VARCHAR[]) AS reject_reason""",
+                [[reject.index for reject in rejects], [reject.line for reject in rejects],
+                 [reject.raw for reject in rejects], [reject.reason for reject in rejects]])
 
 
 def _write_offsets(con, rejects: list[_Reject]) -> None:
     """``mt_csv_offsets(pos, lines)``: a good row's line is 2 + its rowid + the ``lines`` of the last
-    entry at or before its rowid: the line breaks in the good rows before it and the spans of the rejects."""
-    spans = pa.table({
-        "pos": pa.array([reject.good_before for reject in rejects], pa.int64()),
-        "delta": pa.array([reject.span for reject in rejects], pa.int64()),
-    })
-    _create_from(con, OFFSETS, f"""
+    entry at or before its rowid: the line breaks in the good rows before it and the spans of the rejects.
+    ``mt_csv_line_starts(first_line, lines)``: the same entries by the line of their first row, to find the
+    row of a line. (Lists as parameters, not an Arrow table: building one imports pandas, 0.4 s.)"""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {OFFSETS} AS
         SELECT pos, CAST(sum(sum(delta)) OVER (ORDER BY pos) AS BIGINT) AS lines
         FROM (SELECT rowid + 1 AS pos, mt_breaks AS delta FROM {ROWS} WHERE mt_breaks > 0
-              UNION ALL SELECT pos, delta FROM mt_csv_arrow)
-        GROUP BY pos""", spans)
-
-
-def _create_from(con, name: str, select: str, table: pa.Table) -> None:
-    """A temporary table from a query that reads ``table`` as ``mt_csv_arrow``."""
-    con.register("mt_csv_arrow", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
-    finally:
-        con.unregister("mt_csv_arrow")
+              UNION ALL SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]))
+        GROUP BY pos""", [[reject.good_before for reject in rejects], [reject.span for reject in rejects]])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {LINE_STARTS} AS SELECT 2 + pos + lines AS first_line, lines FROM {OFFSETS}")
 
 
 def raw_batches(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: Sequence[str], reason: str | None = None,
-                leading: pa.Table | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[None]:
-    """Point ``raw_batch`` (and ``batch_raw``) at each batch of the prepared read in turn; yield while it is.
+                leading: pa.Table | None = None, batch_rows: int | None = None) -> Iterator[None]:
+    """Point ``raw_batch`` (and ``batch_raw``) at the whole prepared read, or at each batch of ``batch_rows``
+    records in turn (the slow path's batches, for comparing the two); yield while it is.
 
     ``leading``: records (a table shaped like ``raw_batch``) that come before the file's, as CNT's first
     row. ``reason``: set on every record not already rejected (a required column is missing)."""
     lead = 0 if leading is None else leading.num_rows
     total = lead + prepared.records
+    batch_rows = batch_rows or max(total, 1)
     indexes = prepared.reject_indexes
     width = len(prepared.header)
     every = ", ".join(f"coalesce(r.f{i}, '')" for i in range(width))
@@ -394,34 +387,41 @@ def raw_batches(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: Seq
             good_first = first - bisect.bisect_left(indexes, first)
             good_last = max(last, 0) - bisect.bisect_left(indexes, max(last, 0))
             line = _line_sql(con, good_first, good_last)
-            parts = [f"""
+            good = f"""
                 SELECT {line} AS source_line, CAST(NULL AS VARCHAR) AS raw, CAST({given} AS VARCHAR) AS reject_reason,
-                       {"".join(f"{value}, " for value in wanted)}r.rowid AS mt_rowid
+                       {"".join(f"{value}, " for value in wanted)}
                 FROM {ROWS} AS r {f"ASOF LEFT JOIN {OFFSETS} AS o ON r.rowid >= o.pos" if "o.lines" in line else ""}
-                WHERE r.rowid >= {good_first} AND r.rowid < {good_last}"""]
+                WHERE r.rowid >= {good_first} AND r.rowid < {good_last}"""
+            others = [f"SELECT NULL::BIGINT AS source_line, NULL::VARCHAR AS raw, NULL::VARCHAR AS reject_reason, "
+                      f"{nulls.removesuffix(', ')} WHERE false"]  # the rejects and leading records
             if indexes and bisect.bisect_left(indexes, last) > bisect.bisect_left(indexes, first):
-                parts.append(f"""
-                SELECT source_line, raw, reject_reason, {nulls}NULL FROM {REJECTS}
+                others.append(f"""
+                SELECT source_line, raw, reject_reason, {nulls.removesuffix(', ')} FROM {REJECTS}
                 WHERE record_index >= {first} AND record_index < {last}""")
             if start == 0 and lead:
-                parts.append(f"""SELECT source_line, raw, coalesce(reject_reason, CAST({given} AS VARCHAR)),
-                                 {"".join(f"{_name(name)}, " for name in columns)}NULL FROM {LEADING}""")
-            con.execute(f"CREATE OR REPLACE TEMP VIEW mt_csv_batch AS {' UNION ALL '.join(parts)}")
-            con.execute("CREATE OR REPLACE TEMP VIEW raw_batch AS SELECT * EXCLUDE (mt_rowid) FROM mt_csv_batch")
+                others.append(f"""SELECT source_line, raw, coalesce(reject_reason, CAST({given} AS VARCHAR)),
+                                  {", ".join(_name(name) for name in columns)} FROM {LEADING}""")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW mt_csv_others AS {' UNION ALL '.join(others)}")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW raw_batch AS {good} UNION ALL SELECT * FROM mt_csv_others")
             # Raw text (the fields joined by commas, as csv_batches gives it) only for the rows finalize.sql
-            # quarantines, found by their line: building it for every row costs.
+            # quarantines: a good row's is rebuilt from its fields, found by rowid from its line (the line
+            # minus 2 and the lines before its row, mt_csv_line_starts); building it for every row costs.
             con.execute(f"""CREATE OR REPLACE TEMP VIEW batch_raw AS
-                WITH wanted AS (SELECT b.source_line, b.raw, b.mt_rowid FROM mt_csv_batch AS b
-                    WHERE b.source_line IN (SELECT source_line FROM stage_events WHERE reject_reason IS NOT NULL AND raw IS NULL
-                                            UNION ALL SELECT source_line FROM stage_accounts WHERE reject_reason IS NOT NULL AND raw IS NULL))
+                WITH wanted AS (SELECT source_line FROM stage_events WHERE reject_reason IS NOT NULL AND raw IS NULL
+                                UNION ALL SELECT source_line FROM stage_accounts WHERE reject_reason IS NOT NULL AND raw IS NULL),
+                rows_wanted AS (
+                    SELECT w.source_line, w.source_line - 2 - coalesce(s.lines, 0) AS mt_rowid
+                    FROM (SELECT source_line FROM wanted WHERE source_line NOT IN (SELECT source_line FROM mt_csv_others)) AS w
+                    ASOF LEFT JOIN {LINE_STARTS} AS s ON w.source_line >= s.first_line)
                 SELECT w.source_line, left(concat_ws(',', {every}), {RAW_CHARS}) AS raw
-                FROM wanted AS w JOIN {ROWS} AS r ON r.rowid = w.mt_rowid
-                UNION ALL SELECT source_line, raw FROM wanted WHERE mt_rowid IS NULL""")
+                FROM {ROWS} AS r JOIN rows_wanted AS w ON r.rowid = w.mt_rowid
+                WHERE r.rowid IN (SELECT mt_rowid FROM rows_wanted)
+                UNION ALL SELECT source_line, raw FROM mt_csv_others WHERE source_line IN (SELECT source_line FROM wanted)""")
             yield
     finally:
         # Views, not registered tables: the next file's reader may register ``raw_batch`` itself.
         with suppress(duckdb.Error):  # an aborted transaction undoes them anyway
-            con.execute("DROP VIEW IF EXISTS batch_raw; DROP VIEW IF EXISTS raw_batch; DROP VIEW IF EXISTS mt_csv_batch")
+            con.execute("DROP VIEW IF EXISTS batch_raw; DROP VIEW IF EXISTS raw_batch; DROP VIEW IF EXISTS mt_csv_others")
         if leading is not None:
             with suppress(duckdb.Error):
                 con.unregister(LEADING)

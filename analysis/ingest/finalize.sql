@@ -1,24 +1,22 @@
--- Move one staged batch into the canonical tables. Parameters: $source_file, $format, $sha256.
--- Order matters: row checks first, then duplicates inside the batch, then events already in the database.
+-- Move one staged batch into the canonical tables. Parameters: $source_file, $format, $sha256, $checked (the
+-- adapter's mapping applied the row checks).
+-- Order matters: row checks first, then duplicates earlier in the file, then events already in the database.
 
--- Only the rows that may fail a check are updated (writing NULL over every other row costs more than the
--- checks themselves); mt_maybe_blank is true for every blank value.
-UPDATE stage_events SET reject_reason = CASE
-    WHEN platform IS NULL OR trim(platform) = '' THEN 'missing platform: the adapter or the platform column must name it'
-    WHEN account_id IS NULL OR trim(account_id) = '' THEN 'missing account_id: every row needs the id of the acting account'
-    WHEN action IS NULL OR trim(action) = '' THEN 'missing action: use one of post, reply, repost, quote, mention, like, report, follow, comment'
-    WHEN action NOT IN ('post', 'reply', 'repost', 'quote', 'mention', 'like', 'report', 'follow', 'comment')
-        THEN 'unknown action "' || left(action, 40) || '": use one of post, reply, repost, quote, mention, like, report, follow, comment'
-    WHEN ts IS NULL THEN 'missing or unreadable timestamp: use ISO-8601 or Unix seconds/milliseconds'
-    WHEN NOT mt_ts_plausible(ts) THEN 'timestamp ' || CAST(ts AS VARCHAR) || ' is outside 1995-2099: check seconds versus milliseconds'
-    WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing event id: the export must carry the post id'
-END
-WHERE reject_reason IS NULL
+-- Row checks (mt_row_problem, stage.sql), unless the adapter's mapping applied them ($checked). Only the rows
+-- that may fail a check are updated (writing NULL over every other row costs more than the checks themselves).
+UPDATE stage_events SET reject_reason = mt_row_problem(platform, account_id, action, ts, event_id)
+WHERE NOT $checked AND reject_reason IS NULL
   AND (mt_maybe_blank(platform) OR mt_maybe_blank(account_id) OR mt_maybe_blank(action) OR mt_maybe_blank(event_id)
        OR action NOT IN ('post', 'reply', 'repost', 'quote', 'mention', 'like', 'report', 'follow', 'comment')
        OR ts IS NULL OR NOT mt_ts_plausible(ts));
 
+-- A duplicate of an earlier row of the same file, in an earlier batch (file_events) or in this one, is one
+-- whatever the batch sizes (the fast path reads a file as one batch, the slow path in batches of 250,000).
 -- The window only sorts the rows whose event id occurs more than once (usually none): a hash aggregate finds them.
+UPDATE stage_events AS s SET reject_reason = 'duplicate of event ' || left(s.event_id, 80) || ' earlier in this file'
+FROM file_events AS f
+WHERE s.reject_reason IS NULL AND f.platform = s.platform AND f.event_id = s.event_id;
+
 UPDATE stage_events SET reject_reason = 'duplicate of event ' || left(event_id, 80) || ' earlier in this file'
 WHERE rowid IN (
     SELECT rowid FROM (
@@ -29,7 +27,10 @@ WHERE rowid IN (
     ) WHERE nth > 1
 );
 
--- This and the statement above keep (platform, event_id) unique; interactions has no primary key, whose
+-- The first row of each event that passed the checks, for the batches after this one.
+INSERT INTO file_events SELECT platform, event_id FROM stage_events WHERE reject_reason IS NULL;
+
+-- This and the duplicate statements above keep (platform, event_id) unique; interactions has no primary key, whose
 -- index cost 0.4 s per million rows inserted (asset check unique_events verifies the result instead).
 -- A hash join that scans interactions: time-ordered ids (X snowflakes, Mastodon, Bluesky TIDs) keep it
 -- cheap, as DuckDB prunes row groups with the batch's min/max id: 11 ms per 100,000-row batch at the start

@@ -49,6 +49,7 @@ class GenericAdapter:
     name = "generic"
     description = "mobtrace's own columns (account_id, action, timestamp, ...) in CSV, NDJSON or Parquet"
     signature = frozenset(REQUIRED_EVENT_COLUMNS)  # what auto-detection looks for, and names when it is missing
+    checks_rows = True  # its mapping applies the row checks (mt_row_problem): finalize.sql skips them
 
     def sniff(self, path: Path, head: bytes) -> bool:
         columns = column_names(path, head)

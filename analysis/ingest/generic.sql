@@ -1,7 +1,8 @@
 -- Generic format -> stage_events. Input relation `raw_batch`: every canonical column as text
 -- (missing columns are NULL), plus source_line, raw and any reader-level reject_reason.
 -- Parameter: $platform, used when the file has no platform column. Each field is parsed once (inner
--- query); the outer query names the first problem of a row that cannot be used.
+-- query); the outer query names the first problem of a row that cannot be used, then the row checks every
+-- event passes (mt_row_problem, stage.sql).
 INSERT INTO stage_events BY NAME
 SELECT * EXCLUDE (reader_reason, timestamp_text, urls_text, hashtags_text, mentions_text, created_text, followers_text, following_text),
     coalesce(reader_reason, CASE
@@ -16,7 +17,7 @@ SELECT * EXCLUDE (reader_reason, timestamp_text, urls_text, hashtags_text, menti
             THEN 'account_followers "' || left(followers_text, 40) || '" is not a whole number'
         WHEN following_text IS NOT NULL AND account_following IS NULL
             THEN 'account_following "' || left(following_text, 40) || '" is not a whole number'
-    END) AS reject_reason
+    END, mt_row_problem(platform, account_id, action, ts, event_id)) AS reject_reason
 FROM (
     SELECT
         coalesce(mt_blank_null(platform), $platform) AS platform,

@@ -55,4 +55,5 @@ ADAPTER = ColumnsAdapter(
     signature=frozenset(SIGNATURE),
     required=frozenset({"tweetid", "userid", "tweet_time"}),
     mapping_sql=HERE / "io_archive.sql",
+    checks_rows=True,
 )

@@ -2,7 +2,8 @@
 -- columns as text (see io_archive.py), plus source_line, raw and any reader-level reject_reason. Like every
 -- mapping from raw_batch it leaves `raw` out: finalize.sql fetches it for the rows it quarantines.
 -- Each field is parsed once (inner query); the outer query names the first problem of a row that cannot
--- be used from those values. A list that is not one is NULL here, which only a rejected row carries.
+-- be used from those values, then the row checks every event passes (mt_row_problem, stage.sql). A list
+-- that is not one is NULL here, which only a rejected row carries.
 INSERT INTO stage_events BY NAME
 SELECT * EXCLUDE (reader_reason, tweet_time, minute_ts, snowflake_ts),
     mt_x_refine(snowflake_ts, minute_ts) AS ts,
@@ -12,7 +13,7 @@ SELECT * EXCLUDE (reader_reason, tweet_time, minute_ts, snowflake_ts),
         WHEN hashtags IS NULL THEN 'hashtags is not a list: expected [''a'', ''b''] or []'
         WHEN urls IS NULL THEN 'urls is not a list: expected [''https://...''] or []'
         WHEN mentions IS NULL THEN 'user_mentions is not a list: expected [''123'', ''456''] or []'
-    END) AS reject_reason
+    END, mt_row_problem(platform, account_id, action, mt_x_refine(snowflake_ts, minute_ts), event_id)) AS reject_reason
 FROM (
     SELECT
         'x' AS platform,

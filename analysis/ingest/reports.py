@@ -33,5 +33,6 @@ ADAPTER = ColumnsAdapter(
     signature=frozenset(SIGNATURE),
     required=frozenset({"reporter_id", "timestamp"}),
     mapping_sql=HERE / "reports.sql",
+    checks_rows=True,
     params={"platform": DEFAULT_PLATFORM},
 )

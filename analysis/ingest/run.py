@@ -156,7 +156,8 @@ def _ingest_batches(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path
                         "NULL AS raw, ? AS reason, ? AS sha256", [str(path), adapter.name, reason, sha256])
             read, quarantined = read + 1, quarantined + 1
             break
-        run_script(con, HERE / "finalize.sql", source_file=str(path), format=adapter.name, sha256=sha256)
+        run_script(con, HERE / "finalize.sql", source_file=str(path), format=adapter.name, sha256=sha256,
+                   checked=getattr(adapter, "checks_rows", False))
         batch_read, batch_rejected, batch_events = first_row(
             con,
             "SELECT count(*), count(reject_reason), count(*) FILTER (WHERE is_event AND reject_reason IS NULL) FROM "
