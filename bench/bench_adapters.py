@@ -236,9 +236,73 @@ WRITERS: dict[str, Callable[[Path, int, random.Random], int]] = {
 SUFFIX = {"twarc2": ".jsonl", "reddit": ".ndjson", "bluesky": ".ndjson", "mastodon": ".json", "telegram": ".json"}
 
 
+# The JSON formats' floor: DuckDB's own JSON reader (explicit columns, no inference) reading the file into a
+# table of the fields the adapter keeps, nested records unnested (twarc2: a page's tweets, with their authors
+# from includes.users and retweeted authors from includes.tweets, joined per page). No quarantine, no checks.
+_TWEET = ('STRUCT("id" VARCHAR, author_id VARCHAR, created_at VARCHAR, "text" VARCHAR, note_tweet STRUCT("text" VARCHAR), '
+          "conversation_id VARCHAR, lang VARCHAR, in_reply_to_user_id VARCHAR, "
+          'referenced_tweets STRUCT("type" VARCHAR, "id" VARCHAR)[], entities STRUCT(urls STRUCT(url VARCHAR, '
+          'expanded_url VARCHAR)[], hashtags STRUCT(tag VARCHAR)[], mentions STRUCT("id" VARCHAR, username VARCHAR)[]))')
+_USER = ('STRUCT("id" VARCHAR, username VARCHAR, "name" VARCHAR, created_at VARCHAR, '
+         "public_metrics STRUCT(followers_count BIGINT, following_count BIGINT))")
+JSON_FLOOR_SQL = {
+    "twarc2": f"""
+        WITH pages AS (SELECT row_number() OVER () AS page, data, includes FROM read_ndjson($1, columns = {{
+                 data: '{_TWEET}[]', includes: 'STRUCT(users {_USER}[], tweets STRUCT("id" VARCHAR, author_id VARCHAR)[])'}})),
+             tweets AS (SELECT page, unnest(data) AS t FROM pages),
+             users AS (SELECT page, unnest(includes.users) AS u FROM pages),
+             included AS (SELECT page, unnest(includes.tweets) AS r FROM pages)
+        SELECT t.id, t.author_id, u.username, CAST(t.created_at AS TIMESTAMP) AS ts, coalesce(t.note_tweet.text, t.text) AS text,
+               t.referenced_tweets[1].type AS ref_type, t.referenced_tweets[1].id AS target_post_id,
+               coalesce(t.in_reply_to_user_id, i.r.author_id) AS target_account_id,
+               list_transform(t.entities.urls, lambda x: coalesce(x.expanded_url, x.url)) AS urls,
+               list_transform(t.entities.hashtags, lambda x: x.tag) AS hashtags,
+               list_transform(t.entities.mentions, lambda x: coalesce(x.id, x.username)) AS mentions,
+               t.conversation_id, t.lang, u.name, CAST(u.created_at AS TIMESTAMP) AS created_at,
+               u.public_metrics.followers_count, u.public_metrics.following_count
+        FROM tweets LEFT JOIN users ON users.page = tweets.page AND users.u.id = tweets.t.author_id
+        LEFT JOIN included AS i ON i.page = tweets.page AND i.r.id = tweets.t.referenced_tweets[1].id""",
+    "bluesky": """
+        SELECT did, make_timestamp(time_us) AS ts, commit.operation, commit.collection,
+               'at://' || did || '/' || commit.collection || '/' || commit.rkey AS uri, commit.record.text AS text,
+               commit.record.langs[1] AS lang, commit.record.subject.uri AS target_post_id,
+               flatten(list_transform(commit.record.facets, lambda f: list_transform(f.features, lambda x: x.tag))) AS hashtags
+        FROM read_ndjson($1, columns = {did: 'VARCHAR', time_us: 'BIGINT', kind: 'VARCHAR', commit: 'STRUCT(operation VARCHAR,
+            collection VARCHAR, rkey VARCHAR, record STRUCT("text" VARCHAR, createdAt VARCHAR, langs VARCHAR[],
+            subject STRUCT(uri VARCHAR), facets STRUCT(features STRUCT(tag VARCHAR, uri VARCHAR, did VARCHAR)[])[]))'})""",
+    "reddit": """
+        SELECT id, author, to_timestamp(TRY_CAST(created_utc AS DOUBLE)) AS ts, regexp_replace(parent_id, '^t[0-9]_', '') AS target_post_id,
+               regexp_replace(link_id, '^t[0-9]_', '') AS conversation_id, coalesce(body, title) AS text, selftext, url, permalink
+        FROM read_ndjson($1, columns = {id: 'VARCHAR', author: 'VARCHAR', created_utc: 'VARCHAR', link_id: 'VARCHAR',
+            parent_id: 'VARCHAR', body: 'VARCHAR', title: 'VARCHAR', selftext: 'VARCHAR', url: 'VARCHAR', permalink: 'VARCHAR',
+            subreddit: 'VARCHAR'})""",
+    "mastodon": """
+        SELECT id, account.id AS account_id, account.acct, CAST(created_at AS TIMESTAMPTZ) AS ts, content, language,
+               reblog.id AS target_post_id, in_reply_to_id, list_transform(tags, lambda x: x.name) AS hashtags,
+               list_transform(mentions, lambda x: x.id) AS mentions
+        FROM read_json($1, format = 'array', columns = {id: 'VARCHAR', created_at: 'VARCHAR', in_reply_to_id: 'VARCHAR',
+            in_reply_to_account_id: 'VARCHAR', content: 'VARCHAR', language: 'VARCHAR', account: 'STRUCT(id VARCHAR,
+            acct VARCHAR, display_name VARCHAR, created_at VARCHAR, followers_count BIGINT, following_count BIGINT)',
+            reblog: 'STRUCT(id VARCHAR, account STRUCT(id VARCHAR))', mentions: 'STRUCT(id VARCHAR, acct VARCHAR)[]',
+            tags: 'STRUCT(name VARCHAR)[]'})""",
+    # one document: DuckDB reads it whole (maximum_object_size is the file), then unnests the messages
+    "telegram": """
+        SELECT m.id, m.from_id, m."from", to_timestamp(TRY_CAST(m.date_unixtime AS BIGINT)) AS ts, m.reply_to_message_id,
+               m.text, list_transform(m.text_entities, lambda e: e.text) AS entities
+        FROM (SELECT unnest(messages) AS m FROM read_json($1, format = 'unstructured', maximum_object_size = 2000000000,
+            columns = {id: 'BIGINT', messages: 'STRUCT(id BIGINT, "type" VARCHAR, date_unixtime VARCHAR, "from" VARCHAR,
+            from_id VARCHAR, "text" JSON, text_entities STRUCT("type" VARCHAR, "text" VARCHAR)[], reply_to_message_id BIGINT)[]'}))""",
+}
+
+
 def engine_only(fmt: str, path: Path) -> float | None:
-    """Rows per second of DuckDB's own ``read_csv`` counting the file's rows (None for the JSON formats):
-    the engine's ceiling, whatever reader the adapter uses."""
+    """Rows per second of DuckDB alone: ``read_csv`` counting the file's rows for the CSV-like formats, and
+    for the JSON formats its JSON reader into a table of the fields kept (``JSON_FLOOR_SQL``); the
+    engine's ceiling, whatever reader the adapter uses."""
+    if os.environ.get("MOBTRACE_BENCH_NO_ENGINE"):  # compare() times DuckDB alone in its own turn
+        return None
+    if fmt in JSON_FLOOR_SQL:
+        return json_floor(fmt, path)[0]
     if fmt not in CSV_FORMATS:
         return None
     import duckdb
@@ -247,6 +311,20 @@ def engine_only(fmt: str, path: Path) -> float | None:
         started = time.perf_counter()
         rows = con.execute("SELECT count(*) FROM read_csv(?, header = true, all_varchar = true)", [str(path)]).fetchall()[0][0]
         return rows / (time.perf_counter() - started)
+
+
+def json_floor(fmt: str, path: Path) -> tuple[float, float]:
+    """Rows per second and CPU seconds of ``JSON_FLOOR_SQL[fmt]`` into a temporary table (2 threads, as the ingest)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute("SET threads = 2")
+        con.execute("SET enable_progress_bar = false")
+        started, cpu_started = time.perf_counter(), time.process_time()
+        con.execute(f"CREATE TEMP TABLE floor AS {JSON_FLOOR_SQL[fmt]}", [str(path)])
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        rows = con.execute("SELECT count(*) FROM floor").fetchall()[0][0]
+    return rows / seconds, cpu_seconds
 
 
 def size_mb(text: str) -> float:
@@ -284,6 +362,36 @@ def ingest_one(fmt: str, path: Path, database: Path, profile: bool) -> dict[str,
             "engine_rows_per_s": engine_only(fmt, path)}
 
 
+def compare(formats: list[str], peer: str, repeat: int, rows: int, json_rows: int) -> None:
+    """Median rows/s, CPU seconds and peak RSS of ``peer``'s mobtrace, this tree's and (JSON formats) DuckDB
+    alone, on the same file, run in turns (the order rotates each round) so that a busy machine slows all alike."""
+    import statistics
+
+    runners = {"peer": [peer, __file__, "--child"], "this tree": [sys.executable, __file__, "--child"],
+               "DuckDB alone": [sys.executable, __file__, "--child-floor"]}
+    print(f"{'format':<11} {'run':<13} {'rows/s':>10} {'CPU s':>6} {'peak MB':>8}   (medians of {repeat}; peer = {peer})")
+    with tempfile.TemporaryDirectory(prefix="mobtrace_bench_") as folder:
+        for fmt in formats:
+            path = Path(folder) / f"{fmt}{SUFFIX.get(fmt, '.csv')}"
+            WRITERS[fmt](path, rows if fmt in CSV_FORMATS else json_rows, random.Random(7))
+            names = [name for name in runners if name != "DuckDB alone" or fmt in JSON_FLOOR_SQL]
+            results: dict[str, list[dict]] = {name: [] for name in names}
+            for round_ in range(repeat):
+                for name in names[round_ % len(names):] + names[: round_ % len(names)]:
+                    database = Path(folder) / f"{fmt}.duckdb"
+                    extra = [fmt, str(path)] + ([str(database)] if name != "DuckDB alone" else [])
+                    child = subprocess.run(runners[name] + extra, check=True, text=True, stdout=subprocess.PIPE,
+                                           env={**os.environ, "MOBTRACE_BENCH_NO_ENGINE": "1"})
+                    results[name].append(json.loads(child.stdout.strip().splitlines()[-1]))
+                    for leftover in Path(folder).glob(f"{fmt}.duckdb*"):
+                        os.remove(leftover)
+            for name in names:
+                median = {key: statistics.median(r[key] for r in results[name]) for key in ("rows_per_s", "cpu_seconds", "peak_rss_mb")}
+                print(f"{fmt:<11} {name:<13} {median['rows_per_s']:>10,.0f} {median['cpu_seconds']:>6.2f} {median['peak_rss_mb']:>8,.0f}",
+                      flush=True)
+            path.unlink()
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as statm:  # resident pages (Linux, as ru_maxrss's kilobytes are)
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -296,11 +404,23 @@ def main() -> None:
     parser.add_argument("--json-rows", type=int, default=300_000, help="records per JSON file (default 300,000)")
     parser.add_argument("--profile", action="store_true", help="print each ingest's cProfile top functions to stderr")
     parser.add_argument("--memory-limit", help="DuckDB memory limit for the children, e.g. 1GB (sets $MOBTRACE_MEMORY_LIMIT)")
+    parser.add_argument("--against", metavar="PYTHON", help="also time this interpreter's mobtrace (e.g. /work/base/.venv/bin/python), "
+                        "alternating with this tree's and with DuckDB alone, and print medians")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each with --against (default 3)")
     parser.add_argument("--child", nargs=3, metavar=("FORMAT", "FILE", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-floor", nargs=2, metavar=("FORMAT", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         fmt, path, database = args.child
         print(json.dumps(ingest_one(fmt, Path(path), Path(database), args.profile)))
+        return
+    if args.child_floor:
+        rows_per_s, cpu_seconds = json_floor(args.child_floor[0], Path(args.child_floor[1]))
+        print(json.dumps({"rows_per_s": rows_per_s, "cpu_seconds": cpu_seconds,
+                          "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+        return
+    if args.against:
+        compare(args.formats or list(JSON_FLOOR_SQL), args.against, args.repeat, args.rows, args.json_rows)
         return
 
     unknown = set(args.formats) - set(WRITERS)
@@ -309,7 +429,7 @@ def main() -> None:
     if args.memory_limit:
         os.environ["MOBTRACE_MEMORY_LIMIT"] = args.memory_limit
     print(f"{'format':<11} {'rows':>10} {'file MB':>8} {'seconds':>8} {'CPU s':>6} {'rows/s':>10} {'target':>10} {'':<7} "
-          f"{'base MB':>8} {'peak RSS MB':>12} {'limit + allowance MB':>21} {'':<7} {'DuckDB read_csv rows/s':>23}")
+          f"{'base MB':>8} {'peak RSS MB':>12} {'limit + allowance MB':>21} {'':<7} {'DuckDB alone rows/s':>23}")
     verdicts = []
     with tempfile.TemporaryDirectory(prefix="mobtrace_bench_") as folder:
         for fmt in args.formats or list(WRITERS):
