@@ -25,10 +25,11 @@ DuckDB that grows with the file (cnt then: 433 MB at 1M rows, 817 MB at 3M) or i
 For the CSV-like formats the child then times DuckDB's own ``read_csv`` of the file alone (a count of
 its rows: the engine's ceiling on this machine, as issue #19 compares); ``-`` for the JSON formats.
 
-The floor (CSV-like formats): ``INSERT INTO interactions SELECT <the adapter's mapping> FROM read_csv(...)``
+The floor, CSV-like formats: ``INSERT INTO interactions SELECT <the adapter's mapping> FROM read_csv(...)``
 into a fresh database, in a child process of its own: the first statement of the adapter's mapping SQL over
 the file read by DuckDB (no line numbers, no checks, no quarantine, no duplicates, no accounts), so the
-fastest an ingest that stores the same rows can be on this machine. ``--runs N`` runs each variant N times,
+fastest an ingest that stores the same rows can be on this machine. For the JSON formats the floor is
+DuckDB's JSON reader into a table of the fields the adapter keeps (``JSON_FLOOR_SQL``). ``--runs N`` runs each variant N times,
 alternating (mobtrace, floor, peer, mobtrace, ...), and prints medians; ``--peer PYTHON`` adds the same
 ingest run by another install (``--peer /work/base/.venv/bin/python``: the previous version).
 
@@ -245,6 +246,65 @@ WRITERS: dict[str, Callable[[Path, int, random.Random], int]] = {
 SUFFIX = {"twarc2": ".jsonl", "reddit": ".ndjson", "bluesky": ".ndjson", "mastodon": ".json", "telegram": ".json"}
 
 
+# The JSON formats' floor: DuckDB's own JSON reader (explicit columns, no inference) reading the file into a
+# table of the fields the adapter keeps, nested records unnested (twarc2: a page's tweets, with their authors
+# from includes.users and retweeted authors from includes.tweets, joined per page). No quarantine, no checks.
+_TWEET = ('STRUCT("id" VARCHAR, author_id VARCHAR, created_at VARCHAR, "text" VARCHAR, note_tweet STRUCT("text" VARCHAR), '
+          "conversation_id VARCHAR, lang VARCHAR, in_reply_to_user_id VARCHAR, "
+          'referenced_tweets STRUCT("type" VARCHAR, "id" VARCHAR)[], entities STRUCT(urls STRUCT(url VARCHAR, '
+          'expanded_url VARCHAR)[], hashtags STRUCT(tag VARCHAR)[], mentions STRUCT("id" VARCHAR, username VARCHAR)[]))')
+_USER = ('STRUCT("id" VARCHAR, username VARCHAR, "name" VARCHAR, created_at VARCHAR, '
+         "public_metrics STRUCT(followers_count BIGINT, following_count BIGINT))")
+JSON_FLOOR_SQL = {
+    "twarc2": f"""
+        WITH pages AS (SELECT row_number() OVER () AS page, data, includes FROM read_ndjson($1, columns = {{
+                 data: '{_TWEET}[]', includes: 'STRUCT(users {_USER}[], tweets STRUCT("id" VARCHAR, author_id VARCHAR)[])'}})),
+             tweets AS (SELECT page, unnest(data) AS t FROM pages),
+             users AS (SELECT page, unnest(includes.users) AS u FROM pages),
+             included AS (SELECT page, unnest(includes.tweets) AS r FROM pages)
+        SELECT t.id, t.author_id, u.username, CAST(t.created_at AS TIMESTAMP) AS ts, coalesce(t.note_tweet.text, t.text) AS text,
+               t.referenced_tweets[1].type AS ref_type, t.referenced_tweets[1].id AS target_post_id,
+               coalesce(t.in_reply_to_user_id, i.r.author_id) AS target_account_id,
+               list_transform(t.entities.urls, lambda x: coalesce(x.expanded_url, x.url)) AS urls,
+               list_transform(t.entities.hashtags, lambda x: x.tag) AS hashtags,
+               list_transform(t.entities.mentions, lambda x: coalesce(x.id, x.username)) AS mentions,
+               t.conversation_id, t.lang, u.name, CAST(u.created_at AS TIMESTAMP) AS created_at,
+               u.public_metrics.followers_count, u.public_metrics.following_count
+        FROM tweets LEFT JOIN users ON users.page = tweets.page AND users.u.id = tweets.t.author_id
+        LEFT JOIN included AS i ON i.page = tweets.page AND i.r.id = tweets.t.referenced_tweets[1].id""",
+    "bluesky": """
+        SELECT did, make_timestamp(time_us) AS ts, commit.operation, commit.collection,
+               'at://' || did || '/' || commit.collection || '/' || commit.rkey AS uri, commit.record.text AS text,
+               commit.record.langs[1] AS lang, commit.record.subject.uri AS target_post_id,
+               flatten(list_transform(commit.record.facets, lambda f: list_transform(f.features, lambda x: x.tag))) AS hashtags
+        FROM read_ndjson($1, columns = {did: 'VARCHAR', time_us: 'BIGINT', kind: 'VARCHAR', commit: 'STRUCT(operation VARCHAR,
+            collection VARCHAR, rkey VARCHAR, record STRUCT("text" VARCHAR, createdAt VARCHAR, langs VARCHAR[],
+            subject STRUCT(uri VARCHAR), facets STRUCT(features STRUCT(tag VARCHAR, uri VARCHAR, did VARCHAR)[])[]))'})""",
+    "reddit": """
+        SELECT id, author, to_timestamp(TRY_CAST(created_utc AS DOUBLE)) AS ts, regexp_replace(parent_id, '^t[0-9]_', '') AS target_post_id,
+               regexp_replace(link_id, '^t[0-9]_', '') AS conversation_id, coalesce(body, title) AS text, selftext, url, permalink
+        FROM read_ndjson($1, columns = {id: 'VARCHAR', author: 'VARCHAR', created_utc: 'VARCHAR', link_id: 'VARCHAR',
+            parent_id: 'VARCHAR', body: 'VARCHAR', title: 'VARCHAR', selftext: 'VARCHAR', url: 'VARCHAR', permalink: 'VARCHAR',
+            subreddit: 'VARCHAR'})""",
+    "mastodon": """
+        SELECT id, account.id AS account_id, account.acct, CAST(created_at AS TIMESTAMPTZ) AS ts, content, language,
+               reblog.id AS target_post_id, in_reply_to_id, list_transform(tags, lambda x: x.name) AS hashtags,
+               list_transform(mentions, lambda x: x.id) AS mentions
+        FROM read_json($1, format = 'array', columns = {id: 'VARCHAR', created_at: 'VARCHAR', in_reply_to_id: 'VARCHAR',
+            in_reply_to_account_id: 'VARCHAR', content: 'VARCHAR', language: 'VARCHAR', account: 'STRUCT(id VARCHAR,
+            acct VARCHAR, display_name VARCHAR, created_at VARCHAR, followers_count BIGINT, following_count BIGINT)',
+            reblog: 'STRUCT(id VARCHAR, account STRUCT(id VARCHAR))', mentions: 'STRUCT(id VARCHAR, acct VARCHAR)[]',
+            tags: 'STRUCT(name VARCHAR)[]'})""",
+    # one document: DuckDB reads it whole (maximum_object_size is the file), then unnests the messages
+    "telegram": """
+        SELECT m.id, m.from_id, m."from", to_timestamp(TRY_CAST(m.date_unixtime AS BIGINT)) AS ts, m.reply_to_message_id,
+               m.text, list_transform(m.text_entities, lambda e: e.text) AS entities
+        FROM (SELECT unnest(messages) AS m FROM read_json($1, format = 'unstructured', maximum_object_size = 2000000000,
+            columns = {id: 'BIGINT', messages: 'STRUCT(id BIGINT, "type" VARCHAR, date_unixtime VARCHAR, "from" VARCHAR,
+            from_id VARCHAR, "text" JSON, text_entities STRUCT("type" VARCHAR, "text" VARCHAR)[], reply_to_message_id BIGINT)[]'}))""",
+}
+
+
 def engine_only(fmt: str, path: Path) -> float | None:
     """Rows per second of DuckDB's own ``read_csv`` counting the file's rows (None for the JSON formats):
     the engine's ceiling, whatever reader the adapter uses."""
@@ -259,7 +319,12 @@ def engine_only(fmt: str, path: Path) -> float | None:
 
 
 def floor_one(fmt: str, path: Path, database: Path) -> dict[str, object]:
-    """Run in the child process: the floor of a CSV-like format (see the docstring) as a dict like ingest_one's."""
+    """Run in the child process: the floor of a format (see the docstring) as a dict like ingest_one's."""
+    if fmt in JSON_FLOOR_SQL:
+        rows_per_s, cpu_seconds, rows = json_floor(fmt, path)
+        return {"format": fmt, "rows_read": rows, "ingested": rows, "seconds": rows / rows_per_s, "cpu_seconds": cpu_seconds,
+                "rows_per_s": rows_per_s, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "base_rss_mb": _rss_mb(), "memory_limit_mb": 0.0, "file_mb": path.stat().st_size / 2**20, "engine_rows_per_s": None}
     sys.path.insert(0, str(ROOT))
     from mobtrace.analysis.ingest import connect
     from mobtrace.analysis.ingest.cnt import COLUMNS as CNT_COLUMNS
@@ -302,6 +367,20 @@ def floor_one(fmt: str, path: Path, database: Path) -> dict[str, object]:
     return {"format": fmt, "rows_read": rows, "ingested": rows, "seconds": seconds, "cpu_seconds": cpu_seconds,
             "rows_per_s": rows / seconds, "peak_rss_mb": peak_mb, "base_rss_mb": base_mb, "memory_limit_mb": limit_mb,
             "file_mb": path.stat().st_size / 2**20, "engine_rows_per_s": None}
+
+
+def json_floor(fmt: str, path: Path) -> tuple[float, float, int]:
+    """Rows per second, CPU seconds and rows of ``JSON_FLOOR_SQL[fmt]`` into a temporary table (2 threads, as the ingest)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute("SET threads = 2")
+        con.execute("SET enable_progress_bar = false")
+        started, cpu_started = time.perf_counter(), time.process_time()
+        con.execute(f"CREATE TEMP TABLE floor AS {JSON_FLOOR_SQL[fmt]}", [str(path)])
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        rows = con.execute("SELECT count(*) FROM floor").fetchall()[0][0]
+    return rows / seconds, cpu_seconds, rows
 
 
 def size_mb(text: str) -> float:
@@ -353,7 +432,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", help="DuckDB memory limit for the children, e.g. 1GB (sets $MOBTRACE_MEMORY_LIMIT)")
     parser.add_argument("--runs", type=int, default=1, help="runs of each variant, alternating; medians printed (default 1)")
     parser.add_argument("--peer", metavar="PYTHON", help="also ingest with this interpreter's mobtrace (e.g. the previous version's)")
-    parser.add_argument("--no-floor", action="store_true", help="leave out the floor (CSV-like formats)")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the floor (DuckDB alone)")
     parser.add_argument("--child", nargs=3, metavar=("FORMAT", "FILE", "DB"), help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -377,7 +456,7 @@ def main() -> None:
             path = Path(folder) / f"{fmt}{SUFFIX.get(fmt, '.csv')}"
             WRITERS[fmt](path, rows, random.Random(7))
             variants = {"mobtrace": [sys.executable]}
-            if fmt in CSV_FORMATS and not args.no_floor:
+            if not args.no_floor:
                 variants["floor"] = [sys.executable]
             if args.peer:
                 variants["peer"] = [args.peer]

@@ -1,22 +1,20 @@
 -- AT Protocol (Bluesky) records -> stage_events. Input relation `raw_lines` (source_line, raw, reject_reason):
 -- one jetstream event, repo record or post view each (see bluesky.py for the shapes).
 -- Each line is parsed once into the fields used (json_transform with an explicit structure, values as their JSON
--- text, mt_json_text giving what ->> gives), and its record once more; json_valid guards the parse, as
--- json_transform raises on a broken line, which would fail the whole batch. The "$" + "type" key is spelled
+-- text, mt_json_text giving what ->> gives), and its record once more; the parse runs under try (json_transform
+-- raises on a broken line, which would fail the whole batch), and json_valid says why a line it could not read is
+-- rejected. One pipeline, no materialised CTE: copying the lines cost more than the parse. The "$" + "type" key is spelled
 -- \u0024type in the structures and chr(36) || 'type' in SQL (see mt_at_type).
 INSERT INTO stage_events BY NAME
-WITH lines AS (
-    SELECT source_line, raw, reject_reason, reject_reason IS NULL AND json_valid(raw) AS valid
-    FROM raw_lines
-),
-keyed AS MATERIALIZED (
-    SELECT *,
-           -- valid JSON is an object exactly when its first non-blank character is "{"
-           CASE WHEN valid AND regexp_matches(raw, '^[ \t\n\r]*\{')
-                THEN json_transform(raw, '{"commit": {"record": "JSON", "collection": "JSON", "operation": "JSON", "rkey": "JSON"},
+WITH keyed AS (
+    SELECT source_line, raw, reject_reason,
+           -- valid JSON is an object exactly when its first non-blank character is "{"; json_transform reads
+           -- only such lines (under try: it raises on a broken one), json_valid only the lines it could not read
+           CASE WHEN reject_reason IS NULL AND regexp_matches(raw, '^[ \t\n\r]*\{')
+                THEN try(json_transform(raw, '{"commit": {"record": "JSON", "collection": "JSON", "operation": "JSON", "rkey": "JSON"},
                     "record": "JSON", "value": "JSON", "uri": "JSON", "did": "JSON", "kind": "JSON", "time_us": "JSON",
-                    "indexedAt": "JSON", "author": "JSON", "\u0024type": "JSON"}') END AS k
-    FROM lines
+                    "indexedAt": "JSON", "author": "JSON", "\u0024type": "JSON"}')) END AS k
+    FROM raw_lines
 ),
 -- The record: the first of commit.record, record and value that is present (a null one too: it is the JSON
 -- null, as -> gives it), else the line itself when it has a record type. A null value is looked up in the line
@@ -100,11 +98,10 @@ SELECT
     CASE WHEN collection = 'app.bsky.feed.post' THEN coalesce(r.reply.root.uri, uri) END AS conversation_id,
     r.langs[1] AS lang,
     nullif(k.author ->> '$.displayName', '') AS account_display_name,
-    source_line,
-    raw,
+    source_line,  -- raw: finalize.sql reads a quarantined record's text from raw_lines (jsondoc.stage_tables)
     coalesce(reject_reason, CASE
-        WHEN NOT valid THEN 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'
-        WHEN k IS NULL THEN 'record is JSON but not an object: each record must be one {...} object'
+        WHEN k IS NULL THEN CASE WHEN json_valid(raw) THEN 'record is JSON but not an object: each record must be one {...} object'
+                                 ELSE 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file' END
         WHEN event_kind IS NOT NULL AND event_kind <> 'commit'
             THEN 'jetstream ' || left(event_kind, 40) || ' event (an identity or account change), not an interaction'
         WHEN operation IS NOT NULL AND operation <> 'create'

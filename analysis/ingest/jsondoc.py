@@ -26,7 +26,7 @@ import ijson
 import pyarrow as pa
 
 from mobtrace.analysis.ingest.jsonlines import line_tables
-from mobtrace.analysis.ingest.readers import _printable, first_record_streamed, open_binary, read_head
+from mobtrace.analysis.ingest.readers import _printable, first_record_streamed, open_binary, read_ahead, read_head
 from mobtrace.analysis.ingest.tabular import registered
 from mobtrace.analysis.sql import run_script
 
@@ -129,8 +129,6 @@ class RecordBatcher:
         self._rows: list[tuple] = []
 
     def add(self, source_line: int, raw: str | None, reason: str | None = None, *extra: object) -> Iterator[pa.Table]:
-        if raw is not None:
-            raw, reason = _checked_raw(raw, reason)
         padding = (None,) * (len(self.extra) - len(extra))
         self._rows.append((source_line, raw, reason, *extra[: len(self.extra)], *padding))
         if len(self._rows) >= self.batch_rows:
@@ -140,10 +138,15 @@ class RecordBatcher:
         if not self._rows:
             return
         columns = list(zip(*self._rows))
+        try:
+            raws, reasons = pa.array(columns[1], pa.string()), columns[2]
+        except UnicodeEncodeError:  # a record with lone surrogates: find it (Arrow encodes the rest only once)
+            checked = [(raw, reason) if raw is None else _checked_raw(raw, reason) for raw, reason in zip(columns[1], columns[2])]
+            raws, reasons = pa.array([raw for raw, _ in checked], pa.string()), [reason for _, reason in checked]
         data = {
             "source_line": pa.array(columns[0], pa.int64()),
-            "raw": pa.array(columns[1], pa.string()),
-            "reject_reason": pa.array(columns[2], pa.string()),
+            "raw": raws,
+            "reject_reason": pa.array(reasons, pa.string()),
         }
         for name, values in zip(self.extra, columns[3:]):
             data[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
@@ -163,11 +166,23 @@ def _checked_raw(raw: str, reason: str | None) -> tuple[str, str | None]:
 SCAN_PARTS = 8  # record batches per registered table: DuckDB scans each in one thread, so one would use one core
 
 
-def stage_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[pa.Table], sql: Path, **params: object) -> Iterator[None]:
-    """Register each table as ``raw_lines``, run the adapter's mapping SQL, and yield once per batch."""
-    for table in tables:
+def stage_tables(
+    con: duckdb.DuckDBPyConnection, tables: Iterable[pa.Table], sql: Path, raw_by_line: bool = True, **params: object
+) -> Iterator[None]:
+    """Register each table as ``raw_lines``, run the adapter's mapping SQL, and yield once per batch (while the
+    table is still registered). The next table is read in a worker thread meanwhile (``readers.read_ahead``):
+    DuckDB releases the GIL while it maps.
+
+    With ``raw_by_line`` (one staged row per record, whose raw text is its ``raw_lines`` row), ``batch_raw``
+    (stage.sql) points at ``raw_lines`` and the adapter's SQL stages no ``raw``: finalize.sql takes a
+    quarantined row's text from there. Copying every record's text into ``stage_events`` cost 15% of a
+    Bluesky batch's mapping. twarc2 stages several tweets per line, each with its own text, and passes False.
+    """
+    for table in read_ahead(iter(tables)):
         rows = max(1, -(-table.num_rows // SCAN_PARTS))
         table = pa.Table.from_batches(table.to_batches(max_chunksize=rows), schema=table.schema)
         with registered(con, "raw_lines", table):
+            if raw_by_line:
+                con.execute("CREATE OR REPLACE TEMP VIEW batch_raw AS SELECT source_line, raw FROM raw_lines")
             run_script(con, sql, **params)
-        yield
+            yield

@@ -1,15 +1,12 @@
 -- Mastodon REST API statuses -> stage_events. Input relation `raw_lines` (source_line, raw, reject_reason):
 -- one Status entity each (from an NDJSON line or an element of a JSON array).
--- Each record is parsed once into the fields used (json_transform with an explicit structure); json_valid
--- guards the parse, as json_transform raises on a broken record, which would fail the whole batch.
+-- Each record is parsed once into the fields used (json_transform with an explicit structure), under try:
+-- json_transform raises on a broken record, which would fail the whole batch; json_valid says why a record it
+-- could not read is rejected.
 INSERT INTO stage_events BY NAME
-WITH lines AS (
-    SELECT source_line, raw, reject_reason, reject_reason IS NULL AND json_valid(raw) AS valid
-    FROM raw_lines
-),
-parsed AS (
+WITH parsed AS (
     -- valid JSON is an object exactly when its first non-blank character is "{"
-    SELECT *, CASE WHEN valid AND regexp_matches(raw, '^[ \t\n\r]*\{') THEN json_transform(raw, '{
+    SELECT *, CASE WHEN reject_reason IS NULL AND regexp_matches(raw, '^[ \t\n\r]*\{') THEN try(json_transform(raw, '{
         "id": "VARCHAR", "created_at": "VARCHAR", "in_reply_to_id": "VARCHAR", "in_reply_to_account_id": "VARCHAR",
         "content": "VARCHAR", "language": "VARCHAR",
         "account": {"id": "VARCHAR", "acct": "VARCHAR", "username": "VARCHAR", "display_name": "VARCHAR",
@@ -19,8 +16,8 @@ parsed AS (
         "mentions": [{"id": "VARCHAR", "acct": "VARCHAR"}],
         "tags": [{"name": "VARCHAR"}],
         "card": {"url": "VARCHAR"}
-    }') END AS s
-    FROM lines
+    }')) END AS s
+    FROM raw_lines
 ),
 mapped AS (
     SELECT *,
@@ -57,11 +54,10 @@ SELECT
     mt_ts(s.account.created_at) AS account_created_at,
     s.account.followers_count AS account_followers,
     s.account.following_count AS account_following,
-    source_line,
-    raw,
+    source_line,  -- raw: finalize.sql reads a quarantined record's text from raw_lines (jsondoc.stage_tables)
     coalesce(reject_reason, CASE
-        WHEN NOT valid THEN 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'
-        WHEN s IS NULL THEN 'record is JSON but not an object: each record must be one {...} object'
+        WHEN s IS NULL THEN CASE WHEN json_valid(raw) THEN 'record is JSON but not an object: each record must be one {...} object'
+                                 ELSE 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file' END
         -- a key whose value is null (or one the structure cannot hold) is present all the same
         WHEN CASE WHEN s.account IS NOT NULL OR s.content IS NOT NULL THEN false
                   ELSE NOT json_exists(raw, '$.account') AND NOT json_exists(raw, '$.content') END

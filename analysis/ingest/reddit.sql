@@ -6,22 +6,19 @@
 -- The one list of them; README "Placeholder authors" repeats it.
 CREATE OR REPLACE TEMP MACRO mt_reddit_placeholder_author(author) AS (trim(author) IN ('[deleted]', '[removed]', '-banned-'));
 
--- Each line is parsed once into the fields used (json_transform with an explicit structure); json_valid
--- guards the parse, as json_transform raises on a broken line, which would fail the whole batch.
+-- Each line is parsed once into the fields used (json_transform with an explicit structure), under try:
+-- json_transform raises on a broken line, which would fail the whole batch; json_valid says why a line it
+-- could not read is rejected. One pipeline, no materialised CTE (copying the lines cost more than the parse).
 INSERT INTO stage_events BY NAME
-WITH lines AS (
-    SELECT source_line, raw, reject_reason, reject_reason IS NULL AND json_valid(raw) AS valid
-    FROM raw_lines
-),
-parsed AS MATERIALIZED (
+WITH parsed AS (
     SELECT *,
            -- valid JSON is an object exactly when its first non-blank character is "{"
-           CASE WHEN valid AND regexp_matches(raw, '^[ \t\n\r]*\{')
-                THEN json_transform(raw, '{"id": "VARCHAR", "author": "VARCHAR", "author_created_utc": "VARCHAR",
+           CASE WHEN reject_reason IS NULL AND regexp_matches(raw, '^[ \t\n\r]*\{')
+                THEN try(json_transform(raw, '{"id": "VARCHAR", "author": "VARCHAR", "author_created_utc": "VARCHAR",
                "link_id": "VARCHAR", "parent_id": "VARCHAR", "created_utc": "VARCHAR", "body": "VARCHAR",
                "title": "VARCHAR", "selftext": "VARCHAR", "url": "VARCHAR", "permalink": "VARCHAR",
-               "is_self": "BOOLEAN", "subreddit": "VARCHAR"}') END AS r
-    FROM lines
+               "is_self": "BOOLEAN", "subreddit": "VARCHAR"}')) END AS r
+    FROM raw_lines
 ),
 typed AS (
     SELECT *,
@@ -60,11 +57,10 @@ SELECT
     nullif(regexp_replace(coalesce(CASE WHEN is_comment THEN r.link_id ELSE r.id END, ''), '^t[0-9]_', ''), '')
         AS conversation_id,
     mt_ts(r.author_created_utc) AS account_created_at,
-    source_line,
-    raw,
+    source_line,  -- raw: finalize.sql reads a quarantined record's text from raw_lines (jsondoc.stage_tables)
     coalesce(reject_reason, CASE
-        WHEN NOT valid THEN 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file'
-        WHEN r IS NULL THEN 'record is JSON but not an object: each record must be one {...} object'
+        WHEN r IS NULL THEN CASE WHEN json_valid(raw) THEN 'record is JSON but not an object: each record must be one {...} object'
+                                 ELSE 'line is not valid JSON (cut off or corrupt): repair the line or re-export the file' END
         WHEN mt_reddit_placeholder_author(r.author)
             THEN 'author is ' || trim(r.author) || ': Reddit''s placeholder for a deleted, removed or banned account stands for many people, so the post cannot be attributed to anyone'
         WHEN NOT is_comment AND r.title IS NULL

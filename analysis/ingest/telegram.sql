@@ -53,8 +53,7 @@ SELECT
                                                 ELSE coalesce(e.user_id, e.text) END)) AS mentions,
     chat_id AS conversation_id,
     nullif(t."from", '') AS account_display_name,
-    source_line,
-    raw,
+    source_line,  -- raw: finalize.sql reads a quarantined record's text from raw_lines (jsondoc.stage_tables)
     coalesce(reject_reason, mt_json_problem(m), CASE
         WHEN t.type = 'service'
             THEN 'service message (' || coalesce(left(t.action, 60), 'no action') || '), not an interaction'
