@@ -364,7 +364,8 @@ def sample_without_replacement(rng: np.random.Generator, log_weight: np.ndarray,
     keys = log_weight - np.log(-np.log(rng.random(len(log_weight))))
     if k <= 0:
         return np.empty(0, dtype=np.int32)
-    top = np.argpartition(-keys, k - 1)[:k]
+    # sorted: argpartition's order is numpy's implementation's (it differs between AVX2 and AVX-512 machines)
+    top = np.sort(np.argpartition(-keys, k - 1)[:k])
     top = top[np.isfinite(keys[top])]
     top = rng.permutation(top) if shuffle else top[np.argsort(-keys[top], kind="stable")]
     return top.astype(np.int32)

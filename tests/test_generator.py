@@ -271,3 +271,25 @@ def test_rejects_bad_arguments(tmp_path):
         generate(seed=1, scale=SCALE, out_dir=tmp_path, fmt="json")
     with pytest.raises(ValueError):
         generate(seed=1, scale=10, out_dir=tmp_path)
+
+
+def test_weighted_sampling_does_not_depend_on_argpartitions_order(monkeypatch):
+    # numpy's argpartition returns the k smallest in an order of its implementation's (AVX2 and AVX-512
+    # machines differ): the bundled sample must come out the same whatever that order is.
+    from mobtrace.data import generator
+
+    weights = np.log(np.arange(1, 201, dtype=float))
+    drawn = {}
+    original = np.argpartition
+
+    def smallest_reversed(a, kth):  # the same partition, its kth + 1 smallest in the opposite order
+        order = original(a, kth)
+        return np.concatenate([order[kth::-1], order[kth + 1:]])
+
+    for name, partition in (("as numpy gives", original), ("reversed", smallest_reversed)):
+        monkeypatch.setattr(generator.np, "argpartition", partition)
+        drawn[name] = [generator.sample_without_replacement(np.random.default_rng(5), weights, 20, shuffle=shuffle).tolist()
+                       for shuffle in (True, False)]
+        monkeypatch.undo()
+    assert drawn["as numpy gives"] == drawn["reversed"]
+    assert len(set(drawn["reversed"][0])) == 20
