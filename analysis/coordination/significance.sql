@@ -81,11 +81,6 @@ FROM per_class;
 -- Expected weight of each candidate edge: over the objects both accounts acted on at all (at any time), the
 -- chance that at least one of their k_a * k_b action pairs falls within the window by chance. Summed in fixed
 -- point (2^-52 units) so that the total does not depend on the order parallel threads add the terms in.
--- Each term is found once, by one of two routes chosen per object by how many accounts with an edge act on it:
--- on an object of at most 32 of them every pair of them is listed and kept where it is an edge (cheap there);
--- on the others the less active account of each edge walks its objects and looks each up for the other. Walking
--- every object that way cost the sum over edges of the smaller activity: 86M look-ups for co_repost at 10M
--- interactions, most on the many small objects of hyperactive accounts (24M plus 3.5M listed pairs now).
 CREATE OR REPLACE TEMP TABLE significance_expected AS
 WITH object_rate AS (
     SELECT w.obj_id, coalesce(c.rate, least(1.0, (2 * w.w_us + 1) / p.span_us)) AS rate
@@ -100,16 +95,14 @@ k AS MATERIALIZED (
     GROUP BY ALL
 ),
 shared AS MATERIALIZED (
-    -- objects that two or more accounts with an edge acted on: no other object adds to an edge; few: at most
-    -- 32 of them (listed in pairs below)
-    SELECT k.beh_id, k.obj_id, k.node_id, k.k, r.rate, o.edge_nodes <= 32 AS few,
+    -- objects that two or more accounts with an edge acted on: no other object adds to an edge
+    SELECT k.beh_id, k.obj_id, k.node_id, k.k, r.rate,
            k.beh_id * 4294967296 + k.node_id AS owner, k.obj_id * 4294967296 + k.node_id AS key
-    FROM k
-    JOIN (SELECT obj_id, count(*) AS edge_nodes FROM k GROUP BY obj_id HAVING count(*) >= 2) AS o USING (obj_id)
-    JOIN object_rate AS r USING (obj_id)
+    FROM k JOIN object_rate AS r USING (obj_id)
+    WHERE k.obj_id IN (SELECT obj_id FROM k GROUP BY obj_id HAVING count(*) >= 2)
 ),
 degree AS (
-    SELECT beh_id, node_id, count(*) AS objects FROM shared WHERE NOT few GROUP BY ALL
+    SELECT beh_id, node_id, count(*) AS objects FROM shared GROUP BY ALL
 ),
 oriented AS (
     -- walk the objects of the less active account and look each up for the other: the join then costs
@@ -122,24 +115,16 @@ oriented AS (
     JOIN degree AS dh ON dh.beh_id = e.beh_id AND dh.node_id = e.hi
 ),
 terms AS (
-    -- owner and key pack (behaviour, account) and (object, account) into one BIGINT (ids are INTEGER); kk is
-    -- the number of action pairs of the two accounts on the object
-    SELECT e.beh_id, e.lo, e.hi, e.weight, s.rate, s.k * l.k AS kk
+    -- owner and key pack (behaviour, account) and (object, account) into one BIGINT (ids are INTEGER). Most
+    -- accounts act once on an object, and then the chance is the rate itself (no pow to compute)
+    SELECT e.beh_id, e.lo, e.hi, e.weight,
+           CASE WHEN s.k * l.k = 1 THEN s.rate ELSE 1 - pow(1 - s.rate, s.k * l.k) END AS p
     FROM oriented AS e
     JOIN shared AS s ON s.owner = e.beh_id * 4294967296 + e.small
     JOIN shared AS l ON l.key = s.obj_id * 4294967296 + e.large
-    WHERE NOT s.few
-    UNION ALL
-    SELECT e.beh_id, e.lo, e.hi, e.weight, x.rate, x.k * y.k
-    FROM shared AS x
-    JOIN shared AS y ON y.obj_id = x.obj_id AND y.node_id > x.node_id
-    JOIN coaction_candidates AS e ON e.beh_id = x.beh_id AND e.lo = x.node_id AND e.hi = y.node_id
-    WHERE x.few AND y.few
 )
--- most accounts act once on an object, and then the chance is the rate itself (no pow to compute)
 SELECT beh_id, lo, hi, weight,
-       CAST(sum(CAST(CASE WHEN kk = 1 THEN rate ELSE 1 - pow(1 - rate, kk) END * 4503599627370496 AS BIGINT)) AS DOUBLE)
-           / 4503599627370496 AS expected_weight,
+       CAST(sum(CAST(p * 4503599627370496 AS BIGINT)) AS DOUBLE) / 4503599627370496 AS expected_weight,
        count(*) AS shared_objects
 FROM terms
 GROUP BY beh_id, lo, hi, weight;

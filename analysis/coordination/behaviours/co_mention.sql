@@ -11,10 +11,7 @@ WITH handles AS (
 ),
 targets AS (
     SELECT m.platform, m.account_id, m.event_id, m.ts, coalesce(h.account_id, m.mention) AS target
-    -- (normalised inside the list, before unnest: an expression on the unnested value would be inlined into
-    -- the filters below and computed once per use)
-    FROM (SELECT platform, account_id, event_id, ts,
-                 unnest(list_transform(mentions, lambda x: lower(ltrim(trim(x), '@')))) AS mention
+    FROM (SELECT platform, account_id, event_id, ts, lower(ltrim(trim(unnest(mentions)), '@')) AS mention
           FROM interactions WHERE action <> 'repost' AND len(mentions) > 0) AS m
     LEFT JOIN handles AS h ON h.platform = m.platform AND h.handle = m.mention
     WHERE m.mention <> ''
