@@ -4,8 +4,9 @@
 rejected lines stored (``store_rejects``); ``raw_batches`` then points the ``raw_batch`` view at one batch
 of it after another, with the columns ``tabular.text_batches`` gives every adapter: ``source_line``,
 ``raw``, ``reject_reason`` and the requested columns as text. The records, their numbers, raw text and
-reasons are the same as ``readers.csv_batches`` yields (the csv module's reading of the file): batch for
-batch, since finalize.sql's duplicate reasons depend on where a batch ends.
+reasons are the same as ``readers.csv_batches`` yields (the csv module's reading of the file). The adapters
+map DuckDB's read as one batch; duplicate reasons do not depend on where batches end (stage.sql's
+``file_events``).
 
 Line numbers. DuckDB gives none for good rows, and for rejected ones the number of records and blank
 lines before them (line breaks inside quoted fields not counted). A record's physical line is worked out
