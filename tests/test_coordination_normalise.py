@@ -57,22 +57,23 @@ def _assert_prepared_as_python(texts: list[str], event, database) -> None:
     assert got == {t: normalise_text(t, min_chars=1) for t in texts if normalise_text(t, min_chars=1) is not None}
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
-def test_sql_path_of_prepare_texts_equals_python_on_ascii(event, database, text):
-    _assert_prepared_as_python([text], event, database)
+# Several texts per example: building the example's database is most of its cost (300 texts in 30 databases).
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=127), max_size=60), min_size=1, max_size=20))
+def test_sql_path_of_prepare_texts_equals_python_on_ascii(event, database, texts):
+    _assert_prepared_as_python(texts, event, database)
 
 
 _MIXED = ("aZ09_@#.:/ \t\n\x1c\x85\xa0\u2028\u3000" "ßİıΣσςÅÅẞ" "é\u0301\u0308" "ＶＯＴＥ①ﬁ" "жЖёЁ" "日本語한국어"
           "\u1100\u1161\u11a8각" "ٱلعربية" "😀🇺🇸" "\U00030000")
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(alphabet=_MIXED, max_size=30),
-                          st.sampled_from(["https://t.co/x", "www.Ex.org/a", "@Ann_1", "@Жанна", "HTTP://A.b"])),
-                max_size=6))
-def test_sql_path_of_prepare_texts_equals_python(event, database, parts):
-    _assert_prepared_as_python(["".join(parts), " ".join(parts)], event, database)
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.text(alphabet=_MIXED, max_size=30),
+                                   st.sampled_from(["https://t.co/x", "www.Ex.org/a", "@Ann_1", "@Жанна", "HTTP://A.b"])),
+                         max_size=6), min_size=1, max_size=10))
+def test_sql_path_of_prepare_texts_equals_python(event, database, texts_parts):
+    _assert_prepared_as_python([joiner.join(parts) for parts in texts_parts for joiner in ("", " ")], event, database)
 
 
 def test_sql_safe_characters_cover_common_scripts():
