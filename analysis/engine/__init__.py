@@ -116,14 +116,14 @@ def _quoted(text: str) -> str:
 
 
 def engine(kind: str = "duckdb", *, con: duckdb.DuckDBPyConnection | str | Path = ":memory:",
-           master: str = "local[2]", warehouse: str | Path | None = None) -> Engine:
-    """The engine named ``kind`` ("duckdb" or "spark")."""
+           master: str = "local[2]", warehouse: str | Path | None = None, **spark_options) -> Engine:
+    """The engine named ``kind`` ("duckdb" or "spark"; ``spark_options`` go to ``SparkEngine``)."""
     if kind == "duckdb":
         return DuckDBEngine(con)
     if kind == "spark":
         from mobtrace.analysis.engine.spark import SparkEngine
 
-        return SparkEngine(master, warehouse=warehouse)
+        return SparkEngine(master, warehouse=warehouse, **spark_options)
     raise ValueError(f'engine must be "duckdb" or "spark", not {kind!r}')
 
 

@@ -176,6 +176,12 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     return _spark_type(node)
 
 
+def _spark_text(sql: str) -> exp.Expr:
+    """Spark SQL written out, kept verbatim in the tree (parsed back, SQLGlot would write some functions
+    as others: percentile_disc WITHIN GROUP became the approximate percentile_approx). Parenthesised."""
+    return exp.paren(exp.Var(this=sql), copy=False)
+
+
 def _ordered_avg(order: exp.Order) -> exp.Expr:
     """avg(x ORDER BY k): sum the non-null values in the order of k, one after another, then divide."""
     keys = [o.this for o in order.expressions]
@@ -185,9 +191,7 @@ def _ordered_avg(order: exp.Order) -> exp.Expr:
     items = ", ".join(f"{k.sql(dialect=Spark4)} AS k{i}" for i, k in enumerate(keys))
     collected = (f"array_sort(collect_list(CASE WHEN ({value.sql(dialect=Spark4)}) IS NOT NULL "
                  f"THEN struct({items}, CAST({value.sql(dialect=Spark4)} AS DOUBLE) AS v) END))")
-    return sqlglot.parse_one(
-        f"aggregate({collected}, CAST(0 AS DOUBLE), (acc, e) -> acc + e.v) / nullif(size({collected}), 0)",
-        read=Spark4)
+    return _spark_text(f"aggregate({collected}, CAST(0 AS DOUBLE), (mt_acc, mt_e) -> mt_acc + mt_e.v) / nullif(size({collected}), 0)")
 
 
 def _median(value: exp.Expr) -> exp.Expr:
@@ -195,9 +199,8 @@ def _median(value: exp.Expr) -> exp.Expr:
     lo + (hi - lo) * 0.5 (one ulp apart at times). Both middle values are exact (percentile_disc of x, and
     of -x for the upper one); for an odd count they are the same value."""
     v = exp.cast(value.copy(), exp.DataType.build("DOUBLE")).sql(dialect=Spark4)
-    return sqlglot.parse_one(
-        f"(percentile_disc(0.5) WITHIN GROUP (ORDER BY {v})) * 0.5D"
-        f" + (-(percentile_disc(0.5) WITHIN GROUP (ORDER BY -({v})))) * 0.5D", read=Spark4)
+    return _spark_text(f"(percentile_disc(0.5) WITHIN GROUP (ORDER BY {v})) * 0.5D"
+                       f" + (-(percentile_disc(0.5) WITHIN GROUP (ORDER BY -({v})))) * 0.5D")
 
 
 def _window_renderings(node: exp.Expr) -> exp.Expr:
@@ -234,9 +237,7 @@ def _range_count(node: exp.Window, order: exp.Order, spec: exp.WindowSpec) -> ex
     low, high = spec.args["start"].sql(dialect=Spark4), spec.args["end"].sql(dialect=Spark4)
     partition = ", ".join(p.sql(dialect=Spark4) for p in node.args.get("partition_by") or [])
     over = f"PARTITION BY {partition}" if partition else ""
-    return sqlglot.parse_one(
-        f"size(filter(collect_list({key}) OVER ({over}), x -> x >= {key} - ({low}) AND x <= {key} + ({high})))",
-        read=Spark4)
+    return _spark_text(f"size(filter(collect_list({key}) OVER ({over}), mt_v -> mt_v >= {key} - ({low}) AND mt_v <= {key} + ({high})))")
 
 
 def _asof_join(select: exp.Expr) -> exp.Expr:
@@ -271,8 +272,23 @@ def to_spark(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]] | None = No
         tree = _typed(tree, schema)
         tree = _rounded_casts(tree)
     tree = tree.transform(_asof_join, copy=False)
-    tree = tree.transform(_window_renderings, copy=False)
-    return tree.transform(_function_renderings, copy=False)
+    tree = _bottom_up(tree, _window_renderings)
+    return _bottom_up(tree, _function_renderings)
+
+
+def _bottom_up(tree: exp.Expr, rendering: Callable[[exp.Expr], exp.Expr]) -> exp.Expr:
+    """Apply a rendering to every node, children first, so that a rendered node's arguments are rendered too
+    (hash(hash(x), 7): SQLGlot's top-down transform would leave the inner one to Spark's own, other hash)."""
+    for node in reversed(list(tree.walk())):
+        rendered = rendering(node)
+        if rendered is not node:
+            if isinstance(rendered, (exp.Binary, exp.Unary)) and not isinstance(rendered, exp.Paren):
+                rendered = exp.paren(rendered, copy=False)  # SQLGlot writes the tree as it is: keep precedence
+            if node is tree:
+                tree = rendered
+            else:
+                node.replace(rendered)
+    return tree
 
 
 def _typed(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]]) -> exp.Expr:

@@ -33,6 +33,12 @@ _parsed: dict[str, exp.Expr] = {}
 _DUCKDB_SETTINGS = {"disabled_optimizers", "memory_limit", "threads", "preserve_insertion_order", "temp_directory"}
 
 
+# For tables of a few thousand rows (tests): Spark's per-query overheads, code generation and adaptive
+# re-planning, cost more than they save there.
+SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
+              }
+
+
 def session(master: str = "local[2]", *, shuffle_partitions: int = 4, app_name: str = "mobtrace", **conf: str):
     """A SparkSession for ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``, ...) set up as the
     engine needs it: times in UTC, ANSI arithmetic (overflow is an error, as in DuckDB), no web UI."""
@@ -96,11 +102,11 @@ class SparkEngine(Engine):
     name = "spark"
 
     def __init__(self, master: str = "local[2]", *, spark=None, warehouse: str | Path | None = None,
-                 shuffle_partitions: int = 4, materialise: str = "checkpoint"):
+                 shuffle_partitions: int = 4, materialise: str = "checkpoint", conf: Mapping[str, str] | None = None):
         if materialise not in ("checkpoint", "driver"):
             raise ValueError('materialise must be "checkpoint" or "driver"')
         self.materialise = materialise
-        self.spark = spark or session(master, shuffle_partitions=shuffle_partitions)
+        self.spark = spark or session(master, shuffle_partitions=shuffle_partitions, **dict(conf or {}))
         self.warehouse = Path(warehouse) if warehouse else None
         self._temp: dict[str, Any] = {}
         self._main: dict[str, Any] = {}

@@ -1,0 +1,163 @@
+"""The engine layer: DuckDB's hash reproduced, DuckDB SQL rendered for Spark, and the co-action core computed
+by Spark in local mode (``local[2]``) equal to DuckDB's, exactly: every edge, weight, matched pair, timing
+figure, p-value and significance flag.
+
+The Spark tests need a Java runtime (17 or later; ``.ci/run`` installs Debian's default-jre-headless) and
+are skipped, saying so, without one.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import datetime, timedelta
+
+import duckdb
+import pytest
+
+from mobtrace.analysis.coordination.coaction import OUTPUT_TABLES, coaction_edges
+from mobtrace.analysis.engine import DuckDBEngine, engine
+from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
+from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
+
+JAVA = shutil.which("java")
+needs_java = pytest.mark.skipif(JAVA is None, reason="no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
+
+# Behaviours whose Spark results are proven equal to DuckDB's; a behaviour is covered by adding its name.
+SPARK_BEHAVIOURS = ("co_repost",)
+
+
+# --- DuckDB's hash ---------------------------------------------------------------------------------------------
+
+def test_duckdb_hash_is_duckdbs_for_strings_integers_and_several_arguments():
+    rng = random.Random(3)
+    alphabet = "ab:é日\U0001F600 _-0123456789xyz"
+    texts = ["", "a", "abcdefgh", "abcdefghi"] + ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+                                                 for _ in range(60)]
+    numbers = [0, 1, 7, 2**31, 2**63 - 1, 2**64 - 1, -3] + [rng.randrange(2**64) for _ in range(30)]
+    con = duckdb.connect()
+    got = con.execute("SELECT list_transform(?::VARCHAR[], lambda x: hash(x)), list_transform(?::UBIGINT[], lambda x: hash(x))",
+                      [texts, [n % 2**64 for n in numbers]]).fetchall()[0]
+    assert list(got[0]) == [duckdb_hash(t) for t in texts]
+    assert list(got[1]) == [duckdb_hash(n) for n in numbers]
+    assert con.execute("SELECT hash(-3::BIGINT), hash('x', 7::BIGINT), hash('a', 'b', 'c'), hash(NULL::VARCHAR)").fetchall()[0] == (
+        duckdb_hash(-3), duckdb_hash("x", 7), duckdb_hash("a", "b", "c"), duckdb_hash(None))
+
+
+# --- rendering without Spark ------------------------------------------------------------------------------------
+
+def test_parameters_become_literals_and_user_text_stays_text():
+    tree = bind(parse("SELECT * FROM t WHERE name = $name AND score > $score"), {"name": "x'); DROP TABLE t; --", "score": 0.01})
+    sql = spark_sql(to_spark(tree))
+    assert "'x\\'); DROP TABLE t; --'" in sql or "'x''); DROP TABLE t; --'" in sql
+    assert "CAST('0.01' AS DOUBLE)" in sql  # a DOUBLE as DuckDB binds it, not Spark's DECIMAL literal
+    with pytest.raises(KeyError, match="limit"):
+        bind(parse("SELECT * FROM t LIMIT $limit"), {})
+
+
+def test_renderings_for_spark():
+    sql = spark_sql(to_spark(parse(
+        "SELECT hash(x), epoch_us(ts), make_timestamp(us), row_number() OVER () AS n, "
+        "count(*) OVER (PARTITION BY o ORDER BY t RANGE BETWEEN w PRECEDING AND w FOLLOWING) AS near, "
+        "CAST(d AS BIGINT) AS rounded, median(d) / 2 AS half FROM temp.t GROUP BY ALL"), {"t": {"x": "string", "ts": "timestamp_ntz", "us": "bigint", "o": "int",
+                                                           "t": "bigint", "w": "bigint", "d": "double"}}))
+    assert "MT_DUCKDB_HASH(" in sql.upper() and "UNIX_MICROS(CAST(" in sql.upper() and "TIMESTAMP_MICROS" in sql.upper()
+    assert "ORDER BY 1" in sql and "RANGE" not in sql.upper() and "COLLECT_LIST" in sql.upper()
+    assert "BROUND(" in sql.upper() and "temp." not in sql
+    # median: exact middle values (not Spark's approximate percentile), kept apart from the division after it
+    assert "PERCENTILE_DISC(0.5)" in sql.upper() and "APPROX" not in sql.upper() and "* 0.5D) / 2" in sql
+
+
+# --- Spark in local mode ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def spark_engine():
+    if JAVA is None:
+        pytest.skip("no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
+    from mobtrace.analysis.engine.spark import SMALL_DATA
+
+    eng = engine("spark", master="local[2]", materialise="driver", shuffle_partitions=2, conf=SMALL_DATA)
+    yield eng
+    eng.close()
+
+
+@needs_java
+def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
+    """Each rendering of render.py on values where the engines would differ without it."""
+    rows = [(1, 0, 2.5, 10.286, 60_000_000, "a"), (1, 1, 3.5, 28.147, 60_000_000, "b"), (1, 2, 0.5, 53.784, 60_000_000, "c"),
+            (1, 3, -2.5, 2.188, 60_000_000, "d"), (2, 0, 1e-17, 0.1, 1, "é日"), (2, 60_000_000, 1.0, 0.2, 1, ""),
+            (2, 60_000_001, 0.3, 0.7, 1, "x:post12")]
+    queries = [
+        "SELECT g, t, CAST(d AS BIGINT) FROM v ORDER BY g, t",                          # half to even, not truncation
+        "SELECT g, median(m), avg(m ORDER BY t) FROM v GROUP BY g ORDER BY g",         # DuckDB's interpolation; ordered sum
+        "SELECT g, t, count(*) OVER (PARTITION BY g ORDER BY t RANGE BETWEEN w PRECEDING AND w FOLLOWING) FROM v ORDER BY g, t",
+        "SELECT s, CAST(hash(s) AS VARCHAR), CAST(hash(hash(s), 7) AS VARCHAR) FROM v ORDER BY s",
+        "SELECT t, make_timestamp(t), epoch_us(make_timestamp(t)) FROM v ORDER BY t",
+        "SELECT g, t // 7, t / 1e6 FROM v ORDER BY g, t",
+    ]
+    duck = duckdb.connect()
+    duck.execute("CREATE TABLE v (g INTEGER, t BIGINT, d DOUBLE, m DOUBLE, w BIGINT, s VARCHAR)")
+    duck.executemany("INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)", rows)
+    spark_engine.execute("CREATE OR REPLACE TEMP TABLE v (g INTEGER, t BIGINT, d DOUBLE, m DOUBLE, w BIGINT, s VARCHAR)")
+    values = ", ".join("(" + ", ".join(repr(x) if not isinstance(x, float) else f"CAST('{x!r}' AS DOUBLE)" for x in row) + ")"
+                       for row in rows)
+    spark_engine.execute(f"INSERT INTO v VALUES {values}")
+    for query in queries:
+        assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
+
+
+def _reposts(event) -> list[dict]:
+    """Background reposts by 60 ordinary accounts of 250 posts over ten days (the null model's material), a
+    ring of six accounts reposting twelve posts together, with gaps exactly at the 60 s window, a microsecond
+    inside and outside it, and at one instant, and a hyperactive account reposting one post in bursts."""
+    rng = random.Random(16)
+    rows = [event(f"u{rng.randrange(60):02d}", rng.uniform(0, 864_000), "repost", target_post_id=f"p{rng.randrange(250)}")
+            for _ in range(1500)]
+    gaps = [0.0, 0.0, 59.999999, 60.0, 60.000001, 12.5]  # seconds after the first of the ring
+    for post in range(12):
+        start = 3600.0 * (post + 1) * 7
+        for member, gap in enumerate(gaps):
+            rows.append(event(f"ring{member}", start + gap, "repost", target_post_id=f"q{post}"))
+    for post in range(15):  # fans piling onto viral posts: close in time by chance, not significant
+        for fan in rng.sample(range(40), 25):
+            rows.append(event(f"fan{fan:02d}", 200_000 + post * 20_000 + rng.uniform(0, 900), "repost", target_post_id=f"v{post}"))
+    for burst in range(5):
+        for k in range(4):
+            rows.append(event("hyper", 50_000 + burst * 3_000 + k * 30, "repost", target_post_id="p7"))
+    return rows
+
+
+@needs_java
+@pytest.mark.parametrize("behaviour", SPARK_BEHAVIOURS)
+def test_spark_coaction_equals_duckdb_exactly(spark_engine, event, database, behaviour, tmp_path):
+    duck = database(_reposts(event))
+    duck.execute(f"COPY interactions TO '{tmp_path / 'interactions.parquet'}' (FORMAT parquet)")
+    spark_engine.register_parquet("interactions", tmp_path / "interactions.parquet")  # Parquet in
+
+    assert coaction_edges(duck, behaviours=(behaviour,)) == coaction_edges(spark_engine, behaviours=(behaviour,))
+
+    for table in OUTPUT_TABLES:
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        expected = duck.execute(query).fetchall()
+        assert spark_engine.fetch(query) == expected, table
+    edges = duck.execute("SELECT a_account, b_account, weight, significant FROM coaction_edges").fetchall()
+    assert any(significant for *_, significant in edges) and not all(significant for *_, significant in edges)
+    ring = {(a, b): w for a, b, w, _ in edges if a.startswith("ring") and b.startswith("ring")}
+    assert ring, "the ring's edges are there"
+    spark_engine.write_parquet("coaction_edges", tmp_path / "edges")  # Parquet out, read back by DuckDB
+    assert duck.execute(f"SELECT * FROM read_parquet('{tmp_path / 'edges'}/*.parquet') ORDER BY ALL").fetchall() == \
+        duck.execute("SELECT * FROM coaction_edges ORDER BY ALL").fetchall()
+
+
+def test_duckdb_engine_runs_scripts_as_run_script_does(tmp_path):
+    script = tmp_path / "s.sql"
+    script.write_text("CREATE TEMP TABLE t AS SELECT range AS x FROM range(5);\n-- a comment\n"
+                      "CREATE TEMP TABLE u AS SELECT x FROM t WHERE x >= $low;\n", encoding="utf-8")
+    eng = DuckDBEngine()
+    eng.run_script(script, low=3, unused=1)
+    assert eng.fetch("SELECT x FROM u ORDER BY x") == [(3,), (4,)]
+    eng.write_parquet("u", tmp_path / "u.parquet")
+    eng.register_parquet("again", tmp_path / "u.parquet", temp=True)
+    assert eng.fetch("SELECT count(*) FROM again") == [(2,)]
+    eng.drop_table("u")
+    assert eng.fetch("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'u'") == [(0,)]
