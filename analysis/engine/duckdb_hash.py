@@ -1,4 +1,4 @@
-"""DuckDB's ``hash()``, bit for bit, for engines that lack it.
+"""DuckDB's ``hash()`` and its C-library maths, bit for bit, for engines that lack them.
 
 The co-action null model orders and samples objects by ``hash(...)`` (``coordination/ids.sql``,
 ``significance.sql``): for another engine to pick the same sample it must compute the same numbers.
@@ -59,3 +59,23 @@ def duckdb_hash(*values: object) -> int:
         result ^= result >> 32
         result = ((result * _MULTIPLIER) & _MASK) ^ _hash_one(value)
     return result
+
+
+def libm(name: str):
+    """The C library's ``pow``, ``log2``, ``log10``, ``ln`` or ``exp``, as DuckDB calls it (Python's ``math``
+    calls the same functions), for engines whose own differ in the last bits (the JVM's ``Math.pow``)."""
+    import math
+
+    function = {"pow": math.pow, "log2": math.log2, "log10": math.log10, "ln": math.log, "exp": math.exp}[name]
+
+    def call(*values):
+        if any(v is None for v in values):
+            return None
+        try:
+            return function(*map(float, values))
+        except ValueError:  # outside the domain: DuckDB gives NaN (or an error), never a number
+            return float("nan")
+        except OverflowError:
+            return float("inf")
+
+    return call

@@ -8,6 +8,8 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
 - DuckDB macros (``CREATE MACRO``) are inlined, argument by argument;
 - ``hash(...)`` is DuckDB's hash (``duckdb_hash``), as a Spark function returning DECIMAL(20, 0): the
   null model samples objects by it, and UBIGINT order needs an unsigned type;
+- ``pow``, ``log2``, ``log10``/``log``, ``ln``, ``exp``: the C library's, as DuckDB's are (Python functions
+  on Spark): the JVM's ``pow`` differs from glibc's in the last bits, and Spark's log2 is ln(x) / ln(2);
 - ``epoch_us(ts)`` and ``make_timestamp(us)``: microseconds of a time without time zone (Spark's
   TIMESTAMP_NTZ, which is DuckDB's TIMESTAMP), with the session in UTC;
 - ``CAST(x AS <integer>)`` of a DOUBLE or DECIMAL rounds half to even (DuckDB) where Spark truncates:
@@ -40,6 +42,8 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 HASH_FUNCTION = "mt_duckdb_hash"
+LIBM_PREFIX = "mt_libm_"
+LIBM_FUNCTIONS = ("pow", "log2", "log10", "ln", "exp")
 
 
 class _Spark4Generator(SparkGenerator):
@@ -165,6 +169,17 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.UnixToTime) and node.args.get("scale") is not None and node.args["scale"].name == "6":
         micros = exp.Anonymous(this="timestamp_micros", expressions=[node.this])
         return exp.cast(micros, exp.DataType.build("TIMESTAMP_NTZ"))
+    if isinstance(node, exp.Pow):
+        return exp.Anonymous(this=f"{LIBM_PREFIX}pow", expressions=[node.this, node.expression])
+    if isinstance(node, exp.Log):
+        base = node.this if node.expression is not None else exp.Literal.number(10)  # log(x) is log10 in DuckDB
+        value = node.expression if node.expression is not None else node.this
+        name = {"2": "log2", "10": "log10"}.get(base.name if isinstance(base, exp.Literal) else "")
+        if name is None:
+            raise NotImplementedError("log with a base other than 2 or 10 has no Spark rendering yet")
+        return exp.Anonymous(this=f"{LIBM_PREFIX}{name}", expressions=[value])
+    if isinstance(node, (exp.Ln, exp.Exp)):
+        return exp.Anonymous(this=f"{LIBM_PREFIX}{'ln' if isinstance(node, exp.Ln) else 'exp'}", expressions=[node.this])
     if isinstance(node, exp.Avg) and isinstance(node.this, exp.Order):
         return _ordered_avg(node.this)
     if isinstance(node, exp.Median) and not isinstance(node.parent, exp.Window):

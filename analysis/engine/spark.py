@@ -24,8 +24,8 @@ from typing import Any
 from sqlglot import exp
 
 from mobtrace.analysis.engine import Engine
-from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
-from mobtrace.analysis.engine.render import HASH_FUNCTION, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
+from mobtrace.analysis.engine.duckdb_hash import duckdb_hash, libm
+from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
 
 _parsed: dict[str, exp.Expr] = {}
 
@@ -114,6 +114,8 @@ class SparkEngine(Engine):
         from pyspark.sql.types import DecimalType
 
         self.spark.udf.register(HASH_FUNCTION, lambda *values: _as_decimal(duckdb_hash(*values)), DecimalType(20, 0))
+        for name in LIBM_FUNCTIONS:
+            self.spark.udf.register(f"{LIBM_PREFIX}{name}", libm(name), "double")
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 
@@ -275,6 +277,8 @@ class SparkEngine(Engine):
         keeps them on the executors (Spark's local checkpoint); ``"driver"`` brings them to the driver as
         Arrow and back, which is quicker for small tables (tests) and wrong for big ones."""
         if self.materialise == "driver":
+            if frame.isLocal():  # rows the driver holds already (VALUES, an empty table)
+                return frame
             return self.spark.createDataFrame(frame.toArrow(), schema=frame.schema)
         return frame.localCheckpoint(eager=True)
 
