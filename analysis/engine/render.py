@@ -103,8 +103,8 @@ class Macro:
     """A DuckDB scalar macro: its parameter names and body, inlined where it is called."""
 
     def __init__(self, create: exp.Create):
-        function = create.this
-        self.name = function.name.lower()
+        function = create.this  # UserDefinedFunction(this=Table(name), expressions=[parameters])
+        self.name = (function.this.name if isinstance(function.this, exp.Expr) else str(function.this)).lower()
         self.parameters = [p.name for p in function.expressions]
         self.body = create.expression
 
@@ -116,6 +116,9 @@ class Macro:
         def substitute(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Column) and not node.table and node.name in values:
                 return exp.paren(values[node.name].copy())
+            if isinstance(node, exp.Column) and node.table in values and not node.args.get("db"):
+                # p.field with p a parameter holding a struct
+                return exp.Dot(this=exp.paren(values[node.table].copy()), expression=exp.to_identifier(node.name))
             return node
 
         return self.body.copy().transform(substitute, copy=False)

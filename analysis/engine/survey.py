@@ -180,7 +180,9 @@ _SPARK_WORD = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _NOT_FUNCTIONS = {"as", "in", "over", "and", "or", "not", "exists", "select", "from", "using", "values", "on", "when",
                   "then", "else", "by", "struct", "array", "map", "filter", "transform", "aggregate", "cast", "try_cast",
                   "case", "within", "group", "partition", "with", "join", "where", "having", "table", "view", "into",
-                  "is", "if", "interval", "distinct", "all", "union", "window", "exists", "order", "named_struct"}
+                  "is", "if", "interval", "distinct", "all", "union", "window", "exists", "order", "named_struct",
+                  "qualify", "except", "exclude", "replace", "lateral", "rollup", "cube", "sets", "like", "rlike"}
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.|'')*'")
 
 
 def survey(spark=None) -> list[StatementReport]:
@@ -200,7 +202,10 @@ def survey(spark=None) -> list[StatementReport]:
             if isinstance(tree, exp.Create) and tree.text("kind").upper() == "MACRO":
                 continue
             try:
-                rendered = spark_sql(to_spark(inline_macros(_bind_any(tree), macros)))
+                inlined = inline_macros(_bind_any(tree.copy()), macros)
+                for label, status in constructs(inlined, set()).items():  # what the macros bring in counts too
+                    report.found[label] = max(report.found.get(label, RENDERED), status, key=_RANK.get)
+                rendered = spark_sql(to_spark(inlined))
             except Exception as error:  # noqa: BLE001
                 report.error = f"no Spark rendering: {type(error).__name__}: {str(error).splitlines()[0][:120]}"
                 continue
@@ -220,14 +225,16 @@ def _spark_check(spark, tree: exp.Expr, rendered: str) -> tuple[str | None, list
     except Exception as error:  # noqa: BLE001
         message = str(error).strip().splitlines()
         return f"Spark cannot parse the rendering: {(message[0] if message else '')[:140]}", []
-    names = {m.lower() for m in _SPARK_WORD.findall(body)} - _NOT_FUNCTIONS
+    code = _STRING_LITERAL.sub("''", body)  # words in string literals ("... event(s)") are no calls
+    names = {m.lower() for m in _SPARK_WORD.findall(code)} - _NOT_FUNCTIONS
     unknown = sorted(n for n in names if not spark.catalog.functionExists(n) and not _is_cte_or_table(n, body))
     return None, unknown
 
 
 def _is_cte_or_table(name: str, body: str) -> bool:
     return re.search(rf"\b{name}\s+AS\s*\(", body, re.IGNORECASE) is not None or re.search(
-        rf"(FROM|JOIN)\s+{name}\b", body, re.IGNORECASE) is not None
+        rf"(FROM|JOIN)\s+{name}\b", body, re.IGNORECASE) is not None or re.search(
+        rf"\bAS\s+{name}\s*\(", body, re.IGNORECASE) is not None
 
 
 def markdown(reports: list[StatementReport], proven: set[str]) -> str:
@@ -274,9 +281,9 @@ def main() -> None:
     args = parser.parse_args()
     spark = None
     if args.spark:
-        from mobtrace.analysis.engine.spark import session
+        from mobtrace.analysis.engine.spark import SparkEngine
 
-        spark = session("local[1]")
+        spark = SparkEngine("local[1]").spark  # with the engine's own functions (DuckDB's hash, the C maths)
     print(markdown(survey(spark), PROVEN))
 
 
