@@ -76,7 +76,7 @@ def spark_engine():
         pytest.skip("no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
     from mobtrace.analysis.engine.spark import SMALL_DATA
 
-    eng = engine("spark", master="local[2]", materialise="driver", shuffle_partitions=2, conf=SMALL_DATA)
+    eng = engine("spark", master="local[2]", materialise="driver", shuffle_partitions=1, conf=SMALL_DATA)
     yield eng
     eng.close()
 
@@ -107,7 +107,7 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
 
     # pow and log2 are the JVM's in Spark and the C library's in DuckDB: the null model needs them equal to the bit
     rng = random.Random(5)
-    terms = [(i, rng.random() ** rng.choice([1, 4, 12]), rng.randrange(2, 400)) for i in range(3000)]
+    terms = [(i, rng.random() ** rng.choice([1, 4, 12]), rng.randrange(2, 400)) for i in range(1000)]
     duck.execute("CREATE TABLE p (i INTEGER, r DOUBLE, k INTEGER)")
     duck.executemany("INSERT INTO p VALUES (?, ?, ?)", terms)
     spark_engine.register("p", duck.sql("SELECT * FROM p").to_arrow_table())
