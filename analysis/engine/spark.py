@@ -36,6 +36,7 @@ _DUCKDB_SETTINGS = {"disabled_optimizers", "memory_limit", "threads", "preserve_
 # For tables of a few thousand rows (tests): Spark's per-query overheads, code generation and adaptive
 # re-planning, cost more than they save there.
 SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
+              "spark.sql.codegen.factoryMode": "NO_CODEGEN",
               }
 
 
