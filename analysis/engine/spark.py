@@ -37,6 +37,7 @@ _DUCKDB_SETTINGS = {"disabled_optimizers", "memory_limit", "threads", "preserve_
 # re-planning, cost more than they save there.
 SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
               "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+              "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
               }
 
 
