@@ -169,3 +169,13 @@ def test_duckdb_engine_runs_scripts_as_run_script_does(tmp_path):
     assert eng.fetch("SELECT count(*) FROM again") == [(2,)]
     eng.drop_table("u")
     assert eng.fetch("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'u'") == [(0,)]
+
+
+def test_a_stage_runs_unchanged_on_the_duckdb_engine(event, database):
+    """The stages take an engine where they took a connection: DuckDBEngine gives the same tables."""
+    rows = _reposts(event)
+    plain, wrapped = database(rows), database(rows)
+    assert coaction_edges(DuckDBEngine(wrapped), behaviours=("co_repost",)) == coaction_edges(plain, behaviours=("co_repost",))
+    for table in OUTPUT_TABLES:
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert wrapped.execute(query).fetchall() == plain.execute(query).fetchall(), table
