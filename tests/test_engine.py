@@ -15,16 +15,15 @@ import duckdb
 import pytest
 
 from mobtrace.analysis.coordination.coaction import OUTPUT_TABLES, coaction_edges
-from mobtrace.analysis.engine import DuckDBEngine, engine
-from mobtrace.analysis.engine.bridge import run_on_spark
+from mobtrace.analysis.coordination import build_coaction_edges
+from mobtrace.analysis.coordination.params import CoactionParams
+from mobtrace.analysis.engine import SPARK_BEHAVIOURS, DuckDBEngine, engine
 from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
 from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
 
 JAVA = shutil.which("java")
 needs_java = pytest.mark.skipif(JAVA is None, reason="no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
 
-# Behaviours whose Spark results are proven equal to DuckDB's; a behaviour is covered by adding its name.
-SPARK_BEHAVIOURS = ("co_repost",)
 
 
 # --- DuckDB's hash ---------------------------------------------------------------------------------------------
@@ -139,13 +138,12 @@ def _reposts(event) -> list[dict]:
 @needs_java
 @pytest.mark.parametrize("behaviour", SPARK_BEHAVIOURS)
 def test_spark_coaction_equals_duckdb_exactly(spark_engine, event, database, behaviour, tmp_path):
-    """The stage run by DuckDB, and by Spark through the bridge (interactions out as Parquet, the output
-    tables back into a DuckDB database), give the same tables, every float to the bit."""
+    """The step run by DuckDB, and with ``engine="spark"`` (the bridge: interactions out as Parquet, the stage on
+    Spark, the output tables back into the DuckDB database), gives the same tables, every float to the bit."""
     rows = _reposts(event)
     duck, via_spark = database(rows), database(rows)
-    edges = coaction_edges(duck, behaviours=(behaviour,))
-    assert run_on_spark(via_spark, coaction_edges, inputs=("interactions",), outputs=OUTPUT_TABLES, spark=spark_engine,
-                        workdir=tmp_path, behaviours=(behaviour,)) == edges
+    edges = build_coaction_edges(duck, CoactionParams(behaviours=(behaviour,)))
+    assert build_coaction_edges(via_spark, CoactionParams(behaviours=(behaviour,), engine="spark"), spark=spark_engine) == edges
 
     for table in OUTPUT_TABLES:
         query = f"SELECT * FROM {table} ORDER BY ALL"
@@ -179,3 +177,13 @@ def test_a_stage_runs_unchanged_on_the_duckdb_engine(event, database):
     for table in OUTPUT_TABLES:
         query = f"SELECT * FROM {table} ORDER BY ALL"
         assert wrapped.execute(query).fetchall() == plain.execute(query).fetchall(), table
+
+
+def test_the_spark_engine_refuses_what_it_does_not_compute_yet(database, event):
+    con = database([event("a", 0, "repost", target_post_id="p")])
+    with pytest.raises(ValueError, match="computes co_repost with fixed windows so far, not co_domain"):
+        build_coaction_edges(con, CoactionParams(engine="spark"))
+    with pytest.raises(ValueError, match="automatic windows"):
+        build_coaction_edges(con, CoactionParams(engine="spark", behaviours=("co_repost",), auto_window=True))
+    with pytest.raises(ValueError, match="--engine must be one of"):
+        CoactionParams(engine="polars")

@@ -128,3 +128,6 @@ def engine(kind: str = "duckdb", *, con: duckdb.DuckDBPyConnection | str | Path 
 
 
 ENGINES = ("duckdb", "spark")
+# Co-action behaviours whose Spark results are proven equal to DuckDB's (tests/test_engine.py); the coaction step
+# refuses the others on Spark.
+SPARK_BEHAVIOURS = ("co_repost",)
