@@ -20,6 +20,7 @@ from mobtrace.analysis.coordination.params import CoactionParams
 from mobtrace.analysis.engine import SPARK_BEHAVIOURS, DuckDBEngine, engine
 from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
 from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
+from mobtrace.analysis.engine.settings import EngineSettings
 
 JAVA = shutil.which("java")
 needs_java = pytest.mark.skipif(JAVA is None, reason="no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
@@ -143,7 +144,8 @@ def test_spark_coaction_equals_duckdb_exactly(spark_engine, event, database, beh
     rows = _reposts(event)
     duck, via_spark = database(rows), database(rows)
     edges = build_coaction_edges(duck, CoactionParams(behaviours=(behaviour,)))
-    assert build_coaction_edges(via_spark, CoactionParams(behaviours=(behaviour,), engine="spark"), spark=spark_engine) == edges
+    assert build_coaction_edges(via_spark, CoactionParams(behaviours=(behaviour,)), execution=EngineSettings("spark"),
+                                spark=spark_engine) == edges
 
     for table in OUTPUT_TABLES:
         query = f"SELECT * FROM {table} ORDER BY ALL"
@@ -182,8 +184,44 @@ def test_a_stage_runs_unchanged_on_the_duckdb_engine(event, database):
 def test_the_spark_engine_refuses_what_it_does_not_compute_yet(database, event):
     con = database([event("a", 0, "repost", target_post_id="p")])
     with pytest.raises(ValueError, match="computes co_repost with fixed windows so far, not co_domain"):
-        build_coaction_edges(con, CoactionParams(engine="spark"))
+        build_coaction_edges(con, CoactionParams(), execution=EngineSettings("spark"))
     with pytest.raises(ValueError, match="automatic windows"):
-        build_coaction_edges(con, CoactionParams(engine="spark", behaviours=("co_repost",), auto_window=True))
+        build_coaction_edges(con, CoactionParams(behaviours=("co_repost",), auto_window=True), execution=EngineSettings("spark"))
     with pytest.raises(ValueError, match="--engine must be one of"):
-        CoactionParams(engine="polars")
+        EngineSettings(engine="polars")
+
+
+def test_the_engine_is_recorded_beside_the_parameters_and_leaves_the_run_id_alone():
+    """Execution settings are not parameters: a run on the defaults leaves no trace (the database as main writes
+    it), a Spark run records its engine and master in ``execution``, and neither changes ``parameters`` or the
+    run id; a later default run removes the rows an earlier Spark run left."""
+    from mobtrace.analysis.engine.settings import record_execution, recorded_execution
+    from mobtrace.analysis.provenance import record_parameters
+    from mobtrace.dashboards.outputs import origin
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE sources (source_file VARCHAR, sha256 VARCHAR, format VARCHAR, rows_read BIGINT, "
+                "ingested BIGINT, quarantined BIGINT, bytes BIGINT)")
+    record_parameters(con, CoactionParams.step, CoactionParams().as_record())
+    before = origin(con)["run_id"]
+    record_execution(con, CoactionParams.step, EngineSettings())
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'execution'").fetchone() == (0,)
+    record_execution(con, CoactionParams.step, EngineSettings("spark", "spark://host:7077"))
+    assert recorded_execution(con) == {"coaction_edges": {"engine": "spark", "spark_master": "spark://host:7077"}}
+    assert origin(con)["run_id"] == before
+    assert "engine" not in con.execute("SELECT string_agg(name, ',') FROM parameters").fetchone()[0]
+    record_execution(con, CoactionParams.step, EngineSettings())
+    assert recorded_execution(con) == {}
+    assert EngineSettings(spark_master="yarn").changed() == {}  # the master only matters on Spark
+
+
+def test_the_command_line_sets_the_engine_and_refuses_it_for_compat_runs(tmp_path, capsys):
+    from mobtrace.pipelines.cli import _parser, main
+
+    args = _parser().parse_args(["run", "x.csv", "--engine", "spark", "--spark-master", "local[1]"])
+    assert (args.engine, args.spark_master) == ("spark", "local[1]")
+    assert _parser().parse_args(["demo"]).engine == "duckdb"
+    data = tmp_path / "x.csv"
+    data.write_text("platform,event_id,account_id,action,ts\n", encoding="utf-8")
+    assert main(["run", str(data), "--compat", "cnt", "--engine", "spark", "--out", str(tmp_path / "out")]) == 2
+    assert "--compat runs on DuckDB only" in capsys.readouterr().err

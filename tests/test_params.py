@@ -50,7 +50,7 @@ def _other_value(kind, parameter) -> object:
     candidates = {
         int: [default + 1, default - 1] if isinstance(default, int) else [],
         float: [default / 2, default + 1] if isinstance(default, (int, float)) else [],
-        str: ["generic", "cnt", "spark"],
+        str: ["generic", "cnt"],
     }.get(parameter.type, [default[:1], default[::-1]] if isinstance(default, tuple) else [])
     for value in candidates:
         try:

@@ -38,11 +38,6 @@ class CoactionParams(Params):
         flag="--null-model",
     )
     seed: int = param(0, "Random state of the null model's sampling and of MinHash.", check=between(0, 2**32 - 1))
-    engine: str = param("duckdb", "Engine of this step: duckdb (this machine) or spark (the cluster at spark_master; "
-                        "co_repost only so far, see SPARK_NOTES.md); the same numbers either way.", flag="--engine",
-                        check=one_of(("duckdb", "spark")))
-    spark_master: str = param("local[2]", "Spark master URL for --engine spark: local[N], spark://host:7077, yarn, ...",
-                              flag="--spark-master")
 
 
 @dataclass(frozen=True)

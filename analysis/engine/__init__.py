@@ -34,8 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+from mobtrace.analysis.engine.settings import ENGINES, EngineSettings  # noqa: F401  (named here too)
+
+if TYPE_CHECKING:  # DuckDB is imported when an engine is made: the command line's parser reads the settings only
+    import duckdb
 
 Params = Mapping[str, object] | Sequence[object] | None
 
@@ -86,6 +90,8 @@ class DuckDBEngine(Engine):
     name = "duckdb"
 
     def __init__(self, con: duckdb.DuckDBPyConnection | str | Path = ":memory:"):
+        import duckdb
+
         self.con = con if isinstance(con, duckdb.DuckDBPyConnection) else duckdb.connect(str(con))
 
     def execute(self, sql: str, params: Params = None):
@@ -127,7 +133,6 @@ def engine(kind: str = "duckdb", *, con: duckdb.DuckDBPyConnection | str | Path 
     raise ValueError(f'engine must be "duckdb" or "spark", not {kind!r}')
 
 
-ENGINES = ("duckdb", "spark")
 # Co-action behaviours whose Spark results are proven equal to DuckDB's (tests/test_engine.py); the coaction step
 # refuses the others on Spark.
 SPARK_BEHAVIOURS = ("co_repost",)
