@@ -21,6 +21,21 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
   computes ``lo + (hi - lo) * 0.5``, at times one ulp apart); ``quantile_cont(x, q)`` is Spark's ``percentile(x, q)``, the same formula but not always the same last bit;
 - a window ``count`` whose RANGE frame is ``w PRECEDING AND w FOLLOWING`` with ``w`` a column (Spark wants
   literals): the count of the partition's values within the frame;
+- ``len(list)`` is Spark's ``size`` (SQLGlot reads DuckDB's ``len`` and ``length`` alike, as a string length):
+  ``len`` is read as a list's length, and becomes ``length`` again where SQLGlot types its argument as text;
+- ``trim(x)`` (and ``ltrim``/``rtrim`` without characters) strips every Unicode space separator (Zs: no-break
+  space, em space, ...) in DuckDB and only ' ' in Spark: a regular expression on the class Zs;
+- ``lower(x)``: DuckDB maps each code point by itself, Java (Spark) with context ('ΟΔΟΣ' -> 'οδος' in Spark,
+  'οδοσ' in DuckDB; 'İ'): Spark's own for ASCII text, else DuckDB's rule in Python (``duckdb_hash.duckdb_lower``);
+  ``nfc_normalize(x)``, which Spark lacks: the text itself when ASCII, else Python's NFC;
+- ``f(unnest(list))`` in a select list (Spark allows a generator only as a whole projection): the list is
+  unnested by a ``LATERAL VIEW`` and ``f`` applied to its column (one unnest per SELECT, none with GROUP BY);
+- regular expressions (RE2 in DuckDB, java.util.regex in Spark; the patterns of the SQL files mean the same in
+  both: classes with ``\\x{..}`` code points, ``\\t``, anchors): ``regexp_full_match(s, p)`` is ``s RLIKE
+  '^(?:p)\\z'`` (RLIKE finds, ``$`` would also match before a final newline); ``regexp_replace(s, p, r)``
+  replaces the first match in DuckDB and every one in Spark, so it renders only with ``'g'`` or an anchored
+  ``^`` pattern (one match either way);
+- ``strlen`` (bytes) is ``octet_length``; a list parameter is an ``array(...)`` literal;
 - ``row_number() OVER ()`` (numbering in no particular order): Spark wants an order, any will do;
 - ``ASOF JOIN``: see ``_asof_join``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
@@ -35,7 +50,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 import sqlglot
 from sqlglot import exp, transforms
+from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.spark import Spark
+from sqlglot.parsers.duckdb import DuckDBParser
 from sqlglot.generators.spark import SparkGenerator
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
@@ -44,6 +61,17 @@ from sqlglot.schema import MappingSchema
 HASH_FUNCTION = "mt_duckdb_hash"
 LIBM_PREFIX = "mt_libm_"
 LIBM_FUNCTIONS = ("pow", "log2", "log10", "ln", "exp")
+
+
+class _DuckDBListLenParser(DuckDBParser):
+    FUNCTIONS = {**DuckDBParser.FUNCTIONS, "LEN": lambda args: exp.ArraySize(this=args[0])}
+
+
+class DuckDBLists(DuckDB):
+    """DuckDB as SQLGlot reads it, except that ``len(x)`` is a list's length (the SQL files' use: ``length`` for
+    text); ``_text_lengths`` turns it back into a string length where the argument is typed as text."""
+
+    Parser = _DuckDBListLenParser
 
 
 class _Spark4Generator(SparkGenerator):
@@ -77,6 +105,8 @@ def literal(value: object) -> exp.Expr:
         return exp.cast(exp.Literal.string(repr(value)), exp.DataType.build("double"))
     if isinstance(value, str):
         return exp.Literal.string(value)
+    if isinstance(value, (list, tuple)):
+        return exp.Array(expressions=[literal(item) for item in value])
     raise TypeError(f"cannot bind a {type(value).__name__} as a SQL parameter")
 
 
@@ -161,7 +191,84 @@ def _rounded_casts(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+def _text_lengths(tree: exp.Expr) -> exp.Expr:
+    """``len(text)``: a string's length after all (read as a list's, see ``DuckDBLists``; needs a typed tree)."""
+    for size in list(tree.find_all(exp.ArraySize)):
+        if size.this.type is not None and size.this.type.this in exp.DataType.TEXT_TYPES:
+            size.replace(exp.Length(this=size.this.copy()))
+    return tree
+
+
+_ASCII = "^\\p{ASCII}*$"
+_SPACES = {"": "^\\p{Zs}+|\\p{Zs}+$", "LEADING": "^\\p{Zs}+", "TRAILING": "\\p{Zs}+$", "BOTH": "^\\p{Zs}+|\\p{Zs}+$"}
+
+
+def _unless_ascii(value: exp.Expr, ascii_form: exp.Expr, function: str) -> exp.Expr:
+    """``ascii_form`` when ``value`` is ASCII text (Spark's own function agrees there), else DuckDB's rule in Python.
+    The test repeats ``value``: only for a column; any other expression (an EXPLODE among them, which may
+    appear once per SELECT) goes to the Python function as it is."""
+    if not isinstance(value, exp.Column) or value.find_ancestor(exp.Lambda) is not None:
+        return exp.Anonymous(this=function, expressions=[value.copy()])
+    test = exp.RegexpLike(this=value.copy(), expression=exp.Literal.string(_ASCII))
+    return exp.If(this=test, true=ascii_form, false=exp.Anonymous(this=function, expressions=[value.copy()]))
+
+
+_PYTHON_STRING_FUNCTIONS = ("mt_duckdb_lower", "mt_nfc_normalize")
+
+
+def _python_out_of_lambda(node: exp.Transform) -> exp.Expr:
+    """Spark runs no Python function inside a lambda: ``transform(a, t -> f(g(x(t))))`` with f and g Python
+    functions becomes ``f_each(g_each(transform(a, t -> x(t))))``, the functions applied to each element of
+    the array (``duckdb_hash.STRING_FUNCTIONS``). Any other Python call in a lambda raises."""
+    lam = node.expression
+    outer = []
+    body = lam.this
+    while isinstance(body, exp.Anonymous) and body.name.lower() in _PYTHON_STRING_FUNCTIONS and len(body.expressions) == 1:
+        outer.append(body.name.lower())
+        body = body.expressions[0]
+    if not outer:
+        return node
+    if any(isinstance(n, exp.Anonymous) and n.name.lower().startswith("mt_") for n in body.walk()):
+        raise NotImplementedError("a Python function inside a lambda, below a JVM expression, has no Spark rendering")
+    result: exp.Expr = exp.Transform(this=node.this.copy(), expression=exp.Lambda(this=body.copy(), expressions=lam.expressions))
+    for name in reversed(outer):
+        result = exp.Anonymous(this=f"{name}_each", expressions=[result])
+    return result
+
+
+def _regexp_renderings(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.RegexpFullMatch):
+        pattern = node.expression
+        if not (isinstance(pattern, exp.Literal) and pattern.is_string) or node.args.get("options"):
+            raise NotImplementedError("regexp_full_match renders for Spark with a constant pattern and no options only")
+        return exp.RegexpLike(this=node.this, expression=exp.Literal.string(f"^(?:{pattern.this})\\z"))
+    if isinstance(node, exp.RegexpReplace):
+        modifiers = node.args.get("modifiers")
+        flags = modifiers.this if isinstance(modifiers, exp.Literal) else ("" if modifiers is None else None)
+        pattern = node.expression
+        anchored = isinstance(pattern, exp.Literal) and pattern.this.startswith("^")
+        if flags is None or set(flags) - {"g"} or not ("g" in flags or anchored) or node.args.get("position") or node.args.get("occurrence"):
+            raise NotImplementedError("regexp_replace renders for Spark with 'g' (every match) or an anchored pattern only")
+        return exp.RegexpReplace(this=node.this, expression=pattern, replacement=node.args.get("replacement"))
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "strlen":
+        return exp.Anonymous(this="octet_length", expressions=node.expressions)
+    return node
+
+
 def _function_renderings(node: exp.Expr) -> exp.Expr:
+    regexp = _regexp_renderings(node)
+    if regexp is not node:
+        return regexp
+    if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
+        return _python_out_of_lambda(node)
+    if isinstance(node, exp.Trim) and node.expression is None:
+        pattern = _SPACES[node.text("position").upper()]
+        return exp.Anonymous(this="regexp_replace", expressions=[node.this, exp.Literal.string(pattern), exp.Literal.string("")])
+    if isinstance(node, exp.Lower):
+        return _unless_ascii(node.this, exp.Lower(this=node.this.copy()), "mt_duckdb_lower")
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "nfc_normalize":
+        (value,) = node.expressions
+        return _unless_ascii(value, value.copy(), "mt_nfc_normalize")
     if isinstance(node, exp.Anonymous):
         name = node.name.lower()
         if name == "hash":
@@ -275,6 +382,28 @@ def _asof_join(select: exp.Expr) -> exp.Expr:
     return select
 
 
+def _nested_unnests(select: exp.Expr) -> exp.Expr:
+    """``SELECT f(unnest(a)) FROM t`` (DuckDB) as ``SELECT f(u) FROM t LATERAL VIEW explode(a) v AS u``: Spark
+    allows a generator only as a whole projection. The same rows: the list is unnested after FROM and WHERE
+    in both (an empty or NULL list gives no row), as long as the SELECT has one unnest and no grouping."""
+    if not isinstance(select, exp.Select):
+        return select
+    explodes = [e for p in select.expressions for e in p.find_all(exp.Explode)
+                if e.find_ancestor(exp.Select) is select]
+    nested = [e for e in explodes if e.parent is not select and not (isinstance(e.parent, exp.Alias) and e.parent.parent is select)]
+    if not nested:
+        return select
+    if len(explodes) > 1 or select.args.get("group") or any(p.find(exp.AggFunc) for p in select.expressions):
+        raise NotImplementedError("unnest inside an expression renders for Spark only alone in an ungrouped SELECT")
+    (explode,) = nested
+    column = exp.to_identifier("mt_unnested")
+    lateral = exp.Lateral(this=exp.Explode(this=explode.this.copy()), view=True, outer=False,
+                          alias=exp.TableAlias(this=exp.to_identifier("mt_unnest"), columns=[column]))
+    explode.replace(exp.column("mt_unnested"))
+    select.append("laterals", lateral)
+    return select
+
+
 def _drop_temp_schema(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.Table) and node.text("db").lower() == "temp":
         node.set("db", None)
@@ -286,10 +415,13 @@ def _drop_temp_schema(node: exp.Expr) -> exp.Expr:
 def to_spark(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]] | None = None) -> exp.Expr:
     """A parsed, bound, macro-free DuckDB statement rewritten for Spark (see the module docstring)."""
     tree = tree.transform(_drop_temp_schema, copy=False)
-    if schema is not None and any(isinstance(c.to, exp.DataType) and c.to.this in _INTEGER_TYPES for c in tree.find_all(exp.Cast)):
+    if schema is not None and (any(isinstance(c.to, exp.DataType) and c.to.this in _INTEGER_TYPES for c in tree.find_all(exp.Cast))
+                               or tree.find(exp.ArraySize)):
         tree = _typed(tree, schema)
         tree = _rounded_casts(tree)
+        tree = _text_lengths(tree)
     tree = tree.transform(_asof_join, copy=False)
+    tree = tree.transform(_nested_unnests, copy=False)
     tree = _bottom_up(tree, _window_renderings)
     return _bottom_up(tree, _function_renderings)
 
@@ -326,7 +458,7 @@ def spark_sql(tree: exp.Expr) -> str:
 
 def parse(sql: str) -> exp.Expr:
     """One DuckDB statement, parsed."""
-    return sqlglot.parse_one(sql, read="duckdb")
+    return sqlglot.parse_one(sql, read=DuckDBLists)
 
 
 RENDERERS: dict[str, Callable[[exp.Expr], exp.Expr]] = {"spark": to_spark}

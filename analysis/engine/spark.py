@@ -11,7 +11,8 @@ lineage is cut, so a later drop or replacement of the tables it was made from do
 table); that is where a cluster keeps them.
 
 Statements. CREATE [TEMP] TABLE (AS SELECT, or with columns), CREATE [TEMP] VIEW, CREATE MACRO (kept, and
-inlined where called), INSERT INTO (SELECT or VALUES), DROP TABLE/VIEW, ALTER TABLE ... DROP COLUMN /
+inlined where called), INSERT INTO (SELECT or VALUES), DELETE FROM (the table replaced by the rows kept),
+DROP TABLE/VIEW, ALTER TABLE ... DROP COLUMN /
 RENAME TO, SELECT; DuckDB's SET and RESET (optimizer tuning) are no-ops. Anything else raises.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from sqlglot import exp
 
 from mobtrace.analysis.engine import Engine
-from mobtrace.analysis.engine.duckdb_hash import duckdb_hash, libm
+from mobtrace.analysis.engine.duckdb_hash import LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm
 from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
 
 _parsed: dict[str, exp.Expr] = {}
@@ -88,6 +89,10 @@ class SparkResult:
     def to_arrow_table(self):
         return self.frame.toArrow()
 
+    def to_arrow_reader(self, batch_rows: int = 1_000_000):
+        """The rows as Arrow record batches (through the driver, like ``to_arrow_table``)."""
+        return self.frame.toArrow().to_reader(max_chunksize=batch_rows)
+
     arrow = to_arrow_table
 
     def df(self):
@@ -118,6 +123,11 @@ class SparkEngine(Engine):
         self.spark.udf.register(HASH_FUNCTION, lambda *values: _as_decimal(duckdb_hash(*values)), DecimalType(20, 0))
         for name in LIBM_FUNCTIONS:
             self.spark.udf.register(f"{LIBM_PREFIX}{name}", libm(name), "double")
+        # DuckDB's string rules where Spark's differ (render.py), one by one and over lists
+        for name, function in STRING_FUNCTIONS.items():
+            self.spark.udf.register(name, function, "string")
+        for name, function in LIST_FUNCTIONS.items():
+            self.spark.udf.register(name, function, "array<string>")
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 
@@ -186,6 +196,8 @@ class SparkEngine(Engine):
             return SparkResult(None)
         if isinstance(tree, exp.Alter):
             return self._alter(tree)
+        if isinstance(tree, exp.Delete):
+            return self._delete(tree)
         if isinstance(tree, exp.Set) or (isinstance(tree, exp.Command) and tree.name.upper() == "RESET"):
             self._check_setting(tree)
             return SparkResult(None)
@@ -234,6 +246,22 @@ class SparkEngine(Engine):
         aligned = rows.select([(F.col(f"`{given[f.name]}`") if f.name in given else F.lit(None)).cast(f.dataType).alias(f.name)
                                for f in existing.schema.fields])
         self._set(name, existing.unionByName(aligned), temp=temp)
+        return SparkResult(None)
+
+    def _delete(self, tree: exp.Delete) -> SparkResult:
+        """DELETE FROM t [WHERE c]: t replaced by its rows for which c is not true (a view cannot be changed)."""
+        table = tree.this
+        if tree.args.get("using") or tree.args.get("returning"):
+            raise NotImplementedError("DELETE ... USING / RETURNING on Spark")
+        name = table.name.lower()
+        temp = name in self._temp and table.text("db").lower() != "main"
+        where = tree.args.get("where")
+        keep = exp.select("*").from_(exp.to_table(name))
+        if where is not None:
+            keep = keep.where(exp.not_(exp.func("coalesce", where.this.copy(), exp.false())))
+        else:
+            keep = keep.where(exp.false())
+        self._set(name, self._frame(keep), temp=temp)
         return SparkResult(None)
 
     def _alter(self, tree: exp.Alter) -> SparkResult:
