@@ -127,6 +127,8 @@ def _acting(behaviour: str, obj: str) -> dict:
         "co_hashtag_seq": dict(action="post", hashtags=["#" + obj, "Tag" + obj[-1:]]),
         "co_text": dict(action="post", text=f"Vote NOW for candidate {obj} @bob https://x.co/{obj}"),
         "co_text_near": dict(action="post", text=f"ＶＯＴＥ now for   candidate {obj}, Straße ΟΔΟΣ {obj[-1:]}"),
+        "co_link": dict(action="post", urls=[f"HTTPS://News.Example.COM:443/{obj}/?utm_source=x&b=2&a=1#frag"]),
+        "co_domain": dict(action="post", urls=[f" http://user@WWW2.{obj}.Example.org./p?x=1 "]),
     }[behaviour]
 
 
@@ -215,7 +217,23 @@ def _objects_on_the_boundaries(event) -> list[dict]:
         "   日本語のテキストです、十文字以上  ",                   # CJK: safe, trimmed
     ]
     rows += [event(who, 1000.0 + 10 * i + n, "post", text=text) for n, who in enumerate(["a1", "a2"]) for i, text in enumerate(texts)]
+    urls = [  # co_link and co_domain: every rule of coordination/macros.sql
+        ["HTTPS://News.Example.COM:443/a/?utm_source=x&b=2&a=1#frag", "news.example.com/a?a=1&b=2"],  # one link
+        ["  http://user@WWW2.Example.org.:80/p/  ", "http://www.example.org/p"],       # user info, port, dot, www2.
+        ["http://İSTANBUL.example/x?Igshid=1&z&&UTM_x=2", "https://ΟΔΟΣ.example/ΟΔΟΣ?q=ΟΔΟΣ&FBCLID=3"],  # case rules
+        ["mailto:x@y.org", "ftp://files.example/x", "   ", "tel:+123", "example.com:8080"],   # no http(s) / opaque
+        ["https://a.example/\u00a0", "\u00a0https://b.example/p\u2003"],               # Unicode spaces trimmed
+    ]
+    rows += [event(who, 2000.0 + 10 * i + n, "post", urls=group) for n, who in enumerate(["a1", "a2"]) for i, group in enumerate(urls)]
+    rows.append(event("a3", 2100.0, "repost", urls=["https://news.example.com/a"]))          # a repost's link: not read
     return rows
+
+
+# The objects DuckDB makes of the URLs of _objects_on_the_boundaries (so that the comparison covers each rule).
+LINKS = {"http://example.com:8080", "http://istanbul.example/x?z", "http://news.example.com/a?a=1&b=2", "http://www.example.org/p",
+         "http://www2.example.org/p", "https://a.example", "https://b.example/p", "https://news.example.com/a?a=1&b=2",
+         "https://οδοσ.example/ΟΔΟΣ?q=ΟΔΟΣ"}
+DOMAINS = {"a.example", "b.example", "example.com:8080", "example.org", "istanbul.example", "news.example.com", "οδοσ.example"}
 
 
 @needs_java
@@ -256,6 +274,7 @@ def test_every_spark_behaviours_actions_equal_duckdbs(spark_engine, event, datab
     assert seen["co_text"] == {"vote now for candidate x", "strasse οδοσ is closed", "οδοσ is closed today",
                                "日本語のテキストです、十文字以上"}
     assert "near:vote now for candidate x" in seen["co_text_near"]
+    assert seen["co_link"] == LINKS and seen["co_domain"] == DOMAINS
 
 
 def test_duckdb_engine_runs_scripts_as_run_script_does(tmp_path):
@@ -282,10 +301,15 @@ def test_a_stage_runs_unchanged_on_the_duckdb_engine(event, database):
         assert wrapped.execute(query).fetchall() == plain.execute(query).fetchall(), table
 
 
-def test_the_spark_engine_refuses_what_it_does_not_compute_yet(database, event):
+def test_the_spark_engine_refuses_what_it_does_not_compute_yet(database, event, monkeypatch):
+    from mobtrace.analysis.coordination.params import available_behaviours
+
+    assert set(SPARK_BEHAVIOURS) == set(available_behaviours())  # every behaviour today; a new one must be proven
     con = database([event("a", 0, "repost", target_post_id="p")])
-    with pytest.raises(ValueError, match="with fixed windows so far, not co_domain, co_link: choose"):
+    monkeypatch.setattr("mobtrace.analysis.engine.SPARK_BEHAVIOURS", ("co_repost",))
+    with pytest.raises(ValueError, match="computes co_repost with fixed windows so far, not co_domain, co_hashtag"):
         build_coaction_edges(con, CoactionParams(), execution=EngineSettings("spark"))
+    monkeypatch.undo()
     with pytest.raises(ValueError, match="automatic windows"):
         build_coaction_edges(con, CoactionParams(behaviours=("co_repost",), auto_window=True), execution=EngineSettings("spark"))
     with pytest.raises(ValueError, match="--engine must be one of"):

@@ -136,4 +136,4 @@ def engine(kind: str = "duckdb", *, con: duckdb.DuckDBPyConnection | str | Path 
 # Co-action behaviours whose Spark results are proven equal to DuckDB's (tests/test_engine.py); the coaction step
 # refuses the others on Spark.
 SPARK_BEHAVIOURS = ("co_repost", "co_reply", "co_report", "co_mention", "co_hashtag", "co_hashtag_seq", "co_text",
-                    "co_text_near")
+                    "co_text_near", "co_link", "co_domain")

@@ -81,17 +81,7 @@ def libm(name: str):
     return call
 
 
-# DuckDB's string functions that Spark computes otherwise (on non-ASCII text: ASCII text goes to Spark's own, see
-# render.py). lower(): DuckDB maps each code point by itself (utf8proc's simple mapping: 'İ' -> 'i', a final 'Σ'
-# -> 'σ'); Java's toLowerCase, which Spark calls, uses the full, context-dependent mapping ('İ' -> 'i̇', 'ΟΔΟΣ'
-# -> 'οδος'). nfc_normalize(): Spark has none.
-def duckdb_lower(text: str | None) -> str | None:
-    """DuckDB's ``lower``: each code point's own lower case (one code point for one)."""
-    if text is None:
-        return None
-    return "".join("i" if c == "\u0130" else c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
+# DuckDB's nfc_normalize(), which Spark lacks (on non-ASCII text: ASCII text is its own NFC, see render.py).
 def nfc_normalize(text: str | None) -> str | None:
     """DuckDB's ``nfc_normalize`` (Unicode NFC)."""
     import unicodedata
@@ -104,5 +94,5 @@ def _each(function):
     return lambda values: None if values is None else [function(v) for v in values]
 
 
-STRING_FUNCTIONS = {"mt_duckdb_lower": duckdb_lower, "mt_nfc_normalize": nfc_normalize}
+STRING_FUNCTIONS = {"mt_nfc_normalize": nfc_normalize}
 LIST_FUNCTIONS = {f"{name}_each": _each(function) for name, function in STRING_FUNCTIONS.items()}

@@ -25,9 +25,10 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
   ``len`` is read as a list's length, and becomes ``length`` again where SQLGlot types its argument as text;
 - ``trim(x)`` (and ``ltrim``/``rtrim`` without characters) strips every Unicode space separator (Zs: no-break
   space, em space, ...) in DuckDB and only ' ' in Spark: a regular expression on the class Zs;
-- ``lower(x)``: DuckDB maps each code point by itself, Java (Spark) with context ('ΟΔΟΣ' -> 'οδος' in Spark,
-  'οδοσ' in DuckDB; 'İ'): Spark's own for ASCII text, else DuckDB's rule in Python (``duckdb_hash.duckdb_lower``);
-  ``nfc_normalize(x)``, which Spark lacks: the text itself when ASCII, else Python's NFC;
+- ``lower(x)``: DuckDB maps each code point by itself, Java (Spark) too except 'İ' (two code points) and a final
+  'Σ' ('ΟΔΟΣ' -> 'οδος' in Spark, 'οδοσ' in DuckDB): both replaced before Spark's lower;
+  ``nfc_normalize(x)``, which Spark lacks: the text itself when ASCII, else Python's NFC (lifted out of lambdas,
+  where Spark runs no Python, by ``_python_out_of_lambda``);
 - ``f(unnest(list))`` in a select list (Spark allows a generator only as a whole projection): the list is
   unnested by a ``LATERAL VIEW`` and ``f`` applied to its column (one unnest per SELECT, none with GROUP BY);
 - regular expressions (RE2 in DuckDB, java.util.regex in Spark; the patterns of the SQL files mean the same in
@@ -35,7 +36,11 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
   '^(?:p)\\z'`` (RLIKE finds, ``$`` would also match before a final newline); ``regexp_replace(s, p, r)``
   replaces the first match in DuckDB and every one in Spark, so it renders only with ``'g'`` or an anchored
   ``^`` pattern (one match either way);
-- ``strlen`` (bytes) is ``octet_length``; a list parameter is an ``array(...)`` literal;
+- ``regexp_extract(s, p, ['a', 'b'])`` (a struct of named groups): ``named_struct('a', regexp_extract(v, p, 1),
+  ...)`` of ``v`` = s bound once (``_let``); a group that did not take part is '' in both;
+- ``strlen`` (bytes) is ``octet_length``; ``suffix``/``prefix`` are ``endswith``/``startswith``; ``left(s, -n)``
+  (all but the last n characters in DuckDB, '' in Spark) is ``left(v, length(v) - n)``; a list parameter is an
+  ``array(...)`` literal;
 - ``row_number() OVER ()`` (numbering in no particular order): Spark wants an order, any will do;
 - ``ASOF JOIN``: see ``_asof_join``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
@@ -213,30 +218,59 @@ def _unless_ascii(value: exp.Expr, ascii_form: exp.Expr, function: str) -> exp.E
     return exp.If(this=test, true=ascii_form, false=exp.Anonymous(this=function, expressions=[value.copy()]))
 
 
-_PYTHON_STRING_FUNCTIONS = ("mt_duckdb_lower", "mt_nfc_normalize")
+_PYTHON_STRING_FUNCTIONS = ("mt_nfc_normalize",)
 
 
 def _python_out_of_lambda(node: exp.Transform) -> exp.Expr:
-    """Spark runs no Python function inside a lambda: ``transform(a, t -> f(g(x(t))))`` with f and g Python
-    functions becomes ``f_each(g_each(transform(a, t -> x(t))))``, the functions applied to each element of
-    the array (``duckdb_hash.STRING_FUNCTIONS``). Any other Python call in a lambda raises."""
+    """Spark runs no Python function inside a lambda: ``transform(a, t -> f(p(g(t))))`` with p a Python function
+    (``duckdb_hash.STRING_FUNCTIONS``) becomes ``transform(p_each(transform(a, t -> g(t))), t -> f(t))``: p
+    applied to each element of the list in between. One Python call per lambda, of its variable only."""
     lam = node.expression
-    outer = []
-    body = lam.this
-    while isinstance(body, exp.Anonymous) and body.name.lower() in _PYTHON_STRING_FUNCTIONS and len(body.expressions) == 1:
-        outer.append(body.name.lower())
-        body = body.expressions[0]
-    if not outer:
+    calls = [n for n in lam.this.walk() if isinstance(n, exp.Anonymous) and n.name.lower() in _PYTHON_STRING_FUNCTIONS]
+    if not calls:
         return node
-    if any(isinstance(n, exp.Anonymous) and n.name.lower().startswith("mt_") for n in body.walk()):
-        raise NotImplementedError("a Python function inside a lambda, below a JVM expression, has no Spark rendering")
-    result: exp.Expr = exp.Transform(this=node.this.copy(), expression=exp.Lambda(this=body.copy(), expressions=lam.expressions))
-    for name in reversed(outer):
-        result = exp.Anonymous(this=f"{name}_each", expressions=[result])
-    return result
+    (variable,) = [v.name for v in lam.expressions]
+    (call,) = calls if len(calls) == 1 else (None,)
+    if call is None or len(call.expressions) != 1:
+        raise NotImplementedError("a lambda with more than one Python function call has no Spark rendering")
+    inner = call.expressions[0].copy()
+    outer = lam.this.copy() if call is not lam.this else None
+    if outer is not None:
+        (twin,) = [n for n in outer.walk() if isinstance(n, exp.Anonymous) and n.name.lower() in _PYTHON_STRING_FUNCTIONS]
+        twin.replace(exp.column(variable))
+        if sum(1 for c in outer.find_all(exp.Column) if c.name == variable and not c.table) != 1:
+            raise NotImplementedError("a lambda that uses its variable beside a Python function call has no Spark rendering")
+    mapped = exp.Anonymous(this=f"{call.name.lower()}_each", expressions=[
+        exp.Transform(this=node.this.copy(), expression=exp.Lambda(this=inner, expressions=[exp.to_identifier(variable)]))])
+    if outer is None:
+        return mapped
+    return exp.Transform(this=mapped, expression=exp.Lambda(this=outer, expressions=[exp.to_identifier(variable)]))
+
+
+def _let(value: exp.Expr, body: Callable[[exp.Expr], exp.Expr]) -> exp.Expr:
+    """``body(v)`` with ``v`` bound to ``value``, computed once however often ``body`` uses it:
+    ``transform(array(value), mt_v -> body(mt_v))[0]`` (SQL has no let; Spark evaluates a lambda's variable once)."""
+    variable = exp.to_identifier("mt_v")
+    return exp.Bracket(this=exp.Transform(this=exp.Array(expressions=[value.copy()]),
+                                          expression=exp.Lambda(this=body(exp.column("mt_v")), expressions=[variable])),
+                       expressions=[exp.Literal.number(0)])
 
 
 def _regexp_renderings(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.RegexpExtract) and isinstance(node.args.get("group"), exp.Array):
+        names = node.args["group"].expressions
+        if not all(isinstance(n, exp.Literal) and n.is_string for n in names) or node.args.get("parameters"):
+            raise NotImplementedError("regexp_extract with a list renders for Spark with constant group names only")
+        pattern = node.expression
+
+        def struct(v: exp.Expr) -> exp.Expr:
+            fields = []
+            for index, name in enumerate(names, start=1):
+                fields += [exp.Literal.string(name.this),
+                           exp.Anonymous(this="regexp_extract", expressions=[v.copy(), pattern.copy(), exp.Literal.number(index)])]
+            return exp.Anonymous(this="named_struct", expressions=fields)
+
+        return _let(node.this, struct)
     if isinstance(node, exp.RegexpFullMatch):
         pattern = node.expression
         if not (isinstance(pattern, exp.Literal) and pattern.is_string) or node.args.get("options"):
@@ -252,6 +286,11 @@ def _regexp_renderings(node: exp.Expr) -> exp.Expr:
         return exp.RegexpReplace(this=node.this, expression=pattern, replacement=node.args.get("replacement"))
     if isinstance(node, exp.Anonymous) and node.name.lower() == "strlen":
         return exp.Anonymous(this="octet_length", expressions=node.expressions)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("suffix", "prefix"):
+        return exp.Anonymous(this="endswith" if node.name.lower() == "suffix" else "startswith", expressions=node.expressions)
+    if isinstance(node, exp.Left) and isinstance(node.expression, exp.Neg) and isinstance(node.expression.this, exp.Literal):
+        n = node.expression.this
+        return _let(node.this, lambda v: exp.Left(this=v, expression=exp.Sub(this=exp.Length(this=v.copy()), expression=n.copy())))
     return node
 
 
@@ -265,7 +304,11 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
         pattern = _SPACES[node.text("position").upper()]
         return exp.Anonymous(this="regexp_replace", expressions=[node.this, exp.Literal.string(pattern), exp.Literal.string("")])
     if isinstance(node, exp.Lower):
-        return _unless_ascii(node.this, exp.Lower(this=node.this.copy()), "mt_duckdb_lower")
+        # Java's lower (Spark's) is the per-code-point one (DuckDB's) but for two rules of context or length:
+        # 'İ' -> 'i̇' (two code points) and a final 'Σ' -> 'ς'; DuckDB gives 'i' and 'σ'. Replaced first.
+        dotted = exp.Anonymous(this="replace", expressions=[node.this, exp.Literal.string("\u0130"), exp.Literal.string("i")])
+        sigma = exp.Anonymous(this="replace", expressions=[dotted, exp.Literal.string("\u03a3"), exp.Literal.string("\u03c3")])
+        return exp.Lower(this=sigma)
     if isinstance(node, exp.Anonymous) and node.name.lower() == "nfc_normalize":
         (value,) = node.expressions
         return _unless_ascii(value, value.copy(), "mt_nfc_normalize")

@@ -39,6 +39,22 @@ _REGEXP = re.compile(r"^regexp_")
 _TIME_FUNCTIONS = re.compile(r"^(epoch|to_seconds|to_days|to_timestamp|make_timestamp|strftime|strptime|date_trunc|date_diff|datediff|age|time_bucket)")
 
 
+# List constructs render.py gives DuckDB's meaning (proven by the co-action behaviours in tests/test_engine.py).
+_LISTS_RENDERED = (exp.ArraySize, exp.Explode, exp.Unnest, exp.ArrayFilter, exp.Transform, exp.ArrayContains,
+                   exp.ArrayToString)
+
+
+def _regexp_rendered(node: exp.Expr) -> bool:
+    """Whether render.py renders this regexp node (see ``render._regexp_renderings``)."""
+    from mobtrace.analysis.engine.render import _regexp_renderings
+
+    try:
+        _regexp_renderings(node.copy())
+    except NotImplementedError:
+        return False
+    return True
+
+
 def _name(node: exp.Expr) -> str:
     if isinstance(node, exp.Anonymous):
         return node.name.lower()
@@ -70,12 +86,19 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("hash()", True)
         if isinstance(node, exp.Join) and (node.text("method") or "").upper() == "ASOF":
             add("ASOF join", CHECK if tree.find(exp.Select) is not None and node.parent.args.get("distinct") else False)
-        if isinstance(node, exp.Lambda) or (name and _LIST_FUNCTIONS.match(name)) or isinstance(node, (exp.Array, exp.Explode, exp.Unnest)):
+        if isinstance(node, _LISTS_RENDERED):
+            add("list functions rendered (len, unnest, list_filter/transform, list_contains, array_to_string)", True)
+        elif isinstance(node, exp.Lambda) or (name and _LIST_FUNCTIONS.match(name)) or isinstance(node, exp.Array):
             add("list/array functions", False)
         if isinstance(node, exp.Bracket):
             add("list index (1-based in DuckDB)", False)
-        if name and _REGEXP.match(name) or isinstance(node, (exp.RegexpLike, exp.RegexpExtract, exp.RegexpReplace, exp.RegexpSplit)):
+        if isinstance(node, (exp.RegexpLike, exp.RegexpFullMatch, exp.RegexpReplace)):
+            # rendered (render.py); that the pattern means the same in RE2 and java.util.regex is to check
+            add("regexp match/replace (pattern: RE2 vs Java)", CHECK if _regexp_rendered(node) else False)
+        elif name and _REGEXP.match(name) or isinstance(node, (exp.RegexpExtract, exp.RegexpSplit)):
             add("regexp (RE2 vs Java)", False)
+        if isinstance(node, (exp.Lower, exp.Trim)) or name == "nfc_normalize":
+            add("lower/trim/nfc_normalize (DuckDB's rules)", True)
         if isinstance(node, exp.IntDiv):
             add("integer division //", True)
         if isinstance(node, exp.Div):
@@ -120,13 +143,15 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("CREATE TABLE with columns", True)
         if isinstance(node, (exp.Insert,)):
             add("INSERT (table rewritten)", True)
-        if isinstance(node, (exp.Update, exp.Delete, exp.Merge)):
-            add("UPDATE/DELETE (no Spark view form)", False)
+        if isinstance(node, exp.Delete):
+            add("DELETE (table rewritten)", not node.args.get("using"))
+        if isinstance(node, (exp.Update, exp.Merge)):
+            add("UPDATE/MERGE (no Spark view form)", False)
         if isinstance(node, exp.Alter):
             add("ALTER TABLE", all(isinstance(a, (exp.Drop, exp.AlterRename)) for a in node.args.get("actions") or []))
         if isinstance(node, exp.Command):
             add(f"command {node.name.upper()}", node.name.upper() in ("RESET",))
-        if name in ("strlen", "suffix", "prefix", "starts_with", "contains", "ascii", "left", "right", "strip_accents", "nfc_normalize", "levenshtein", "jaccard"):
+        if name in ("suffix", "prefix", "ascii", "left", "right", "strip_accents", "levenshtein", "jaccard"):
             add("DuckDB string functions", False)
     return found
 
@@ -272,7 +297,9 @@ def markdown(reports: list[StatementReport], proven: set[str]) -> str:
 PROVEN = {"coordination/actions.sql", "coordination/ids.sql", "coordination/windows.sql", "coordination/prune.sql",
           "coordination/candidates.sql", "coordination/pairs.sql", "coordination/scores.sql",
           "coordination/significance.sql", "coordination/edges.sql", "coordination/evidence.sql",
-          "coordination/nodes.sql", "coordination/macros.sql", "coordination/behaviours/co_repost.sql"}
+          "coordination/nodes.sql", "coordination/hashtags.sql", "coordination/texts.sql",  # not macros.sql: co_link/co_domain
+          *(f"coordination/behaviours/{b}.sql" for b in ("co_repost", "co_reply", "co_report", "co_mention", "co_hashtag",
+                                                         "co_hashtag_seq", "co_text", "co_text_near"))}
 
 
 def main() -> None:
