@@ -62,7 +62,11 @@ def session(master: str = "local[2]", *, shuffle_partitions: int = 4, app_name: 
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.ansi.enabled", "true")
                .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false"))
+               .config("spark.ui.showConsoleProgress", "false")
+               # Spark 4.3's constraint propagation fails on a union of locally checkpointed tables (INSERT INTO
+               # a table made by CREATE ... AS: "key not found: matched_pairs#...", seen on the demo data with
+               # several behaviours); it only prunes filters, so the results are the same without it
+               .config("spark.sql.constraintPropagation.enabled", "false"))
     for key, value in conf.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
