@@ -41,7 +41,7 @@ _TIME_FUNCTIONS = re.compile(r"^(epoch|to_seconds|to_days|to_timestamp|make_time
 
 # List constructs render.py gives DuckDB's meaning (proven by the co-action behaviours in tests/test_engine.py).
 _LISTS_RENDERED = (exp.ArraySize, exp.Explode, exp.Unnest, exp.ArrayFilter, exp.Transform, exp.ArrayContains,
-                   exp.ArrayToString)
+                   exp.ArrayToString, exp.ArraySort, exp.Split, exp.SplitPart, exp.Struct)
 
 
 def _regexp_rendered(node: exp.Expr) -> bool:
@@ -86,15 +86,19 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("hash()", True)
         if isinstance(node, exp.Join) and (node.text("method") or "").upper() == "ASOF":
             add("ASOF join", CHECK if tree.find(exp.Select) is not None and node.parent.args.get("distinct") else False)
-        if isinstance(node, _LISTS_RENDERED):
-            add("list functions rendered (len, unnest, list_filter/transform, list_contains, array_to_string)", True)
+        if isinstance(node, _LISTS_RENDERED) or (isinstance(node, exp.Lambda) and isinstance(node.parent, _LISTS_RENDERED)) or (
+                isinstance(node, exp.Array) and isinstance(node.parent, (*_LISTS_RENDERED, exp.Bracket, exp.RegexpExtract))):
+            add("list functions rendered (len, unnest, list_filter/transform/sort, string_split, ...)", True)
         elif isinstance(node, exp.Lambda) or (name and _LIST_FUNCTIONS.match(name)) or isinstance(node, exp.Array):
             add("list/array functions", False)
         if isinstance(node, exp.Bracket):
-            add("list index (1-based in DuckDB)", False)
+            # SQLGlot writes DuckDB's 1-based constant index 0-based for Spark (co_link, co_domain)
+            add("list index (1-based in DuckDB)", all(isinstance(e, exp.Literal) for e in node.expressions))
         if isinstance(node, (exp.RegexpLike, exp.RegexpFullMatch, exp.RegexpReplace)):
             # rendered (render.py); that the pattern means the same in RE2 and java.util.regex is to check
             add("regexp match/replace (pattern: RE2 vs Java)", CHECK if _regexp_rendered(node) else False)
+        elif isinstance(node, exp.RegexpExtract) and isinstance(node.args.get("group"), exp.Array):
+            add("regexp match/replace (pattern: RE2 vs Java)", CHECK)  # a struct of named groups, rendered
         elif name and _REGEXP.match(name) or isinstance(node, (exp.RegexpExtract, exp.RegexpSplit)):
             add("regexp (RE2 vs Java)", False)
         if isinstance(node, (exp.Lower, exp.Trim)) or name == "nfc_normalize":
@@ -129,7 +133,9 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
                 add("window order (ties)", CHECK)
         if isinstance(node, (exp.ArgMax, exp.ArgMin)) or name in ("arg_max", "arg_min", "first", "any_value", "last"):
             add("arg_max/any_value (ties)", CHECK)
-        if isinstance(node, exp.Dot) or (isinstance(node, exp.Column) and len(node.parts) > 2):
+        if isinstance(node, exp.Dot):
+            add("struct field access", True)
+        elif isinstance(node, exp.Column) and len(node.parts) > 2:
             add("struct field access", False)
         if name in ("format", "printf"):
             add("format()/printf", False)
@@ -151,8 +157,10 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("ALTER TABLE", all(isinstance(a, (exp.Drop, exp.AlterRename)) for a in node.args.get("actions") or []))
         if isinstance(node, exp.Command):
             add(f"command {node.name.upper()}", node.name.upper() in ("RESET",))
-        if name in ("suffix", "prefix", "ascii", "left", "right", "strip_accents", "levenshtein", "jaccard"):
+        if name in ("strip_accents", "levenshtein", "jaccard"):
             add("DuckDB string functions", False)
+        if isinstance(node, (exp.Ascii, exp.Right)):
+            add("ascii/right (code points)", CHECK)
     return found
 
 
@@ -230,12 +238,12 @@ def survey(spark=None) -> list[StatementReport]:
                 inlined = inline_macros(_bind_any(tree.copy()), macros)
                 for label, status in constructs(inlined, set()).items():  # what the macros bring in counts too
                     report.found[label] = max(report.found.get(label, RENDERED), status, key=_RANK.get)
-                rendered = spark_sql(to_spark(inlined))
+                rendered = spark_sql(to_spark(inlined.copy()))
             except Exception as error:  # noqa: BLE001
                 report.error = f"no Spark rendering: {type(error).__name__}: {str(error).splitlines()[0][:120]}"
                 continue
             if spark is not None and not isinstance(tree, (exp.Set, exp.Command)):
-                report.error, report.unknown_functions = _spark_check(spark, tree, rendered)
+                report.error, report.unknown_functions = _spark_check(spark, inlined, rendered)
     return reports
 
 
@@ -297,9 +305,10 @@ def markdown(reports: list[StatementReport], proven: set[str]) -> str:
 PROVEN = {"coordination/actions.sql", "coordination/ids.sql", "coordination/windows.sql", "coordination/prune.sql",
           "coordination/candidates.sql", "coordination/pairs.sql", "coordination/scores.sql",
           "coordination/significance.sql", "coordination/edges.sql", "coordination/evidence.sql",
-          "coordination/nodes.sql", "coordination/hashtags.sql", "coordination/texts.sql",  # not macros.sql: co_link/co_domain
+          "coordination/nodes.sql", "coordination/hashtags.sql", "coordination/texts.sql", "coordination/urls.sql",
+          "coordination/macros.sql",
           *(f"coordination/behaviours/{b}.sql" for b in ("co_repost", "co_reply", "co_report", "co_mention", "co_hashtag",
-                                                         "co_hashtag_seq", "co_text", "co_text_near"))}
+                                                         "co_hashtag_seq", "co_text", "co_text_near", "co_link", "co_domain"))}
 
 
 def main() -> None:
