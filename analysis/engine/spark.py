@@ -18,6 +18,8 @@ RENAME TO, SELECT; DuckDB's SET and RESET (optimizer tuning) are no-ops. Anythin
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -75,32 +77,45 @@ def session(master: str = "local[2]", *, shuffle_partitions: int = 4, app_name: 
 
 
 class SparkResult:
-    """The rows of a statement, fetched on demand (like a DuckDB relation)."""
+    """The rows of a statement, fetched on demand (like a DuckDB relation). With ``timed`` (a callable taking
+    seconds), the time spent fetching is reported to it (the engine's ``profile``)."""
 
-    def __init__(self, frame):
+    def __init__(self, frame, timed=None):
         self.frame = frame
+        self.timed = timed
+
+    def _fetch(self, fetch):
+        if self.timed is None:
+            return fetch()
+        start = time.perf_counter()
+        try:
+            return fetch()
+        finally:
+            self.timed(time.perf_counter() - start)
 
     def fetchall(self) -> list[tuple]:
-        return [tuple(row) for row in self.frame.collect()] if self.frame is not None else []
+        if self.frame is None:
+            return []
+        return self._fetch(lambda: [tuple(row) for row in self.frame.collect()])
 
     def fetchone(self) -> tuple | None:
         rows = self.limit(1).fetchall()
         return rows[0] if rows else None
 
     def limit(self, n: int) -> SparkResult:
-        return SparkResult(self.frame.limit(n))
+        return SparkResult(self.frame.limit(n), self.timed)
 
     def to_arrow_table(self):
-        return self.frame.toArrow()
+        return self._fetch(self.frame.toArrow)
 
     def to_arrow_reader(self, batch_rows: int = 1_000_000):
         """The rows as Arrow record batches (through the driver, like ``to_arrow_table``)."""
-        return self.frame.toArrow().to_reader(max_chunksize=batch_rows)
+        return self.to_arrow_table().to_reader(max_chunksize=batch_rows)
 
     arrow = to_arrow_table
 
     def df(self):
-        return self.frame.toPandas()
+        return self._fetch(self.frame.toPandas)
 
     @property
     def columns(self) -> list[str]:
@@ -119,6 +134,12 @@ class SparkEngine(Engine):
         self.materialise = materialise
         self.spark = spark or session(master, shuffle_partitions=shuffle_partitions, **dict(conf or {}))
         self.warehouse = Path(warehouse) if warehouse else None
+        # Time per statement when set to a dict (``engine.profile = {}``): label -> [statements, seconds], the
+        # label being the SQL file a statement comes from (``analysis.sql.run_script``/``query``) or else the
+        # calling function (``coordination/coaction.py:_pairs``); fetching a SELECT's rows counts to its label.
+        # ``render_seconds`` is the part spent parsing and rendering with SQLGlot. Off (None) by default.
+        self.profile: dict[str, list] | None = None
+        self.render_seconds = 0.0
         self._temp: dict[str, Any] = {}
         self._main: dict[str, Any] = {}
         self._macros: dict[str, Macro] = {}
@@ -136,8 +157,25 @@ class SparkEngine(Engine):
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 
     def execute(self, sql: str, params: Mapping[str, object] | Sequence[object] | None = None) -> SparkResult:
-        tree = bind(_parse(sql), params)
-        return self._run(tree)
+        if self.profile is None:
+            return self._run(bind(_parse(sql), params))
+        label = _caller()
+        start = time.perf_counter()
+        try:
+            parse_start = time.perf_counter()
+            tree = bind(_parse(sql), params)
+            self.render_seconds += time.perf_counter() - parse_start
+            result = self._run(tree)
+        finally:
+            self._timed(label, time.perf_counter() - start, statements=1)
+        if result.frame is not None:
+            result.timed = lambda seconds: self._timed(label, seconds)
+        return result
+
+    def _timed(self, label: str, seconds: float, statements: int = 0) -> None:
+        entry = self.profile.setdefault(label, [0, 0.0])
+        entry[0] += statements
+        entry[1] += seconds
 
     def sql(self, query: str, params: Mapping[str, object] | Sequence[object] | None = None) -> SparkResult:
         return self.execute(query, params)
@@ -161,7 +199,10 @@ class SparkEngine(Engine):
         self._set(name.lower(), self.spark.read.parquet(str(path)), temp=temp, materialise=False)
 
     def write_parquet(self, name: str, path: str | Path) -> None:
+        start = time.perf_counter()
         self.spark.table(name.lower()).write.mode("overwrite").parquet(str(path))
+        if self.profile is not None:
+            self._timed("(write_parquet: outputs to the bridge)", time.perf_counter() - start, statements=1)
 
     def tables(self) -> set[str]:
         return set(self._temp) | set(self._main)
@@ -174,10 +215,13 @@ class SparkEngine(Engine):
 
     def render(self, tree: exp.Expr) -> str:
         """Spark SQL of one bound DuckDB query."""
+        start = time.perf_counter()
         tree = inline_macros(tree, self._macros)
         names = {t.name.lower() for t in tree.find_all(exp.Table)}
         schema = {name: self.schema_of(name) for name in names if name in self._temp or name in self._main}
-        return spark_sql(to_spark(tree, schema))
+        text = spark_sql(to_spark(tree, schema))
+        self.render_seconds += time.perf_counter() - start
+        return text
 
     def _frame(self, query: exp.Expr):
         return self.spark.sql(self.render(query))
@@ -331,6 +375,33 @@ class SparkEngine(Engine):
             self.spark.catalog.dropTempView(name)
         else:
             frame.createOrReplaceTempView(name)
+
+
+_ENGINE_DIR = str(Path(__file__).parent)
+_ANALYSIS_DIR = Path(__file__).parents[1]
+
+
+def _caller() -> str:
+    """Where a statement comes from, for the profile: the SQL file being run (``analysis.sql.run_script`` or
+    ``query``), else the first calling function outside the engine package."""
+    frame = sys._getframe(2)
+    outside = None
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename.endswith(("analysis/sql.py", "analysis\\sql.py")) and code.co_name in ("run_script", "query"):
+            path = Path(frame.f_locals.get("path", "?"))
+            try:
+                return str(path.resolve().relative_to(_ANALYSIS_DIR.resolve()))
+            except ValueError:
+                return path.name
+        if outside is None and not code.co_filename.startswith(_ENGINE_DIR):
+            try:
+                where = Path(code.co_filename).resolve().relative_to(_ANALYSIS_DIR.resolve())
+            except ValueError:
+                where = Path(code.co_filename).name
+            outside = f"{where}:{code.co_name}"
+        frame = frame.f_back
+    return outside or "?"
 
 
 def _parse(sql: str) -> exp.Expr:
