@@ -115,7 +115,16 @@ def child(args) -> None:
 
     spark = None
     if args.child == "spark":
+        import shutil
+        import tempfile
+
         from mobtrace.analysis.engine.spark import SparkEngine
+
+        # the bridge's Parquet folder (tempfile.mkdtemp, which it leaves behind) goes under --out: measured, then removed
+        bridge = args.out / "bridge"
+        shutil.rmtree(bridge, ignore_errors=True)
+        bridge.mkdir(parents=True)
+        tempfile.tempdir = str(bridge)
 
         tree = Tree()
         spark = SparkEngine(args.master, shuffle_partitions=args.shuffle_partitions,
@@ -146,6 +155,8 @@ def child(args) -> None:
                                     key=lambda item: -item[2])
         figures["render_s"] = spark.render_seconds
         spark.spark.stop()
+        figures["bridge_bytes"] = sum(f.stat().st_size for f in bridge.rglob("*") if f.is_file())
+        shutil.rmtree(bridge, ignore_errors=True)
     con.close()
     figures["database_bytes"] = database.stat().st_size  # the DuckDB file: interactions and the five outputs
     (args.out / f"engine_{args.child}_{args.rows}.json").write_text(json.dumps(figures, indent=1))
@@ -174,6 +185,8 @@ def report(figures: dict, top: int) -> None:
     load_, step = figures["load"], figures["step"]
     print(f"\n{engine}: {figures['interactions']:,} interactions; load {load_['wall_s']:.1f} s (set-up, not in the step); "
           f"database file afterwards {figures['database_bytes'] / 2**20:,.0f} MiB")
+    if "bridge_bytes" in figures:
+        print(f"{engine}: the bridge's Parquet (inputs out, outputs back) {figures['bridge_bytes'] / 2**20:,.0f} MiB on disk")
     if "session" in figures:
         session = figures["session"]
         print(f"{engine}: SparkSession start {session['wall_s']:.1f} s wall, {session['cpu_s']:.1f} cpu-s (not in the step)")
