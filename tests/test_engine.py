@@ -67,6 +67,15 @@ def test_renderings_for_spark():
     assert "BROUND(" in sql.upper() and "temp." not in sql
     # median: exact middle values (not Spark's approximate percentile), kept apart from the division after it
     assert "PERCENTILE_DISC(0.5)" in sql.upper() and "APPROX" not in sql.upper() and "* 0.5D) / 2" in sql
+    # prune.sql's frame to the partition's end (quadratic in Spark) read from the other side, also through a named window
+    frames = spark_sql(to_spark(parse(
+        "SELECT first_value(x IGNORE NULLS) OVER w AS a, first_value(x) OVER (PARTITION BY o ORDER BY t DESC "
+        "RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) - 1 AS b FROM t "
+        "WINDOW w AS (PARTITION BY o ORDER BY t, n RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)")))
+    assert "FIRST_VALUE" not in frames.upper()
+    assert ("LAST_VALUE(x) IGNORE NULLS OVER (PARTITION BY o ORDER BY t DESC NULLS FIRST, n DESC NULLS FIRST RANGE BETWEEN "
+            "UNBOUNDED PRECEDING AND CURRENT ROW) AS a") in frames
+    assert "(LAST_VALUE(x) OVER (PARTITION BY o ORDER BY t ASC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) - 1 AS b" in frames
 
 
 # --- Spark in local mode ----------------------------------------------------------------------------------------
@@ -95,6 +104,10 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
         "SELECT s, CAST(hash(s) AS VARCHAR), CAST(hash(hash(s), 7) AS VARCHAR) FROM v ORDER BY s",
         "SELECT t, make_timestamp(t), epoch_us(make_timestamp(t)) FROM v ORDER BY t",
         "SELECT g, t // 7, t / 1e6 FROM v ORDER BY g, t",
+        # first value to the partition's end (rendered from the other side): nulls skipped, a later peer's value seen
+        # (peers hold one value at most, as in prune.sql: with two, DuckDB's own answer depends on the order of peers)
+        "SELECT g, t, first_value(CASE WHEN t IN (1, 3, 60000000) THEN d END IGNORE NULLS) OVER (PARTITION BY g ORDER BY "
+        "t // 2 RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM v ORDER BY g, t",
     ]
     duck = duckdb.connect()
     duck.execute("CREATE TABLE v (g INTEGER, t BIGINT, d DOUBLE, m DOUBLE, w BIGINT, s VARCHAR)")
@@ -114,6 +127,28 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
     spark_engine.register("p", duck.sql("SELECT * FROM p").to_arrow_table())
     query = "SELECT i, 1 - pow(1 - r, k), CAST(floor(log2(k)) AS INTEGER), CAST(r * 4503599627370496 AS BIGINT) FROM p ORDER BY i"
     assert spark_engine.fetch(query) == duck.execute(query).fetchall()
+
+
+@needs_java
+def test_the_spark_engines_profile_names_the_sql_file_of_each_statement(spark_engine, tmp_path):
+    """``SparkEngine.profile`` (bench/bench_engine.py prints it): statements timed by the SQL file they come from,
+    or the calling function; fetching a SELECT's rows counts to its label; off by default."""
+    from mobtrace.analysis.sql import run_script
+
+    script = tmp_path / "two.sql"
+    script.write_text("CREATE OR REPLACE TEMP TABLE pr AS SELECT 1 AS x;\nINSERT INTO pr VALUES (2);\n")
+    assert spark_engine.profile is None
+    spark_engine.profile = {}
+    try:
+        run_script(spark_engine, script)
+        assert spark_engine.fetch("SELECT sum(x) FROM pr") == [(3,)]
+        profile = dict(spark_engine.profile)
+    finally:
+        spark_engine.profile = None
+        spark_engine.execute("DROP TABLE IF EXISTS pr")
+    assert set(profile) == {"two.sql", "test_engine.py:test_the_spark_engines_profile_names_the_sql_file_of_each_statement"}
+    assert profile["two.sql"][0] == 2 and profile["two.sql"][1] > 0
+    assert profile["test_engine.py:test_the_spark_engines_profile_names_the_sql_file_of_each_statement"][0] == 1
 
 
 def _acting(behaviour: str, obj: str) -> dict:
