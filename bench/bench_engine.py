@@ -129,7 +129,8 @@ def child(args) -> None:
         tree = Tree()
         spark = SparkEngine(args.master, shuffle_partitions=args.shuffle_partitions,
                             conf={"spark.driver.memory": args.spark_memory,
-                                  "spark.local.dir": str(args.out / "spark-local")})
+                                  "spark.local.dir": str(args.out / "spark-local"),
+                                  **dict(item.split("=", 1) for item in args.spark_conf)})
         spark.profile = {}
         figures["session"] = tree.stop()
 
@@ -215,6 +216,8 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]", help="Spark master URL")
     parser.add_argument("--spark-memory", default="4g", help="spark.driver.memory (in local mode, the executors')")
     parser.add_argument("--shuffle-partitions", type=int, default=4)
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="an extra Spark setting for the engine's session (repeatable), for experiments")
     parser.add_argument("--top", type=int, default=15, help="Spark statement sources to print")
     parser.add_argument("--child", choices=("duckdb", "spark"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,7 +242,8 @@ def main() -> None:
         result.unlink(missing_ok=True)
         command = [sys.executable, __file__, "--child", engine, "--rows", str(args.rows), "--out", str(args.out),
                    "--memory-limit", args.memory_limit, "--master", args.master, "--spark-memory", args.spark_memory,
-                   "--shuffle-partitions", str(args.shuffle_partitions)]
+                   "--shuffle-partitions", str(args.shuffle_partitions),
+                   *(f"--spark-conf={item}" for item in args.spark_conf)]
         print(f"\n--- {engine}: {' '.join(command[1:])}", flush=True)
         subprocess.run(command, check=True)
         figures[engine] = json.loads(result.read_text())
