@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench dev browser-deps clean
+.PHONY: demo test bench dev browser-deps spark-deps clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -25,6 +25,11 @@ bench: $(STAMP)
 # The report's browser test drives Debian's headless Chromium (skipped with a reason when absent).
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
+
+# The Spark engine (analysis/engine) runs on a Java runtime, 17 or later: Debian's default one (skipped with a
+# reason when absent).
+spark-deps:
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
 
 dev: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml

@@ -5,9 +5,11 @@ from dagster_duckdb import DuckDBResource
 
 from mobtrace.analysis.coordination import build_account_clusters, build_coaction_edges
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams
+from mobtrace.analysis.engine.settings import record_execution
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.assets.kit import config_from, signal_tags, use_params
 from mobtrace.assets.metadata import row_count, table_metadata
+from mobtrace.assets.resources import EngineResource
 
 CoactionConfig = config_from(CoactionParams)
 ClusterConfig = config_from(ClusterParams)
@@ -17,11 +19,15 @@ ClusterConfig = config_from(ClusterParams)
     deps=["interactions"],
     description="Pairs of accounts that acted on the same objects within the window, thresholded; with the matched event pairs as evidence.",
 )
-def coaction_edges(context: dg.AssetExecutionContext, config: CoactionConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def coaction_edges(context: dg.AssetExecutionContext, config: CoactionConfig, duckdb: DuckDBResource,
+                   engine: EngineResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         prepare(con)
         params = use_params(con, config)
-        edges = build_coaction_edges(con, params, progress=lambda step: context.log.info(f"co-action: {step} done"))
+        execution = engine.settings()
+        record_execution(con, CoactionParams.step, execution)
+        edges = build_coaction_edges(con, params, progress=lambda step: context.log.info(f"co-action: {step} done"),
+                                     execution=execution)
         significant = row_count(con, "coaction_edges WHERE significant")
         context.log.info(f"{edges} co-action edges with weight >= {params.min_weight}, {significant} significant at alpha {params.alpha}")
         return dg.MaterializeResult(metadata=table_metadata(con, "coaction_edges", evidence_rows=row_count(con, "coaction_evidence")))

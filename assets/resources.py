@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from mobtrace.analysis.engine.settings import EngineSettings
 from mobtrace.assets.locations import (  # noqa: F401  (the rule and the lock live there, without Dagster)
     DATABASE_NAME, DEFAULT_DATABASE, DEFAULT_REPORTS, LOCK_POLL_SECONDS, LOCK_SUFFIX, PROJECT_ROOT, SAMPLE_DIR,
     DatabaseBusyError, database_lock, default_database, describe_holder, lock_holder, lock_path, sample_inputs,
@@ -53,11 +54,25 @@ class LockedDuckDBResource(DuckDBResource):
             connection.close()
 
 
+class EngineResource(dg.ConfigurableResource):
+    """Where the heavy relational stages run: ``engine`` duckdb (this machine) or spark, and the Spark master
+    URL (local[N], spark://host:7077, yarn, ...). Execution settings, not parameters: they do not change the
+    results or the run id (``mobtrace.analysis.engine.settings``)."""
+
+    engine: str = EngineSettings.engine
+    spark_master: str = EngineSettings.spark_master
+
+    def settings(self) -> EngineSettings:
+        return EngineSettings(engine=self.engine, spark_master=self.spark_master)
+
+
 def database_resource(database: str | Path = DEFAULT_DATABASE) -> DuckDBResource:
     """The one DuckDB file every asset reads and writes (one writer: steps run in-process)."""
     Path(database).parent.mkdir(parents=True, exist_ok=True)
     return LockedDuckDBResource(database=str(database))
 
 
-def resources(database: str | Path = DEFAULT_DATABASE, reports: str | Path = DEFAULT_REPORTS) -> dict[str, object]:
-    return {"duckdb": database_resource(database), "reports": ReportsDir(path=str(reports))}
+def resources(database: str | Path = DEFAULT_DATABASE, reports: str | Path = DEFAULT_REPORTS,
+              execution: EngineSettings = EngineSettings()) -> dict[str, object]:
+    return {"duckdb": database_resource(database), "reports": ReportsDir(path=str(reports)),
+            "engine": EngineResource(engine=execution.engine, spark_master=execution.spark_master)}

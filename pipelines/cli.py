@@ -25,6 +25,7 @@ from pathlib import Path
 # Only what the parser needs is imported here (the steps' dataclasses, the locations rule): each command
 # imports its own work: --help loads no Dagster, pandas or plotly, a --compat run no Dagster (tests/test_startup.py).
 from mobtrace.analysis.compat.params import CntParams, CoortweetParams
+from mobtrace.analysis.engine.settings import ENGINES, EngineSettings
 from mobtrace.analysis.params import Parameter, Params, all_params, describe
 from mobtrace.assets.locations import (
     DEFAULT_REPORTS, SAMPLE_DIR, DatabaseBusyError, database_lock, default_database, sample_inputs,
@@ -155,6 +156,13 @@ def _check_opens(database: Path) -> None:
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     _add_location_options(parser)
+    # Execution settings, not step parameters: they change where the co-action step runs, not its results or
+    # the run id (mobtrace.analysis.engine.settings).
+    parser.add_argument("--engine", choices=ENGINES, default=EngineSettings.engine,
+                        help="engine of the co-action step: duckdb (this machine) or spark (the cluster at --spark-master); "
+                             "the same results either way (default: %(default)s)")
+    parser.add_argument("--spark-master", default=EngineSettings.spark_master, metavar="URL",
+                        help="Spark master URL for --engine spark: local[N], spark://host:7077, yarn, ... (default: %(default)s)")
     takes_inputs = "inputs" in {action.dest for action in parser._actions}
     ingest = _ingest_params()
     kinds = [kind for kind in all_params() if takes_inputs or kind is not ingest]
@@ -215,6 +223,8 @@ def _run(args: argparse.Namespace) -> int:
                                 "optionally .gz): check the path")
     database = _database(args)
     if getattr(args, "compat", None):
+        if args.engine != "duckdb":
+            raise ValueError("--compat runs on DuckDB only: drop --engine")
         return _run_compat(args, database)
     from mobtrace.pipelines.run import RunOptions, run_pipeline  # Dagster: not for --compat runs
 
@@ -223,6 +233,7 @@ def _run(args: argparse.Namespace) -> int:
     options = RunOptions(
         inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
         params=[step_params(args, kind) for kind in all_params() if kind not in COMPAT_PARAMS.values()],
+        execution=EngineSettings(engine=args.engine, spark_master=args.spark_master),
     )
     with _holding(database, args):
         _check_opens(database)

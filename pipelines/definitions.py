@@ -22,11 +22,13 @@ def mobtrace_job() -> dg.UnresolvedAssetJobDefinition:
     )
 
 
-def definitions(database=DEFAULT_DATABASE, reports=DEFAULT_REPORTS, **extra) -> dg.Definitions:
-    """Every discovered asset and check with the main job, on one database and reports folder."""
+def definitions(database=DEFAULT_DATABASE, reports=DEFAULT_REPORTS, execution=None, **extra) -> dg.Definitions:
+    """Every discovered asset and check with the main job, on one database and reports folder (and the engine
+    of ``execution``, an ``EngineSettings``; by default DuckDB)."""
     assets, checks = discover()
+    settings = {} if execution is None else {"execution": execution}
     return dg.Definitions(
-        assets=assets, asset_checks=checks, jobs=[mobtrace_job()], resources=resources(database, reports),
+        assets=assets, asset_checks=checks, jobs=[mobtrace_job()], resources=resources(database, reports, **settings),
         executor=dg.in_process_executor, **extra,
     )
 

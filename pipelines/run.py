@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from mobtrace.analysis.engine.settings import EngineSettings
 from mobtrace.analysis.ingest.params import IngestParams
 from mobtrace.analysis.params import Params
 from mobtrace.assets.kit import params_class
@@ -33,6 +34,7 @@ class RunOptions:
     out_dir: Path
     database: Path
     params: list[Params] = field(default_factory=list)
+    execution: EngineSettings = EngineSettings()  # where the heavy stages run; not a parameter
 
     def params_for(self, kind: type[Params]) -> Params:
         """The parameters this run gives a step: those set here, else the step's defaults."""
@@ -105,7 +107,7 @@ def progress_logger(_init_context) -> logging.Logger:
 def execute(options: RunOptions) -> dg.ExecuteInProcessResult:
     """Materialise every asset and check in one in-process run."""
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    defs = definitions(options.database, options.out_dir, loggers={"progress": progress_logger})
+    defs = definitions(options.database, options.out_dir, execution=options.execution, loggers={"progress": progress_logger})
     assets = [asset for asset in defs.assets if isinstance(asset, dg.AssetsDefinition)]
     with dg.DagsterInstance.ephemeral() as instance:
         return defs.resolve_job_def("mobtrace").execute_in_process(

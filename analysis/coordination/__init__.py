@@ -51,16 +51,40 @@ from mobtrace.analysis.coordination.clusters import account_clusters
 from mobtrace.analysis.coordination.coaction import coaction_edges
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams
 from mobtrace.analysis.coordination.signal import coordination_signal
+from mobtrace.analysis.engine.settings import EngineSettings
+
+# Stored tables the co-action behaviours read besides ``interactions`` (sent to Spark with it).
+_BEHAVIOUR_INPUTS = {"co_mention": ("accounts",)}
 
 
 def build_coaction_edges(con: duckdb.DuckDBPyConnection, params: CoactionParams = CoactionParams(),
-                         progress: Callable[[str], None] | None = None) -> int:
-    """Step ``coaction_edges``: the co-action tables (see ``coaction.py``); returns the edge count."""
-    return coaction_edges(
-        con, params.window_seconds, params.min_weight, params.behaviours, params.evidence_per_edge,
-        window="auto" if params.auto_window else None, alpha=params.alpha if params.null_model else None, seed=params.seed,
-        progress=progress,
-    )
+                         progress: Callable[[str], None] | None = None, *, execution: EngineSettings = EngineSettings(),
+                         spark=None) -> int:
+    """Step ``coaction_edges``: the co-action tables (see ``coaction.py``); returns the edge count. With
+    ``execution.engine == "spark"`` the step runs on Spark (``spark``, a ``SparkEngine``, or one made for
+    ``execution.spark_master``) and its tables are loaded back into ``con`` (``mobtrace.analysis.engine.bridge``).
+    The engine is an execution setting, not a parameter: the same tables either way."""
+    arguments = dict(window_seconds=params.window_seconds, min_weight=params.min_weight, behaviours=params.behaviours,
+                     evidence_per_edge=params.evidence_per_edge, window="auto" if params.auto_window else None,
+                     alpha=params.alpha if params.null_model else None, seed=params.seed, progress=progress)
+    if execution.engine == "duckdb":
+        return coaction_edges(con, **arguments)
+    from mobtrace.analysis.coordination.coaction import OUTPUT_TABLES, resolve_behaviours
+    from mobtrace.analysis.engine import SPARK_BEHAVIOURS
+    from mobtrace.analysis.engine.bridge import run_on_spark
+
+    behaviours = resolve_behaviours(params.behaviours)
+    missing = sorted(set(behaviours) - set(SPARK_BEHAVIOURS))
+    if missing or params.auto_window:
+        raise ValueError(f"the Spark engine computes {', '.join(SPARK_BEHAVIOURS)} with fixed windows so far, not "
+                         f"{', '.join(missing) or 'automatic windows'}: choose those behaviours, or --engine duckdb")
+    return run_on_spark(con, coaction_edges, inputs=spark_inputs(behaviours), outputs=OUTPUT_TABLES, spark=spark,
+                        master=execution.spark_master, **arguments)
+
+
+def spark_inputs(behaviours: tuple[str, ...]) -> tuple[str, ...]:
+    """The stored tables the co-action step reads for ``behaviours``: what goes to Spark."""
+    return tuple(dict.fromkeys(("interactions", *(t for b in behaviours for t in _BEHAVIOUR_INPUTS.get(b, ())))))
 
 
 def build_account_clusters(con: duckdb.DuckDBPyConnection, params: ClusterParams = ClusterParams()) -> tuple[int, int]:

@@ -1,0 +1,45 @@
+"""Run one relational stage on Spark for a DuckDB database: its input tables out as Parquet, the stage on a
+``SparkEngine``, its output tables back into the database.
+
+This is how the pipeline switches engine for its heavy stages while the rest (signals, clustering, the
+report) keeps reading DuckDB: ``run_on_spark(con, coaction_edges, inputs=("interactions",),
+outputs=OUTPUT_TABLES, behaviours=("co_repost",))`` leaves the same ``coaction_*`` tables in ``con`` as
+``coaction_edges(con, behaviours=("co_repost",))`` does. On a cluster, ``workdir`` must be a folder every
+node reads (HDFS, S3, a shared mount). Output rows are loaded sorted by all their columns: Spark keeps no row
+order, so a reader that needs one must say ``ORDER BY``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import duckdb
+
+from mobtrace.analysis.engine import DuckDBEngine, Engine
+
+
+def run_on_spark(con: duckdb.DuckDBPyConnection, stage: Callable[..., object], *, inputs: Iterable[str],
+                 outputs: Iterable[str], spark: Engine | None = None, master: str = "local[2]",
+                 workdir: str | Path | None = None, **arguments) -> object:
+    """``stage(spark_engine, **arguments)`` with the DuckDB tables ``inputs`` as its input; its tables
+    ``outputs`` replace those of the same names in ``con``. Returns what the stage returns."""
+    if spark is None:
+        from mobtrace.analysis.engine.spark import SparkEngine
+
+        spark = SparkEngine(master)
+    folder = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="mobtrace-spark-"))
+    duck = DuckDBEngine(con)
+    for table in inputs:
+        path = folder / "in" / f"{table}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        duck.write_parquet(table, path)
+        spark.register_parquet(table, path)
+    result = stage(spark, **arguments)
+    for table in outputs:
+        path = folder / "out" / table
+        spark.write_parquet(table, path)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_parquet($files) ORDER BY ALL",
+                    {"files": str(path / "*.parquet")})
+    return result

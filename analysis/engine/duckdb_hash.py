@@ -1,0 +1,98 @@
+"""DuckDB's ``hash()`` and its C-library maths, bit for bit, for engines that lack them.
+
+The co-action null model orders and samples objects by ``hash(...)`` (``coordination/ids.sql``,
+``significance.sql``): for another engine to pick the same sample it must compute the same numbers.
+DuckDB 2.0 hashes an integer with MurmurHash64's finaliser (a 32-bit integer zero-extended), a string by
+8-byte blocks (``HashBytes``), and combines the hashes of several arguments left to right. A NULL has a
+fixed hash. ``tests/test_engine.py`` checks this against DuckDB itself.
+
+>>> duckdb_hash("a"), duckdb_hash(7), duckdb_hash("a", 7)
+(12561829011207016135, 8736873150706563146, 7997196515468145345)
+"""
+
+from __future__ import annotations
+
+import struct
+from decimal import Decimal
+
+_MASK = (1 << 64) - 1
+_MULTIPLIER = 0xD6E8FEB86659FD93
+_NULL_HASH = 13787848793156543929
+
+
+def _murmur64(x: int) -> int:
+    x ^= x >> 32
+    x = (x * _MULTIPLIER) & _MASK
+    x ^= x >> 32
+    x = (x * _MULTIPLIER) & _MASK
+    return x ^ (x >> 32)
+
+
+def _hash_bytes(data: bytes) -> int:
+    size = len(data)
+    h = (0xE17A1465 ^ ((size * 0xC6A4A7935BD1E995) & _MASK)) & _MASK
+    tail = size & 7
+    for start in range(0, size - tail, 8):
+        h = ((h ^ struct.unpack_from("<Q", data, start)[0]) * _MULTIPLIER) & _MASK
+    if tail:
+        h = ((h ^ int.from_bytes(data[size - tail:], "little")) * _MULTIPLIER) & _MASK
+    return _murmur64(h)
+
+
+def _hash_one(value: object) -> int:
+    if value is None:
+        return _NULL_HASH
+    if isinstance(value, str):
+        return _hash_bytes(value.encode("utf-8"))
+    if isinstance(value, bytes):
+        return _hash_bytes(value)
+    if isinstance(value, (bool, int, Decimal)):  # UBIGINT, BIGINT (two's complement); see module note on INTEGER
+        return _murmur64(int(value) & _MASK)
+    raise TypeError(f"no DuckDB-compatible hash for {type(value).__name__}")
+
+
+def duckdb_hash(*values: object) -> int:
+    """What DuckDB's ``hash(v1, v2, ...)`` returns (an unsigned 64-bit integer) for strings and integers
+    (BIGINT and UBIGINT; a negative INTEGER hashes differently in DuckDB and is not supported)."""
+    result = _hash_one(values[0])
+    for value in values[1:]:
+        result ^= result >> 32
+        result = ((result * _MULTIPLIER) & _MASK) ^ _hash_one(value)
+    return result
+
+
+def libm(name: str):
+    """The C library's ``pow``, ``log2``, ``log10``, ``ln`` or ``exp``, as DuckDB calls it (Python's ``math``
+    calls the same functions), for engines whose own differ in the last bits (the JVM's ``Math.pow``)."""
+    import math
+
+    function = {"pow": math.pow, "log2": math.log2, "log10": math.log10, "ln": math.log, "exp": math.exp}[name]
+
+    def call(*values):
+        if any(v is None for v in values):
+            return None
+        try:
+            return function(*map(float, values))
+        except ValueError:  # outside the domain: DuckDB gives NaN (or an error), never a number
+            return float("nan")
+        except OverflowError:
+            return float("inf")
+
+    return call
+
+
+# DuckDB's nfc_normalize(), which Spark lacks (on non-ASCII text: ASCII text is its own NFC, see render.py).
+def nfc_normalize(text: str | None) -> str | None:
+    """DuckDB's ``nfc_normalize`` (Unicode NFC)."""
+    import unicodedata
+
+    return None if text is None else unicodedata.normalize("NFC", text)
+
+
+def _each(function):
+    """The function applied to each element of a list (Spark calls no Python function inside a lambda)."""
+    return lambda values: None if values is None else [function(v) for v in values]
+
+
+STRING_FUNCTIONS = {"mt_nfc_normalize": nfc_normalize}
+LIST_FUNCTIONS = {f"{name}_each": _each(function) for name, function in STRING_FUNCTIONS.items()}
