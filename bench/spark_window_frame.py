@@ -1,4 +1,4 @@
-"""Why prune.sql dominates Spark's co-action time (SPARK_NOTES.md, bench): one object of N actions (one Spark
+"""Why prune.sql dominates Spark's co-action time (analysis/engine/NOTES.md, bench): one object of N actions (one Spark
 partition), prune.sql's first_value ... UNBOUNDED FOLLOWING frame against the reversed growing frame, same
 values asserted. Spark local[2] with the engine's session settings.
 

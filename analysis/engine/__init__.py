@@ -20,7 +20,7 @@ as Parquet).
 Known limits
 ------------
 Spark needs a Java runtime (17 or later) and pyspark. Which SQL files render for Spark, and which
-constructs still need a rendering, is listed in SPARK_NOTES.md (``python -m mobtrace.analysis.engine.survey``).
+constructs still need a rendering, is listed in analysis/engine/NOTES.md (``python -m mobtrace.analysis.engine.survey``).
 
 Example
 -------

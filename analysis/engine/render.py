@@ -341,7 +341,7 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
         return _median(node.this)
     if isinstance(node, exp.PercentileCont) and node.expression is not None:
         # quantile_cont(x, q): Spark's percentile interpolates like DuckDB (lo * (1 - d) + hi * d) but computes
-        # d in another order: equal to the last bit or two, not always exactly (SPARK_NOTES.md)
+        # d in another order: equal to the last bit or two, not always exactly (analysis/engine/NOTES.md)
         return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
     return _spark_type(node)
 
@@ -536,7 +536,7 @@ def _typed(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]]) -> exp.Expr:
         return annotate_types(qualify(tree.copy(), schema=mapping, dialect="duckdb", validate_qualify_columns=False,
                                       quote_identifiers=False, identify=False),
                               schema=mapping, dialect="duckdb")
-    except Exception:  # noqa: BLE001  (an unqualifiable statement keeps plain casts; see SPARK_NOTES)
+    except Exception:  # noqa: BLE001  (an unqualifiable statement keeps plain casts; see analysis/engine/NOTES.md)
         return tree
 
 
