@@ -14,7 +14,7 @@ Set by ``mobtrace run --engine spark --spark-master URL`` or by the Dagster reso
 >>> EngineSettings().changed()
 {}
 >>> EngineSettings(engine="spark").changed()
-{'engine': 'spark'}
+{'engine': 'spark', 'spark_master': 'local[2]'}
 >>> EngineSettings(engine="polars")
 Traceback (most recent call last):
 ValueError: --engine must be one of duckdb, spark, not 'polars'
