@@ -71,11 +71,11 @@ def _brute_force(rows: list[tuple[str, str, int]], window_ms: int, min_weight: i
     return sorted((a, b, len(posts)) for (a, b), posts in shared.items() if len(posts) >= min_weight)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=35, deadline=None)  # each example is a whole ingest and co-action run
 @given(
     rows=st.lists(
         st.tuples(st.sampled_from("abcdef"), st.sampled_from(["p", "q", "r"]), st.integers(0, 400_000)),
-        max_size=40,
+        max_size=60,
     ),
     window_ms=st.sampled_from([0, 1_000, 60_000, 90_500]),
     min_weight=st.integers(1, 2),
