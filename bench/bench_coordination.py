@@ -40,7 +40,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from workload import generate, load  # noqa: E402
+from workload import fresh_database, generate, load  # noqa: E402
 
 from mobtrace.analysis.coordination.cluster_stats import cluster_stats  # noqa: E402
 from mobtrace.analysis.coordination.clusters import account_clusters  # noqa: E402
@@ -153,12 +153,7 @@ def main() -> None:
         with stage("generate workload (not timed)", str(workload.name)):
             generate(workload, n=args.n)
     database = args.out / "bench.duckdb"
-    for leftover in (database, Path(f"{database}.wal")):
-        leftover.unlink(missing_ok=True)
-    con = connect(database)
-    con.execute(f"SET memory_limit = '{args.memory_limit}'")
-    con.execute(f"SET temp_directory = '{args.out / 'spill'}'")
-    con.execute("SET preserve_insertion_order = false")
+    con = fresh_database(database, args.memory_limit)
 
     first = len(ROWS)
     with stage("load the file into DuckDB") as info:

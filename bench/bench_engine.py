@@ -40,7 +40,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from workload import generate, load  # noqa: E402
+from workload import fresh_database, generate, load  # noqa: E402
 
 OUTPUT_TABLES = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts", "coaction_windows_used")
 
@@ -99,15 +99,9 @@ def child(args) -> None:
     from mobtrace.analysis.coordination import build_coaction_edges
     from mobtrace.analysis.coordination.params import CoactionParams
     from mobtrace.analysis.engine.settings import EngineSettings
-    from mobtrace.analysis.ingest import connect
 
     database = args.out / f"engine_{args.child}_{args.rows}.duckdb"
-    for leftover in (database, Path(f"{database}.wal")):
-        leftover.unlink(missing_ok=True)
-    con = connect(database)
-    con.execute(f"SET memory_limit = '{args.memory_limit}'")
-    con.execute(f"SET temp_directory = '{args.out / 'spill'}'")
-    con.execute("SET preserve_insertion_order = false")
+    con = fresh_database(database, args.memory_limit)
     figures: dict = {"engine": args.child, "rows": args.rows, "load_average_start": os.getloadavg()}
     tree = Tree()
     figures["interactions"] = load(con, args.out / f"workload_{args.rows}.parquet")

@@ -193,25 +193,32 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, platform: str = "synthetic"
     return con.sql("SELECT count(*) FROM interactions").fetchall()[0][0]
 
 
+def fresh_database(database: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """An empty mobtrace database file (an earlier one removed) with the benches' settings: ``memory_limit``,
+    spilling to ``spill/`` beside it, no insertion order kept."""
+    from mobtrace.analysis.ingest import connect
+
+    for leftover in (database, Path(f"{database}.wal")):
+        leftover.unlink(missing_ok=True)
+    con = connect(database)
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET temp_directory = '{database.parent / 'spill'}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
 def workload_database(database: Path, n: int, stage, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
     """A fresh mobtrace database file holding the ``n``-interaction workload (``workload_<n>.parquet`` beside it,
     generated when missing), with the detector benches' settings; ``stage(title)`` times generating and loading
     as set-up."""
-    from mobtrace.analysis.ingest import connect
-
     out = database.parent
     workload = out / f"workload_{n}.parquet"
     if not workload.exists():
         with stage("generate workload (not timed)") as info:
             generate(workload, n=n)
             info["note"] = workload.name
-    for leftover in (database, Path(f"{database}.wal")):
-        leftover.unlink(missing_ok=True)
-    con = connect(database)
-    con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute(f"SET temp_directory = '{out / 'spill'}'")
+    con = fresh_database(database, memory_limit)
     con.execute(f"SET threads = {threads}")
-    con.execute("SET preserve_insertion_order = false")
     with stage("load into DuckDB (set-up)") as info:
         info["note"] = f"{load(con, workload):,} interactions"
     return con
