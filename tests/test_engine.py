@@ -326,6 +326,33 @@ def test_duckdb_engine_runs_scripts_as_run_script_does(tmp_path):
     assert eng.fetch("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'u'") == [(0,)]
 
 
+def test_the_bridge_removes_the_parquet_it_wrote_even_when_the_stage_fails(event, database, tmp_path, monkeypatch):
+    # The folder holds the export's interactions (people's posts): it must not outlive the step.
+    import tempfile
+
+    from mobtrace.analysis.engine.bridge import run_on_spark
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    con = database([event("a", 0, "repost", target_post_id="p"), event("b", 1, "repost", target_post_id="p")])
+    seen = []
+
+    def stage(eng, fail):
+        seen.extend(sorted(str(path.relative_to(tmp_path)).split("/", 1)[1] for path in tmp_path.rglob("*.parquet")))
+        assert eng.fetch("SELECT count(*) FROM interactions") == [(2,)]
+        if fail:
+            raise RuntimeError("the stage broke")
+        return "done"
+
+    assert run_on_spark(con, stage, inputs=("interactions",), outputs=(), spark=DuckDBEngine(duckdb.connect()), fail=False) == "done"
+    with pytest.raises(RuntimeError):
+        run_on_spark(con, stage, inputs=("interactions",), outputs=(), spark=DuckDBEngine(duckdb.connect()), fail=True)
+    assert seen == ["in/interactions.parquet", "in/interactions.parquet"]
+    assert list(tmp_path.iterdir()) == []
+    kept = tmp_path / "kept"  # a workdir the caller names (a cluster's shared folder) is the caller's to keep
+    run_on_spark(con, stage, inputs=("interactions",), outputs=(), spark=DuckDBEngine(duckdb.connect()), workdir=kept, fail=False)
+    assert (kept / "in" / "interactions.parquet").is_file()
+
+
 def test_a_stage_runs_unchanged_on_the_duckdb_engine(event, database):
     """The stages take an engine where they took a connection: DuckDBEngine gives the same tables."""
     rows = _reposts(event)

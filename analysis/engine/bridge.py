@@ -24,12 +24,20 @@ def run_on_spark(con: duckdb.DuckDBPyConnection, stage: Callable[..., object], *
                  outputs: Iterable[str], spark: Engine | None = None, master: str = "local[2]",
                  workdir: str | Path | None = None, **arguments) -> object:
     """``stage(spark_engine, **arguments)`` with the DuckDB tables ``inputs`` as its input; its tables
-    ``outputs`` replace those of the same names in ``con``. Returns what the stage returns."""
+    ``outputs`` replace those of the same names in ``con``. Returns what the stage returns. Without
+    ``workdir`` the Parquet goes to a temporary folder, removed afterwards: it holds the export's
+    interactions (people's posts), and 118 MiB per million of them."""
     if spark is None:
         from mobtrace.analysis.engine.spark import SparkEngine
 
         spark = SparkEngine(master)
-    folder = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="mobtrace-spark-"))
+    if workdir is not None:
+        return _run_in(Path(workdir), con, stage, inputs, outputs, spark, arguments)
+    with tempfile.TemporaryDirectory(prefix="mobtrace-spark-") as folder:
+        return _run_in(Path(folder), con, stage, inputs, outputs, spark, arguments)
+
+
+def _run_in(folder: Path, con, stage, inputs, outputs, spark: Engine, arguments: dict) -> object:
     duck = DuckDBEngine(con)
     for table in inputs:
         path = folder / "in" / f"{table}.parquet"
