@@ -7,6 +7,7 @@ and when the behaviour behind the flag happened. Campaign fusion reads only this
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -19,3 +20,28 @@ HERE = Path(__file__).parent
 def create_signals_table(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``account_signals`` if the database does not have it yet."""
     run_script(con, HERE / "signals.sql")
+
+
+# The table a detector's rows come back from Spark in (see ``signal_rows_on_spark``).
+SPARK_ROWS = "spark_signal_rows"
+
+
+def signal_rows_on_spark(eng, *, signal: str, rows: Callable[[object], None]) -> None:
+    """A detector's statements on a Spark engine (a stage for ``engine.bridge.run_on_spark``): ``rows(eng)`` writes
+    the ``signal`` rows into an ``account_signals`` that starts empty there; they are left in ``SPARK_ROWS``. Only
+    the detector's rows travel: the database's ``account_signals`` (its key, other detectors' rows) stays as it is
+    and ``replace_signal_rows`` puts them in."""
+    eng.execute("DROP TABLE IF EXISTS account_signals")
+    create_signals_table(eng)
+    rows(eng)
+    eng.execute(f"CREATE OR REPLACE TABLE {SPARK_ROWS} AS SELECT * FROM account_signals WHERE signal = $signal",
+                {"signal": signal})
+
+
+def replace_signal_rows(con: duckdb.DuckDBPyConnection, signal: str, table: str = SPARK_ROWS) -> None:
+    """Replace the ``signal`` rows of ``account_signals`` by those of ``table`` (then dropped), in key order."""
+    columns = "signal, platform, account_id, group_key, score, evidence, first_ts, last_ts, events"
+    con.execute("DELETE FROM account_signals WHERE signal = $signal", {"signal": signal})
+    con.execute(f"INSERT INTO account_signals ({columns}) SELECT {columns} FROM {table} WHERE signal = $signal "
+                "ORDER BY platform, account_id", {"signal": signal})
+    con.execute(f"DROP TABLE {table}")

@@ -50,9 +50,13 @@ def edges_well_formed(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     tags=signal_tags("coordination"),
     description="Louvain communities (seeded) of the multiplex graph of significant co-action edges, with cluster statistics; their members carry the coordination signal.",
 )
-def account_clusters(context: dg.AssetExecutionContext, config: ClusterConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def account_clusters(context: dg.AssetExecutionContext, config: ClusterConfig, duckdb: DuckDBResource,
+                     engine: EngineResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         prepare(con)
-        clusters, flagged = build_account_clusters(con, use_params(con, config))
+        params = use_params(con, config)
+        execution = engine.settings()
+        record_execution(con, ClusterParams.step, execution)
+        clusters, flagged = build_account_clusters(con, params, execution=execution)
         context.log.info(f"{clusters} clusters, {flagged} accounts with the coordination signal")
         return dg.MaterializeResult(metadata=table_metadata(con, "account_clusters", clusters=clusters, flagged_accounts=flagged))

@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from mobtrace.analysis.coordination.coaction import OUTPUT_TABLES, coaction_edges
-from mobtrace.analysis.coordination import build_coaction_edges
-from mobtrace.analysis.coordination.params import CoactionParams
-from mobtrace.analysis.engine import SPARK_BEHAVIOURS, DuckDBEngine, engine
+from mobtrace.analysis.coordination import build_account_clusters, build_coaction_edges
+from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams
+from mobtrace.analysis.engine import SPARK_BEHAVIOURS, SPARK_SIGNALS, DuckDBEngine, engine
 from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
 from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
 from mobtrace.analysis.engine.settings import EngineSettings
@@ -95,7 +95,7 @@ def spark_engine():
 def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
     """Each rendering of render.py on values where the engines would differ without it."""
     rows = [(1, 0, 2.5, 10.286, 60_000_000, "a"), (1, 1, 3.5, 28.147, 60_000_000, "b"), (1, 2, 0.5, 53.784, 60_000_000, "c"),
-            (1, 3, -2.5, 2.188, 60_000_000, "d"), (2, 0, 1e-17, 0.1, 1, "é日"), (2, 60_000_000, 1.0, 0.2, 1, ""),
+            (1, 3, -2.5, 2.188, 60_000_000, "d"), (2, 0, 1e-17, 0.285, 1, "é日"), (2, 60_000_000, 1.0, 0.2, 1, ""),
             (2, 60_000_001, 0.3, 0.7, 1, "x:post12")]
     queries = [
         "SELECT g, t, CAST(d AS BIGINT) FROM v ORDER BY g, t",                          # half to even, not truncation
@@ -104,6 +104,9 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
         "SELECT s, CAST(hash(s) AS VARCHAR), CAST(hash(hash(s), 7) AS VARCHAR) FROM v ORDER BY s",
         "SELECT t, make_timestamp(t), epoch_us(make_timestamp(t)) FROM v ORDER BY t",
         "SELECT g, t // 7, t / 1e6 FROM v ORDER BY g, t",
+        # round(x, p) as DuckDB (0.285 -> 0.28, where Spark rounds the text '0.285' up); format/printf numbers as DuckDB's
+        "SELECT g, t, round(m, 2), round(m / 7, 3), round(100.0 * t / 7), format('{} at {} ({}%)', m / 7, t, d), "
+        "printf('%g s, %d%%, %.1f', m * 1e5, t % 7, m) FROM v ORDER BY g, t",
         # first value to the partition's end (rendered from the other side): nulls skipped, a later peer's value seen
         # (peers hold one value at most, as in prune.sql: with two, DuckDB's own answer depends on the order of peers)
         "SELECT g, t, first_value(CASE WHEN t IN (1, 3, 60000000) THEN d END IGNORE NULLS) OVER (PARTITION BY g ORDER BY "
@@ -126,6 +129,15 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
     duck.executemany("INSERT INTO p VALUES (?, ?, ?)", terms)
     spark_engine.register("p", duck.sql("SELECT * FROM p").to_arrow_table())
     query = "SELECT i, 1 - pow(1 - r, k), CAST(floor(log2(k)) AS INTEGER), CAST(r * 4503599627370496 AS BIGINT) FROM p ORDER BY i"
+    assert spark_engine.fetch(query) == duck.execute(query).fetchall()
+
+    # epoch(a - b) of timestamps: DuckDB's days * 86400.0 + micros / 1e6 (microseconds / 1e6 differs in the last bit on ~1%)
+    base = 1_740_787_200_000_000
+    pairs = [(i, base + rng.randrange(10**13), base + rng.randrange(10**13)) for i in range(2000)]
+    duck.execute("CREATE TABLE q (i INTEGER, a BIGINT, b BIGINT)")
+    duck.executemany("INSERT INTO q VALUES (?, ?, ?)", pairs)
+    spark_engine.register("q", duck.sql("SELECT * FROM q").to_arrow_table())
+    query = "SELECT i, epoch(make_timestamp(a) - make_timestamp(b)) FROM q ORDER BY i"
     assert spark_engine.fetch(query) == duck.execute(query).fetchall()
 
 
@@ -200,26 +212,86 @@ def _reposts(event) -> list[dict]:
 FULL_STEP = SPARK_BEHAVIOURS if os.environ.get("MOBTRACE_SPARK_ALL") else SPARK_BEHAVIOURS[:1]
 
 
+def _originated(event) -> list[dict]:
+    """The posts the ring of ``_coacting`` reposts: six by an account nobody else engages with (the ring's
+    originator: 5 of the 6 reposts of each come within the 60 s window, the sixth at 60.000001 s), six by an
+    account an outsider reposts too (an audience of its own: not an originator)."""
+    rows = []
+    for post in range(12):
+        author = "origin" if post < 6 else "client"
+        rows.append(event(author, 3600.0 * (post + 1) * 7, "post", event_id=f"q{post}", text=f"attack post {post}"))
+    rows.append(event("u01", 3600.0 * 7 * 7 + 30, "repost", target_post_id="q6"))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def pipeline_on_both(spark_engine, event, database):
+    """co_repost's whole step and then the signals, once by DuckDB and once with the Spark engine (the bridge)
+    for every stage on Spark; clustering on the driver in both. (duck, via_spark, edges)."""
+    rows = _coacting(event, "co_repost") + _originated(event)
+    duck, via_spark = database(rows), database(rows)
+    params = CoactionParams(behaviours=("co_repost",))
+    edges = build_coaction_edges(duck, params)
+    assert build_coaction_edges(via_spark, params, execution=EngineSettings("spark"), spark=spark_engine) == edges
+    clusters = build_account_clusters(duck, ClusterParams())
+    assert build_account_clusters(via_spark, ClusterParams(), execution=EngineSettings("spark"), spark=spark_engine) == clusters
+    return duck, via_spark, edges
+
+
 @needs_java
 @pytest.mark.parametrize("behaviour", [b if b in FULL_STEP else pytest.param(b, marks=pytest.mark.skip(
     reason="the whole step per behaviour: MOBTRACE_SPARK_ALL=1 (its actions are compared in make test)")) for b in SPARK_BEHAVIOURS])
-def test_spark_coaction_equals_duckdb_exactly(spark_engine, event, database, behaviour, tmp_path):
+def test_spark_coaction_equals_duckdb_exactly(spark_engine, event, database, behaviour, request):
     """The step run by DuckDB, and with the Spark engine (the bridge: interactions out as Parquet, the stage on
-    Spark, the output tables back into the DuckDB database), gives the same tables, every float to the bit."""
-    rows = _coacting(event, behaviour)
-    duck, via_spark = database(rows), database(rows)
-    edges = build_coaction_edges(duck, CoactionParams(behaviours=(behaviour,)))
-    assert build_coaction_edges(via_spark, CoactionParams(behaviours=(behaviour,)), execution=EngineSettings("spark"),
-                                spark=spark_engine) == edges
+    Spark, the output tables back into the DuckDB database), gives the same tables, every float to the bit.
+    co_repost's step is the one ``pipeline_on_both`` runs (the signals test reads it too)."""
+    if behaviour == "co_repost":
+        duck, via_spark, _ = request.getfixturevalue("pipeline_on_both")
+    else:
+        rows = _coacting(event, behaviour)
+        duck, via_spark = database(rows), database(rows)
+        edges = build_coaction_edges(duck, CoactionParams(behaviours=(behaviour,)))
+        assert build_coaction_edges(via_spark, CoactionParams(behaviours=(behaviour,)), execution=EngineSettings("spark"),
+                                    spark=spark_engine) == edges
 
     for table in OUTPUT_TABLES:
         query = f"SELECT * FROM {table} ORDER BY ALL"
         assert via_spark.execute(query).fetchall() == duck.execute(query).fetchall(), table
-    assert spark_engine.fetch("SELECT * FROM coaction_edges ORDER BY ALL") == duck.execute(
-        "SELECT * FROM coaction_edges ORDER BY ALL").fetchall()
+    if behaviour != "co_repost":  # the signals ran on the engine after co_repost's step, with their own inputs
+        assert spark_engine.fetch("SELECT * FROM coaction_edges ORDER BY ALL") == duck.execute(
+            "SELECT * FROM coaction_edges ORDER BY ALL").fetchall()
     flags = duck.execute("SELECT a_account, b_account, significant FROM coaction_edges").fetchall()
     assert any(flag for *_, flag in flags) and not all(flag for *_, flag in flags)  # both verdicts are compared
     assert any(a.startswith("ring") and b.startswith("ring") for a, b, _ in flags)
+
+
+# Tables a signal's Spark statements write besides its account_signals rows, compared too.
+SIGNAL_TABLES = {"coordination": ("coordination_originators", "behaviour_labels")}
+
+
+@needs_java
+@pytest.mark.parametrize("signal", SPARK_SIGNALS)
+def test_spark_signals_equal_duckdbs_exactly(pipeline_on_both, signal):
+    """Each signal on Spark (SPARK_SIGNALS: a detector whose statements run on Spark adds its name) writes the same
+    account_signals rows as on DuckDB, exactly: account, group, score, evidence sentence byte for byte, period,
+    events; on the edges, weights and significance flags the co-action step compared."""
+    duck, via_spark, _ = pipeline_on_both
+    for table in ("coaction_edges", "account_clusters"):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert via_spark.execute(query).fetchall() == duck.execute(query).fetchall(), table
+    query = "SELECT * FROM account_signals WHERE signal = $signal ORDER BY ALL"
+    rows = duck.execute(query, {"signal": signal}).fetchall()
+    assert via_spark.execute(query, {"signal": signal}).fetchall() == rows
+    for table in SIGNAL_TABLES.get(signal, ()):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert via_spark.execute(query).fetchall() == duck.execute(query).fetchall(), table
+        assert [r[1:] for r in via_spark.execute(f"DESCRIBE {table}").fetchall()] == [
+            r[1:] for r in duck.execute(f"DESCRIBE {table}").fetchall()], table
+    assert rows, signal  # the signal flags someone in the data, so rows are compared
+    if signal == "coordination":  # members of the ring and its originator, the account with an audience left out
+        flagged = {row[2] for row in rows}
+        assert {f"ring{i}" for i in range(6)} | {"origin"} <= flagged and "client" not in flagged
+        assert any("originates what the cluster amplifies" in row[5] for row in rows)
 
 
 def _objects_on_the_boundaries(event) -> list[dict]:

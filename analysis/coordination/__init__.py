@@ -87,9 +87,11 @@ def spark_inputs(behaviours: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(("interactions", *(t for b in behaviours for t in _BEHAVIOUR_INPUTS.get(b, ())))))
 
 
-def build_account_clusters(con: duckdb.DuckDBPyConnection, params: ClusterParams = ClusterParams()) -> tuple[int, int]:
+def build_account_clusters(con: duckdb.DuckDBPyConnection, params: ClusterParams = ClusterParams(), *,
+                           execution: EngineSettings = EngineSettings(), spark=None) -> tuple[int, int]:
     """Step ``account_clusters``: clusters, their statistics and the ``coordination`` rows of
-    ``account_signals``; returns (clusters, flagged accounts)."""
+    ``account_signals``; returns (clusters, flagged accounts). Clustering runs here, on the driver (NetworkX); with
+    ``execution.engine == "spark"`` the signal's statements run on Spark (``signal.coordination_signal``)."""
     clusters = account_clusters(con, seed=params.seed, resolution=params.resolution, min_cluster_size=params.min_cluster_size,
                                 strong_pair_p=params.strong_pair_p)
-    return clusters, coordination_signal(con, params)
+    return clusters, coordination_signal(con, params, execution=execution, spark=spark)

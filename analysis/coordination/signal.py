@@ -64,22 +64,45 @@ import duckdb
 from mobtrace.analysis.audiences import relate_authors
 from mobtrace.analysis.coordination.cluster_stats import cluster_stats
 from mobtrace.analysis.coordination.params import ClusterParams
-from mobtrace.analysis.signals import create_signals_table
+from mobtrace.analysis.engine.settings import EngineSettings
+from mobtrace.analysis.signals import SPARK_ROWS, create_signals_table, replace_signal_rows, signal_rows_on_spark
 from mobtrace.analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
 
 
-def coordination_signal(con: duckdb.DuckDBPyConnection, params: ClusterParams = ClusterParams()) -> int:
+# What signal.sql and originators.sql read (sent to Spark) and write besides account_signals (loaded back).
+SPARK_INPUTS = ("account_clusters", "interactions", "time_resolution", "coaction_accounts", "coaction_edges",
+                "coaction_windows_used", "coordination_followings", "accounts")
+SPARK_OUTPUTS = ("behaviour_labels", "coordination_originators")
+
+
+def coordination_signal(con: duckdb.DuckDBPyConnection, params: ClusterParams = ClusterParams(), *,
+                        execution: EngineSettings = EngineSettings(), spark=None) -> int:
     """The ``coordination`` rows of ``account_signals`` for the kept clusters (after ``account_clusters``), with
-    ``cluster_stats`` and ``coordination_followings`` on the way; returns how many accounts it flagged."""
+    ``cluster_stats`` and ``coordination_followings`` on the way; returns how many accounts it flagged. With
+    ``execution.engine == "spark"`` the signal's statements (``signal.sql``, ``originators.sql``) run on Spark
+    (``spark``, a ``SparkEngine``, or one made for ``execution.spark_master``) and their rows are loaded back;
+    ``cluster_stats`` and the followings stay on DuckDB (analysis/engine/NOTES.md). The same rows either way."""
     create_signals_table(con)
     cluster_stats(con)
     followings(con, params)
+    if execution.engine == "duckdb":
+        signal_rows(con, params)
+    else:
+        from mobtrace.analysis.engine.bridge import run_on_spark
+
+        run_on_spark(con, signal_rows_on_spark, inputs=SPARK_INPUTS, outputs=(*SPARK_OUTPUTS, SPARK_ROWS), spark=spark,
+                     master=execution.spark_master, signal="coordination", rows=lambda eng: signal_rows(eng, params))
+        replace_signal_rows(con, "coordination", SPARK_ROWS)
+    return first_row(con, "SELECT count(*) FROM account_signals WHERE signal = 'coordination'")[0]
+
+
+def signal_rows(con, params: ClusterParams = ClusterParams()) -> None:
+    """The statements after clustering that write the ``coordination`` rows (members, then originators)."""
     run_script(con, HERE / "signal.sql")
     run_script(con, HERE / "originators.sql", min_share=params.originator_min_share, min_posts=params.originator_min_posts,
                max_organic=params.originator_max_organic)
-    return first_row(con, "SELECT count(*) FROM account_signals WHERE signal = 'coordination'")[0]
 
 
 def followings(con: duckdb.DuckDBPyConnection, params: ClusterParams = ClusterParams()) -> int:

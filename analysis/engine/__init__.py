@@ -137,3 +137,7 @@ def engine(kind: str = "duckdb", *, con: duckdb.DuckDBPyConnection | str | Path 
 # refuses the others on Spark.
 SPARK_BEHAVIOURS = ("co_repost", "co_reply", "co_report", "co_mention", "co_hashtag", "co_hashtag_seq", "co_text",
                     "co_text_near", "co_link", "co_domain")
+
+# Signals (rows of account_signals) whose Spark statements are proven equal to DuckDB's (tests/test_engine.py
+# test_spark_signals_equal_duckdbs_exactly, one case per name): a detector that lands on Spark adds its name here.
+SPARK_SIGNALS = ("coordination",)

@@ -33,8 +33,15 @@ def run_on_spark(con: duckdb.DuckDBPyConnection, stage: Callable[..., object], *
         spark = SparkEngine(master)
     if workdir is not None:
         return _run_in(Path(workdir), con, stage, inputs, outputs, spark, arguments)
+    inputs = tuple(inputs)
     with tempfile.TemporaryDirectory(prefix="mobtrace-spark-") as folder:
-        return _run_in(Path(folder), con, stage, inputs, outputs, spark, arguments)
+        try:
+            return _run_in(Path(folder), con, stage, inputs, outputs, spark, arguments)
+        finally:
+            # the engine's input tables read the folder, which is removed now: a later stage on the same engine
+            # (the signals after the co-action step) must not find them
+            for table in inputs:
+                spark.drop_table(table)
 
 
 def _run_in(folder: Path, con, stage, inputs, outputs, spark: Engine, arguments: dict) -> object:

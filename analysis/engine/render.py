@@ -43,7 +43,15 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
   ``array(...)`` literal;
 - ``first_value(x) OVER (... RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)``: ``last_value`` over the
   reversed order from UNBOUNDED PRECEDING (the same rows; Spark's own frame is quadratic per partition);
-- ``row_number() OVER ()`` (numbering in no particular order): Spark wants an order, any will do;
+- ``row_number() OVER ()`` (numbering in no particular order): Spark wants an order, any will do; ``row_number``,
+  ``rank``, ``dense_rank`` are cast to BIGINT (DuckDB's type; Spark's is INT);
+- ``format('{}', ...)`` and ``printf('%g', ...)``: Python functions that write numbers as DuckDB does (a DOUBLE as its
+  shortest round-trip decimal, %g as C's), which Java's ``format_string`` does not ('1.0E-17', '60.0000');
+- ``round(x, p)`` of a DOUBLE: DuckDB's ``std::round(x * 10^p) / 10^p`` (round(0.285, 2) = 0.28; Spark rounds the
+  text '0.285' half up to 0.29);
+- ``epoch(a - b)`` of two timestamps: DuckDB's whole days * 86400.0 + the microseconds left / 1e6;
+- ``x / y`` with a decimal literal inside (``100.0 * m / n``): a DOUBLE division, as DuckDB's ``/`` always is (Spark
+  divides DECIMALs as DECIMALs);
 - ``ASOF JOIN``: see ``_asof_join``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
 - UBIGINT and HUGEINT are DECIMAL(20, 0) and DECIMAL(38, 0); TIMESTAMP is TIMESTAMP_NTZ; ``temp.`` is dropped
@@ -335,6 +343,17 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
         return exp.Anonymous(this=f"{LIBM_PREFIX}{name}", expressions=[value])
     if isinstance(node, (exp.Ln, exp.Exp)):
         return exp.Anonymous(this=f"{LIBM_PREFIX}{'ln' if isinstance(node, exp.Ln) else 'exp'}", expressions=[node.this])
+    if isinstance(node, exp.Format) or (isinstance(node, exp.Anonymous) and node.name.lower() == "printf"):
+        return _formatted(node)
+    if isinstance(node, exp.TimeToUnix):
+        return _epoch(node)
+    if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
+        return _rounded(node)
+    if isinstance(node, exp.Div) and _has_decimal_literal(node):
+        # DuckDB's `/` is a DOUBLE division whatever its operands (100.0 * m / n: DECIMAL * BIGINT, then DOUBLE);
+        # Spark divides DECIMALs as DECIMALs (rounded to 6 or more places), which can fall on the other side of .5
+        double = exp.DataType.build("DOUBLE")
+        return exp.Div(this=exp.cast(node.this, double), expression=exp.cast(node.expression, double))
     if isinstance(node, exp.Avg) and isinstance(node.this, exp.Order):
         return _ordered_avg(node.this)
     if isinstance(node, exp.Median) and not isinstance(node.parent, exp.Window):
@@ -344,6 +363,70 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
         # d in another order: equal to the last bit or two, not always exactly (analysis/engine/NOTES.md)
         return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
     return _spark_type(node)
+
+
+FORMAT_FUNCTION, PRINTF_FUNCTION = "mt_duckdb_format", "mt_duckdb_printf"
+
+
+def _formatted(node: exp.Expr) -> exp.Expr:
+    """``format('{} of {}', ...)`` and ``printf('%g s', ...)``: DuckDB's text of each number (``duckdb_hash.duckdb_format``,
+    ``duckdb_printf``: a DOUBLE as its shortest round-trip decimal, %g as C's), which neither Spark's
+    ``format_string`` (Java: '1.0E-5', '60.0000', not always the shortest digits before Java 19) nor a cast to
+    text gives; NULL when an argument is NULL, as in DuckDB. The template must be a constant of the forms
+    those functions know (checked here, not at run time)."""
+    from mobtrace.analysis.engine.duckdb_hash import FORMAT_PLACEHOLDER, PRINTF_CONVERSION
+
+    printf = isinstance(node, exp.Anonymous)
+    template, *arguments = node.expressions if printf else [node.this, *node.expressions]
+    if not (isinstance(template, exp.Literal) and template.is_string):
+        raise NotImplementedError("format/printf render for Spark with a constant template only")
+    tokens = (PRINTF_CONVERSION if printf else FORMAT_PLACEHOLDER).findall(template.this)
+    if any(t in ("%", "{", "}") for t in tokens):
+        raise NotImplementedError(f"{'printf' if printf else 'format'} template not rendered for Spark: {template.this!r}")
+    expected = sum(t != "%%" for t in tokens) if printf else tokens.count("{}")
+    if expected != len(arguments):
+        raise ValueError(f"{template.this!r} takes {expected} argument(s), not {len(arguments)}")
+    return exp.Anonymous(this=PRINTF_FUNCTION if printf else FORMAT_FUNCTION, expressions=[template, *arguments])
+
+
+def _epoch(node: exp.TimeToUnix) -> exp.Expr:
+    """``epoch(a - b)`` of two timestamps: DuckDB subtracts them into an interval of whole days and the microseconds
+    left (same sign, truncated toward zero) and gives ``days * 86400.0 + micros / 1e6`` (checked against DuckDB on
+    40,000 differences; the plain microseconds / 1e6 differs in the last bit on 346 of them). Spark's ``div`` and
+    ``%`` truncate toward zero too. Other uses of epoch() have no rendering yet."""
+    if not isinstance(node.this, exp.Sub) or node.args.get("scale") is not None:
+        raise NotImplementedError("epoch() renders for Spark of a difference of two timestamps only")
+    micros = [exp.func("unix_micros", exp.cast(side.copy(), exp.DataType.build("TIMESTAMP"))).sql(dialect=Spark4)
+              for side in (node.this.this, node.this.expression)]
+    v = f"({micros[0]} - {micros[1]})"
+    return _spark_text(f"CAST({v} DIV 86400000000 AS DOUBLE) * 86400.0D + CAST({v} % 86400000000 AS DOUBLE) / 1000000.0D")
+
+
+def _rounded(node: exp.Round) -> exp.Expr:
+    """``round(x, p)`` of a DOUBLE: DuckDB computes ``std::round(x * 10^p) / 10^p`` (round(2.675, 2) = 2.68, round(0.285,
+    2) = 0.28: checked on 45,000 values), Spark rounds the shortest decimal text of x half up (2.68, 0.29). Spark's
+    round(y) of a DOUBLE with no places is std::round's (half away from zero, exact). DECIMAL and integer x are
+    rounded alike by both and left alone; an x of unknown type is taken as a DOUBLE (a division always is).
+    Not rendered: DuckDB returns x itself when x * 10^p overflows to infinity."""
+    places = node.args["decimals"]
+    value_type = node.this.type.this if node.this.type is not None else None
+    if value_type in _INTEGER_TYPES or value_type == exp.DType.DECIMAL or (
+            value_type is None and isinstance(node.this, exp.Literal)):
+        return node
+    if not (isinstance(places, exp.Literal) and not places.is_string) and not (
+            isinstance(places, exp.Neg) and isinstance(places.this, exp.Literal)):
+        raise NotImplementedError("round(x, p) renders for Spark with a constant p only")
+    p = int(places.sql(dialect="duckdb").replace(" ", ""))
+    if p == 0:
+        return exp.Round(this=node.this)
+    modifier = exp.cast(exp.Literal.string(repr(10.0 ** p)), exp.DataType.build("DOUBLE"))
+    return exp.Div(this=exp.Round(this=exp.Mul(this=exp.paren(node.this.copy()), expression=modifier)),
+                   expression=modifier.copy())
+
+
+def _has_decimal_literal(node: exp.Div) -> bool:
+    return any(isinstance(literal, exp.Literal) and not literal.is_string and any(c in literal.name for c in ".eE")
+               for literal in node.find_all(exp.Literal) if literal.parent_select is node.parent_select)
 
 
 def _spark_text(sql: str) -> exp.Expr:
@@ -381,10 +464,12 @@ def _window_renderings(node: exp.Expr) -> exp.Expr:
         return exp.paren(_window_renderings(node.copy()), copy=False)
     spec = node.args.get("spec")
     order = node.args.get("order")
-    if isinstance(node.this, exp.RowNumber) and not order:
-        # numbering in no particular order (DuckDB's OVER ()); Spark insists on an ORDER BY
-        node.set("order", exp.Order(expressions=[exp.Ordered(this=exp.Literal.number(1))]))
-        return node
+    if isinstance(node.this, (exp.RowNumber, exp.Rank, exp.DenseRank)):
+        # DuckDB numbers rows as BIGINT, Spark as INT: a stored number (coordination_originators.nth) keeps DuckDB's type
+        if not order:
+            # numbering in no particular order (DuckDB's OVER ()); Spark insists on an ORDER BY
+            node.set("order", exp.Order(expressions=[exp.Ordered(this=exp.Literal.number(1))]))
+        return exp.cast(node, exp.DataType.build("BIGINT"))
     if spec is not None and spec.text("kind").upper() == "RANGE" and isinstance(node.this, exp.Count):
         start, end = spec.args.get("start"), spec.args.get("end")
         if _column_offset(start) or _column_offset(end):
@@ -503,7 +588,7 @@ def to_spark(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]] | None = No
     """A parsed, bound, macro-free DuckDB statement rewritten for Spark (see the module docstring)."""
     tree = tree.transform(_drop_temp_schema, copy=False)
     if schema is not None and (any(isinstance(c.to, exp.DataType) and c.to.this in _INTEGER_TYPES for c in tree.find_all(exp.Cast))
-                               or tree.find(exp.ArraySize)):
+                               or tree.find(exp.ArraySize) or any(r.args.get("decimals") for r in tree.find_all(exp.Round))):
         tree = _typed(tree, schema)
         tree = _rounded_casts(tree)
         tree = _text_lengths(tree)

@@ -69,7 +69,7 @@ def record_execution(con, step: str, settings: EngineSettings) -> None:
     """Record the settings ``step`` ran with that differ from the defaults; drop what an earlier run of
     ``step`` recorded. No table is created for a run on the defaults."""
     changed = settings.changed()
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'execution' AND NOT temporary").fetchone()[0]
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'execution' AND NOT temporary").fetchall()[0][0]
     if not changed and not exists:
         return
     con.execute(EXECUTION_DDL)
@@ -80,7 +80,7 @@ def record_execution(con, step: str, settings: EngineSettings) -> None:
 
 def recorded_execution(con) -> dict[str, dict[str, object]]:
     """What ``record_execution`` recorded, per step ({} after runs on the defaults only)."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'execution' AND NOT temporary").fetchone()[0]:
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'execution' AND NOT temporary").fetchall()[0][0]:
         return {}
     result: dict[str, dict[str, object]] = {}
     for step, name, value in con.execute("SELECT step, name, value FROM execution ORDER BY step, name").fetchall():

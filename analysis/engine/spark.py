@@ -12,7 +12,7 @@ table); that is where a cluster keeps them.
 
 Statements. CREATE [TEMP] TABLE (AS SELECT, or with columns), CREATE [TEMP] VIEW, CREATE MACRO (kept, and
 inlined where called), INSERT INTO (SELECT or VALUES), DELETE FROM (the table replaced by the rows kept),
-DROP TABLE/VIEW, ALTER TABLE ... DROP COLUMN /
+DROP TABLE/VIEW, ALTER TABLE ... DROP COLUMN / ADD COLUMN [IF NOT EXISTS] /
 RENAME TO, SELECT; DuckDB's SET and RESET (optimizer tuning) are no-ops. Anything else raises.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 from sqlglot import exp
 
 from mobtrace.analysis.engine import Engine
-from mobtrace.analysis.engine.duckdb_hash import LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm
+from mobtrace.analysis.engine.duckdb_hash import FORMAT_FUNCTIONS, LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm
 from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
 
 _parsed: dict[str, exp.Expr] = {}
@@ -153,6 +153,8 @@ class SparkEngine(Engine):
             self.spark.udf.register(name, function, "string")
         for name, function in LIST_FUNCTIONS.items():
             self.spark.udf.register(name, function, "array<string>")
+        for name, function in FORMAT_FUNCTIONS.items():  # DuckDB's format() and printf() (render.py)
+            self.spark.udf.register(name, function, "string")
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 
@@ -320,6 +322,19 @@ class SparkEngine(Engine):
         for action in tree.args.get("actions") or []:
             if isinstance(action, exp.Drop) and action.text("kind").upper() == "COLUMN":
                 frame = frame.drop(*[c.name for c in action.args.get("tables") or [action.this]])
+                self._set(name, frame, temp=temp)
+            elif isinstance(action, exp.ColumnDef):  # ADD COLUMN [IF NOT EXISTS] c type: NULL in every row
+                from pyspark.sql import functions as F
+
+                column = action.name.lower()
+                if column in [c.lower() for c in frame.columns]:
+                    if action.args.get("exists"):
+                        continue
+                    raise ValueError(f"table {name} already has a column {column}")
+                if action.args.get("constraints") or action.args.get("default"):
+                    raise NotImplementedError("ALTER TABLE ADD COLUMN with a constraint or default on Spark")
+                kind = to_spark(action.args["kind"].copy()).sql(dialect=Spark4)
+                frame = frame.withColumn(column, F.lit(None).cast(kind))
                 self._set(name, frame, temp=temp)
             elif isinstance(action, exp.AlterRename):
                 self._drop(name, temp_only=temp, missing_ok=False)
