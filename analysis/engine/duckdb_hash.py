@@ -12,6 +12,7 @@ fixed hash. ``tests/test_engine.py`` checks this against DuckDB itself.
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 from decimal import Decimal
@@ -152,3 +153,42 @@ def duckdb_printf(template: str | None, *values: object) -> str | None:
 
 
 FORMAT_FUNCTIONS = {"mt_duckdb_format": duckdb_format, "mt_duckdb_printf": duckdb_printf}
+
+
+# --- DuckDB's quantile_cont ------------------------------------------------------------------------------------
+# DuckDB (this wheel, x86-64) interpolates between the order statistics lo = x[floor(RN)] and hi = x[ceil(RN)], RN =
+# (n - 1) * q, as fma(lo, 1 - d, hi * d), d = RN - floor(RN): ``lo * (1 - d) + hi * d`` with the first product
+# fused (the compiler contracts it). Checked on 3,000 groups of 1-40 values and seven quantiles: all equal; the
+# unfused form differs on 221, lo + (hi - lo) * d on 401, Spark's percentile on some too.
+
+
+def _fma(a: float, b: float, c: float) -> float:
+    """a * b + c rounded once (Python 3.11 has no math.fma; int / int true division rounds correctly)."""
+    from fractions import Fraction
+
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    return exact.numerator / exact.denominator
+
+
+def quantile_cont(values, q: float) -> float | None:
+    """DuckDB's ``quantile_cont(x, q)`` of a group's non-NULL values (any order)."""
+    if values is None or q is None:
+        return None
+    ordered = sorted(float(v) for v in values if v is not None)
+    if not ordered:
+        return None
+    rn = (len(ordered) - 1) * float(q)
+    low, high = math.floor(rn), math.ceil(rn)
+    if low == high:
+        return ordered[low]
+    d = rn - low
+    return _fma(ordered[low], 1.0 - d, ordered[high] * d)
+
+
+def quantiles_cont(values, qs) -> list | None:
+    """``quantile_cont(x, [q1, q2, ...])``: one value per quantile."""
+    if values is None or qs is None:
+        return None
+    if not any(v is not None for v in values):
+        return None
+    return [quantile_cont(values, q) for q in qs]

@@ -18,7 +18,8 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
 - ``avg(x ORDER BY k)`` (a float sum in a fixed order, so that it is reproducible): the same sequential sum
   over the values sorted by ``k``;
 - ``median(x)``: DuckDB's interpolation ``lo * 0.5 + hi * 0.5`` of the two middle values (Spark's median
-  computes ``lo + (hi - lo) * 0.5``, at times one ulp apart); ``quantile_cont(x, q)`` is Spark's ``percentile(x, q)``, the same formula but not always the same last bit;
+  computes ``lo + (hi - lo) * 0.5``, at times one ulp apart); ``quantile_cont(x, q)`` (and a list of q) is DuckDB's
+  ``fma(lo, 1 - d, hi * d)`` of the group's collected values, in Python (Spark's ``percentile`` differs in the last bit);
 - a window ``count`` whose RANGE frame is ``w PRECEDING AND w FOLLOWING`` with ``w`` a column (Spark wants
   literals): the count of the partition's values within the frame;
 - ``len(list)`` is Spark's ``size`` (SQLGlot reads DuckDB's ``len`` and ``length`` alike, as a string length):
@@ -74,6 +75,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 HASH_FUNCTION = "mt_duckdb_hash"
+QUANTILE_FUNCTION = "mt_duckdb_quantile_cont"
 LIBM_PREFIX = "mt_libm_"
 LIBM_FUNCTIONS = ("pow", "log2", "log10", "ln", "exp")
 
@@ -359,9 +361,15 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.Median) and not isinstance(node.parent, exp.Window):
         return _median(node.this)
     if isinstance(node, exp.PercentileCont) and node.expression is not None:
-        # quantile_cont(x, q): Spark's percentile interpolates like DuckDB (lo * (1 - d) + hi * d) but computes
-        # d in another order: equal to the last bit or two, not always exactly (analysis/engine/NOTES.md)
-        return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
+        # quantile_cont(x, q): DuckDB's interpolation, fma(lo, 1 - d, hi * d) (duckdb_hash.quantile_cont), over the
+        # group's values; Spark's percentile computes (hi_i - RN) * lo + d * hi, and differs in the last bit at times
+        q = node.expression
+        double = exp.DataType.build("DOUBLE")
+        values = exp.Anonymous(this="collect_list", expressions=[exp.cast(node.this, double)])
+        if isinstance(q, exp.Array):
+            return exp.Anonymous(this=f"{QUANTILE_FUNCTION}_list", expressions=[
+                values, exp.Array(expressions=[exp.cast(e, double) for e in q.expressions])])
+        return exp.Anonymous(this=QUANTILE_FUNCTION, expressions=[values, exp.cast(q, double)])
     return _spark_type(node)
 
 

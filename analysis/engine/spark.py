@@ -27,8 +27,9 @@ from typing import Any
 from sqlglot import exp
 
 from mobtrace.analysis.engine import Engine
-from mobtrace.analysis.engine.duckdb_hash import FORMAT_FUNCTIONS, LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm
-from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
+from mobtrace.analysis.engine.duckdb_hash import (FORMAT_FUNCTIONS, LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm,
+                                                    quantile_cont, quantiles_cont)
+from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, QUANTILE_FUNCTION, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
 
 _parsed: dict[str, exp.Expr] = {}
 
@@ -155,6 +156,8 @@ class SparkEngine(Engine):
             self.spark.udf.register(name, function, "array<string>")
         for name, function in FORMAT_FUNCTIONS.items():  # DuckDB's format() and printf() (render.py)
             self.spark.udf.register(name, function, "string")
+        self.spark.udf.register(QUANTILE_FUNCTION, quantile_cont, "double")  # DuckDB's quantile_cont (render.py)
+        self.spark.udf.register(f"{QUANTILE_FUNCTION}_list", quantiles_cont, "array<double>")
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 

@@ -109,6 +109,8 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("division (x/0: inf in DuckDB, error in Spark ANSI)", CHECK)
         if name == "epoch_us" or isinstance(node, exp.UnixToTime):
             add("epoch_us / make_timestamp", True)
+        elif isinstance(node, exp.TimeToUnix) and isinstance(node.this, exp.Sub):
+            add("epoch(a - b)", True)
         elif name and _TIME_FUNCTIONS.match(name) or isinstance(node, (exp.Interval, exp.TimestampTrunc, exp.DateDiff, exp.TimeToStr, exp.StrToTime)):
             add("timestamps/intervals", False)
         if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.is_type(*exp.DataType.INTEGER_TYPES):
@@ -121,8 +123,12 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("string_agg/list (order of elements)", False)
         if isinstance(node, exp.Median):
             add("median", True)
-        if isinstance(node, (exp.PercentileCont, exp.Quantile, exp.PercentileDisc)) or name.startswith("quantile"):
-            add("quantile_cont (last bit)", False)
+        if isinstance(node, exp.PercentileCont) and node.expression is not None:
+            add("quantile_cont (DuckDB's interpolation)", True)
+        elif isinstance(node, (exp.PercentileCont, exp.Quantile, exp.PercentileDisc)) or name.startswith("quantile"):
+            add("quantile (other forms)", False)
+        if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
+            add("round(x, p)", True)
         if isinstance(node, exp.Window):
             spec = node.args.get("spec")
             if isinstance(node.this, exp.RowNumber) and not node.args.get("order"):
@@ -137,8 +143,8 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("struct field access", True)
         elif isinstance(node, exp.Column) and len(node.parts) > 2:
             add("struct field access", False)
-        if name in ("format", "printf"):
-            add("format()/printf", False)
+        if name in ("format", "printf") or isinstance(node, exp.Format):
+            add("format()/printf", True)
         if name.startswith("json") or isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
             add("JSON functions", False)
         if name in ("read_csv", "read_csv_auto", "read_json", "read_json_auto", "read_parquet", "read_ndjson"):
@@ -154,7 +160,7 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
         if isinstance(node, (exp.Update, exp.Merge)):
             add("UPDATE/MERGE (no Spark view form)", False)
         if isinstance(node, exp.Alter):
-            add("ALTER TABLE", all(isinstance(a, (exp.Drop, exp.AlterRename)) for a in node.args.get("actions") or []))
+            add("ALTER TABLE", all(isinstance(a, (exp.Drop, exp.AlterRename, exp.ColumnDef)) for a in node.args.get("actions") or []))
         if isinstance(node, exp.Command):
             add(f"command {node.name.upper()}", node.name.upper() in ("RESET",))
         if name in ("strip_accents", "levenshtein", "jaccard"):
@@ -306,7 +312,7 @@ PROVEN = {"coordination/actions.sql", "coordination/ids.sql", "coordination/wind
           "coordination/candidates.sql", "coordination/pairs.sql", "coordination/scores.sql",
           "coordination/significance.sql", "coordination/edges.sql", "coordination/evidence.sql",
           "coordination/nodes.sql", "coordination/hashtags.sql", "coordination/texts.sql", "coordination/urls.sql",
-          "coordination/macros.sql",
+          "coordination/macros.sql", "coordination/signal.sql", "coordination/originators.sql", "signals.sql",
           *(f"coordination/behaviours/{b}.sql" for b in ("co_repost", "co_reply", "co_report", "co_mention", "co_hashtag",
                                                          "co_hashtag_seq", "co_text", "co_text_near", "co_link", "co_domain"))}
 
