@@ -148,6 +148,22 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
     query = "SELECT g, quantile_cont(x, 0.9), quantile_cont(x, [0.25, 0.75]) FROM r GROUP BY g ORDER BY g"
     assert spark_engine.fetch(query) == duck.execute(query).fetchall()
 
+    # UPDATE (the engine replaces the table): with WHERE (NULL: unchanged), with FROM (a join), with a correlated subquery
+    statements = [
+        "CREATE OR REPLACE TEMP TABLE u AS SELECT * FROM (VALUES (1, 'a', 10, 0.25), (2, 'b', 20, 0.75), (3, NULL, 30, NULL), "
+        "(4, 'd', 40, 1.5)) AS t(k, c, n, x)",
+        "CREATE OR REPLACE TEMP TABLE uu AS SELECT * FROM (VALUES (2, 7.5), (4, 8.5), (4, 8.5), (9, 0.0)) AS t(k, y)",
+        "UPDATE u SET n = n * 2, c = upper(c) WHERE x > 0.5",
+        "UPDATE u AS a SET x = g.y FROM uu AS g WHERE g.k = a.k",
+        "UPDATE u AS a SET n = (SELECT count(*) FROM uu AS g WHERE g.k = a.k) WHERE a.k > 1",
+    ]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
+        assert spark_engine.fetch("SELECT * FROM u ORDER BY ALL") == duck.execute("SELECT * FROM u ORDER BY ALL").fetchall(), statement
+    assert duck.execute("SELECT * FROM u ORDER BY k").fetchall() == [(1, "a", 10, 0.25), (2, "B", 1, 7.5), (3, None, 0, None),
+                                                                       (4, "D", 2, 8.5)]
+
 
 @needs_java
 def test_the_spark_engines_profile_names_the_sql_file_of_each_statement(spark_engine, tmp_path):

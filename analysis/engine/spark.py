@@ -11,7 +11,8 @@ lineage is cut, so a later drop or replacement of the tables it was made from do
 table); that is where a cluster keeps them.
 
 Statements. CREATE [TEMP] TABLE (AS SELECT, or with columns), CREATE [TEMP] VIEW, CREATE MACRO (kept, and
-inlined where called), INSERT INTO (SELECT or VALUES), DELETE FROM (the table replaced by the rows kept),
+inlined where called), INSERT INTO (SELECT or VALUES), DELETE FROM (the table replaced by the rows kept), UPDATE (SET, FROM, WHERE:
+the table replaced by its rows changed),
 DROP TABLE/VIEW, ALTER TABLE ... DROP COLUMN / ADD COLUMN [IF NOT EXISTS] /
 RENAME TO, SELECT; DuckDB's SET and RESET (optimizer tuning) are no-ops. Anything else raises.
 """
@@ -251,6 +252,8 @@ class SparkEngine(Engine):
             return self._alter(tree)
         if isinstance(tree, exp.Delete):
             return self._delete(tree)
+        if isinstance(tree, exp.Update):
+            return self._update(tree)
         if isinstance(tree, exp.Set) or (isinstance(tree, exp.Command) and tree.name.upper() == "RESET"):
             self._check_setting(tree)
             return SparkResult(None)
@@ -315,6 +318,69 @@ class SparkEngine(Engine):
         else:
             keep = keep.where(exp.false())
         self._set(name, self._frame(keep), temp=temp)
+        return SparkResult(None)
+
+    def _update(self, tree: exp.Update) -> SparkResult:
+        """UPDATE t [AS a] SET c = e, ... [FROM u ...] [WHERE w]: t replaced by its rows with the changes applied
+        (a view cannot be changed), each changed column cast back to its type. Without FROM, ``c = CASE WHEN w
+        THEN e ELSE c END`` row by row (correlated subqueries in e are Spark's). With FROM, as DuckDB: a row of t
+        that some row of the FROM tables matches under w takes e computed with that row (with several matches,
+        one of them: DuckDB's pick is arbitrary too); the rows of t are numbered to find their match again."""
+        from pyspark.sql import functions as F
+
+        if tree.args.get("returning") or tree.args.get("order") or tree.args.get("limit"):
+            raise NotImplementedError("UPDATE ... RETURNING / ORDER BY / LIMIT on Spark")
+        table = tree.this
+        name = table.name.lower()
+        temp = name in self._temp and table.text("db").lower() != "main"
+        existing = self._temp[name] if temp else self._main[name]
+        alias = table.alias or name
+        sets = {}
+        for assignment in tree.expressions:
+            column = assignment.this.name.lower()
+            if column not in [c.lower() for c in existing.columns]:
+                raise KeyError(f"UPDATE {name}: no column {column}")
+            sets[column] = assignment.expression
+        where = tree.args.get("where")
+        source = tree.args.get("from_")
+        types = {f.name.lower(): f.dataType for f in existing.schema.fields}
+        if source is None:
+            target = exp.Table(this=exp.to_identifier(name), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+            projections = []
+            for column in existing.columns:
+                value = sets.get(column.lower())
+                if value is None:
+                    projections.append(exp.column(column, table=alias))
+                    continue
+                if where is not None:
+                    value = exp.If(this=exp.func("coalesce", where.this.copy(), exp.false()), true=value.copy(),
+                                   false=exp.column(column, table=alias))
+                projections.append(exp.alias_(value.copy(), f"mt_set_{column.lower()}"))
+            frame = self._frame(exp.select(*projections).from_(target))
+            frame = frame.select([(F.col(f"`mt_set_{c.lower()}`").cast(types[c.lower()]) if c.lower() in sets else F.col(f"`{c}`")).alias(c)
+                                  for c in existing.columns])
+        else:
+            numbered = self._materialise(existing.withColumn("mt_row", F.monotonically_increasing_id()))
+            view = f"mt_update_{name}"
+            numbered.createOrReplaceTempView(view)
+            try:
+                target = exp.Table(this=exp.to_identifier(view), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+                query = exp.select(exp.column("mt_row", table=alias),
+                                   *[exp.alias_(v.copy(), f"mt_set_{c}") for c, v in sets.items()]).from_(target)
+                for other in [source.this, *source.expressions]:
+                    query = query.join(other.copy(), join_type="cross")
+                if where is not None:
+                    query = query.where(where.this.copy())
+                matches = (self._frame(query).groupBy("mt_row")
+                           .agg(*[F.first(f"mt_set_{c}").alias(f"mt_set_{c}") for c in sets]).withColumn("mt_hit", F.lit(True)))
+                joined = numbered.join(matches, on="mt_row", how="left")
+                frame = joined.select([(F.when(F.col("mt_hit"), F.col(f"mt_set_{c.lower()}").cast(types[c.lower()])).otherwise(F.col(f"`{c}`"))
+                                        if c.lower() in sets else F.col(f"`{c}`")).alias(c) for c in existing.columns])
+                self._set(name, frame, temp=temp)
+            finally:
+                self.spark.catalog.dropTempView(view)
+            return SparkResult(None)
+        self._set(name, frame, temp=temp)
         return SparkResult(None)
 
     def _alter(self, tree: exp.Alter) -> SparkResult:
