@@ -148,6 +148,15 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
     query = "SELECT g, quantile_cont(x, 0.9), quantile_cont(x, [0.25, 0.75]) FROM r GROUP BY g ORDER BY g"
     assert spark_engine.fetch(query) == duck.execute(query).fetchall()
 
+    # ordered string_agg (NULLs skipped) and list (NULLs kept), keys descending and ascending with NULLs last, FILTER
+    spark_engine.execute("CREATE OR REPLACE TEMP TABLE w AS SELECT * FROM (VALUES (1, 3, 'c', 0.5), (1, NULL, 'n', 0.1), "
+                         "(1, 1, NULL, 0.9), (1, 2, 'é', 0.2), (1, 2, 'B', 0.3), (2, NULL, NULL, NULL), (3, 5, 'z', 7.0)) AS t(g, k, s, x)")
+    duck.execute("CREATE TABLE w AS SELECT * FROM (VALUES (1, 3, 'c', 0.5), (1, NULL, 'n', 0.1), (1, 1, NULL, 0.9), (1, 2, 'é', 0.2), "
+                 "(1, 2, 'B', 0.3), (2, NULL, NULL, NULL), (3, 5, 'z', 7.0)) AS t(g, k, s, x)")
+    query = ("SELECT g, string_agg(s, ', ' ORDER BY k DESC, s), string_agg(s, '|' ORDER BY x) FILTER (WHERE x < 0.6), "
+             "list(s ORDER BY k, x DESC), list(x ORDER BY s NULLS FIRST) FROM w GROUP BY g ORDER BY g")
+    assert spark_engine.fetch(query) == duck.execute(query).fetchall()
+
     # UPDATE (the engine replaces the table): with WHERE (NULL: unchanged), with FROM (a join), with a correlated subquery
     statements = [
         "CREATE OR REPLACE TEMP TABLE u AS SELECT * FROM (VALUES (1, 'a', 10, 0.25), (2, 'b', 20, 0.75), (3, NULL, 30, NULL), "

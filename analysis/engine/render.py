@@ -17,6 +17,8 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
   against the schemas of the engine's tables;
 - ``avg(x ORDER BY k)`` (a float sum in a fixed order, so that it is reproducible): the same sequential sum
   over the values sorted by ``k``;
+- ``string_agg(x, sep ORDER BY k) [FILTER (WHERE c)]`` and ``list(x ORDER BY k)``: the values sorted by a comparator
+  of the keys (direction, DuckDB's NULLS LAST), then joined (string_agg skips NULLs; list keeps them);
 - ``median(x)``: DuckDB's interpolation ``lo * 0.5 + hi * 0.5`` of the two middle values (Spark's median
   computes ``lo + (hi - lo) * 0.5``, at times one ulp apart); ``quantile_cont(x, q)`` (and a list of q) is DuckDB's
   ``fma(lo, 1 - d, hi * d)`` of the group's collected values, in Python (Spark's ``percentile`` differs in the last bit);
@@ -356,6 +358,12 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
         # Spark divides DECIMALs as DECIMALs (rounded to 6 or more places), which can fall on the other side of .5
         double = exp.DataType.build("DOUBLE")
         return exp.Div(this=exp.cast(node.this, double), expression=exp.cast(node.expression, double))
+    if isinstance(node, (exp.GroupConcat, exp.ArrayAgg)) and isinstance(node.this, exp.Order):
+        if isinstance(node.parent, exp.Filter) and node.parent.this is node:
+            return node  # rendered with its FILTER, one level up
+        return _ordered_collection(node, None)
+    if isinstance(node, exp.Filter) and isinstance(node.this, (exp.GroupConcat, exp.ArrayAgg)) and isinstance(node.this.this, exp.Order):
+        return _ordered_collection(node.this, node.expression.this)
     if isinstance(node, exp.Avg) and isinstance(node.this, exp.Order):
         return _ordered_avg(node.this)
     if isinstance(node, exp.Median) and not isinstance(node.parent, exp.Window):
@@ -453,6 +461,37 @@ def _ordered_avg(order: exp.Order) -> exp.Expr:
     collected = (f"array_sort(collect_list(CASE WHEN ({value.sql(dialect=Spark4)}) IS NOT NULL "
                  f"THEN struct({items}, CAST({value.sql(dialect=Spark4)} AS DOUBLE) AS v) END))")
     return _spark_text(f"aggregate({collected}, CAST(0 AS DOUBLE), (mt_acc, mt_e) -> mt_acc + mt_e.v) / nullif(size({collected}), 0)")
+
+
+def _ordered_collection(node: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
+    """``string_agg(x, sep ORDER BY k ...) [FILTER (WHERE c)]`` and ``list(x ORDER BY k ...)``: the values collected with
+    their keys (``collect_list`` of structs), sorted by a comparator that follows each key's direction and DuckDB's
+    NULLS LAST default (or the NULLS FIRST/LAST written), then joined or listed. string_agg skips NULL values, list
+    keeps them (as DuckDB); no row gives NULL. Values that tie on every key come in collection order (DuckDB's
+    order of ties is arbitrary too). A string_agg of non-text values would be joined as Java writes them: only text
+    is meant (casts to STRING)."""
+    order = node.this
+    keys = list(order.expressions)
+    value = order.this
+    text = isinstance(node, exp.GroupConcat)
+    sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
+    items = ", ".join([f"{sql(k.this)} AS k{i}" for i, k in enumerate(keys)] +
+                      [f"{'CAST(' + sql(value) + ' AS STRING)' if text else sql(value)} AS v"])
+    conditions = ([f"({sql(condition)})"] if condition is not None else []) + ([f"({sql(value)}) IS NOT NULL"] if text else [])
+    element = f"struct({items})" if not conditions else f"CASE WHEN {' AND '.join(conditions)} THEN struct({items}) END"
+    collected = f"collect_list({element})"
+    comparison = "0"
+    for i, key in reversed(list(enumerate(keys))):
+        direction = -1 if key.args.get("desc") else 1
+        nulls_first = bool(key.args.get("nulls_first"))
+        comparison = (f"CASE WHEN mt_l.k{i} IS NULL AND mt_r.k{i} IS NULL THEN {comparison} "
+                      f"WHEN mt_l.k{i} IS NULL THEN {-1 if nulls_first else 1} WHEN mt_r.k{i} IS NULL THEN {1 if nulls_first else -1} "
+                      f"WHEN mt_l.k{i} < mt_r.k{i} THEN {-direction} WHEN mt_l.k{i} > mt_r.k{i} THEN {direction} ELSE {comparison} END")
+    values = f"transform(array_sort({collected}, (mt_l, mt_r) -> {comparison}), mt_e -> mt_e.v)"
+    if text:
+        separator = node.args.get("separator")
+        values = f"array_join({values}, {sql(separator) if separator is not None else repr(',')})"
+    return _spark_text(f"CASE WHEN size({collected}) = 0 THEN NULL ELSE {values} END")
 
 
 def _median(value: exp.Expr) -> exp.Expr:

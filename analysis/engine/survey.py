@@ -119,8 +119,10 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("avg(... ORDER BY)", True)
         elif isinstance(node, (exp.Sum, exp.Avg)):
             add("float sum/avg (order of addition)", CHECK)
-        if isinstance(node, (exp.GroupConcat, exp.ArrayAgg)) or name in ("string_agg", "list", "array_agg", "group_concat"):
-            add("string_agg/list (order of elements)", False)
+        if isinstance(node, (exp.GroupConcat, exp.ArrayAgg)) and isinstance(node.this, exp.Order):
+            add("string_agg/list ORDER BY", True)
+        elif isinstance(node, (exp.GroupConcat, exp.ArrayAgg)) or name in ("string_agg", "list", "array_agg", "group_concat"):
+            add("string_agg/list (order of elements)", CHECK)
         if isinstance(node, exp.Median):
             add("median", True)
         if isinstance(node, exp.PercentileCont) and node.expression is not None:
