@@ -75,9 +75,9 @@ def build_coaction_edges(con: duckdb.DuckDBPyConnection, params: CoactionParams 
 
     behaviours = resolve_behaviours(params.behaviours)
     missing = sorted(set(behaviours) - set(SPARK_BEHAVIOURS))
-    if missing or params.auto_window:
-        raise ValueError(f"the Spark engine computes {', '.join(SPARK_BEHAVIOURS)} with fixed windows so far, not "
-                         f"{', '.join(missing) or 'automatic windows'}: choose those behaviours, or --engine duckdb")
+    if missing:
+        raise ValueError(f"the Spark engine computes {', '.join(SPARK_BEHAVIOURS)} so far, not "
+                         f"{', '.join(missing)}: choose those behaviours, or --engine duckdb")
     return run_on_spark(con, coaction_edges, inputs=spark_inputs(behaviours), outputs=OUTPUT_TABLES, spark=spark,
                         master=execution.spark_master, **arguments)
 
