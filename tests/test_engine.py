@@ -157,6 +157,29 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
              "list(s ORDER BY k, x DESC), list(x ORDER BY s NULLS FIRST) FROM w GROUP BY g ORDER BY g")
     assert spark_engine.fetch(query) == duck.execute(query).fetchall()
 
+    # timing.sql (time_resolution: microsecond(ts), second(ts), an average of 0/1, which is exact in any order), with
+    # a file of minute stamps, one of 90% minute stamps, one of second stamps, before and after 1970
+    from mobtrace.analysis.sql import run_script
+    from mobtrace.analysis.timing import HERE as TIMING
+
+    stamps = ([("minutes.csv", base + 60_000_000 * i) for i in range(20)]
+              + [("mostly.csv", -86_400_000_000 * 400 + 60_000_000 * i + (1_000_000 if i == 3 else 0)) for i in range(10)]
+              + [("seconds.csv", base + 1_000_000 * i + 250) for i in range(15)])
+    duck.execute("CREATE TABLE interactions (source_file VARCHAR, ts TIMESTAMP)")
+    duck.executemany("INSERT INTO interactions VALUES (?, make_timestamp(?))", stamps)
+    spark_engine.register("interactions", duck.sql("SELECT * FROM interactions").to_arrow_table())
+    try:
+        run_script(duck, TIMING / "timing.sql")
+        run_script(spark_engine, TIMING / "timing.sql")
+        query = "SELECT * FROM time_resolution ORDER BY ALL"
+        assert spark_engine.fetch(query) == duck.execute(query).fetchall() == [
+            ("minutes.csv", 20, True, 60), ("mostly.csv", 10, True, 60), ("seconds.csv", 15, False, 0)]
+        query = "SELECT ts, microsecond(ts), second(ts) FROM interactions ORDER BY ALL"
+        assert spark_engine.fetch(query) == duck.execute(query).fetchall()
+    finally:
+        spark_engine.unregister("interactions")
+        spark_engine.execute("DROP TABLE IF EXISTS time_resolution")
+
     # UPDATE (the engine replaces the table): with WHERE (NULL: unchanged), with FROM (a join), with a correlated subquery
     statements = [
         "CREATE OR REPLACE TEMP TABLE u AS SELECT * FROM (VALUES (1, 'a', 10, 0.25), (2, 'b', 20, 0.75), (3, NULL, 30, NULL), "

@@ -53,6 +53,7 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
 - ``round(x, p)`` of a DOUBLE: DuckDB's ``std::round(x * 10^p) / 10^p`` (round(0.285, 2) = 0.28; Spark rounds the
   text '0.285' half up to 0.29);
 - ``epoch(a - b)`` of two timestamps: DuckDB's whole days * 86400.0 + the microseconds left / 1e6;
+- ``microsecond(ts)``: the microseconds within the minute (DuckDB's meaning), ``pmod(unix_micros(ts), 60000000)``;
 - ``x / y`` with a decimal literal inside (``100.0 * m / n``): a DOUBLE division, as DuckDB's ``/`` always is (Spark
   divides DECIMALs as DECIMALs);
 - ``ASOF JOIN``: see ``_asof_join``;
@@ -333,6 +334,12 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
         if name == "epoch_us":
             (ts,) = node.expressions
             return exp.func("unix_micros", exp.cast(ts, exp.DataType.build("TIMESTAMP")))
+        if name == "microsecond":
+            # DuckDB's microsecond(ts) is the microseconds within the minute, seconds included (12.345678 s ->
+            # 12345678); Spark has no such function. Minutes start on whole multiples of 60 s from the epoch (UTC)
+            (ts,) = node.expressions
+            return exp.func("pmod", exp.func("unix_micros", exp.cast(ts, exp.DataType.build("TIMESTAMP"))),
+                            exp.Literal.number(60_000_000))
     if isinstance(node, exp.UnixToTime) and node.args.get("scale") is not None and node.args["scale"].name == "6":
         micros = exp.Anonymous(this="timestamp_micros", expressions=[node.this])
         return exp.cast(micros, exp.DataType.build("TIMESTAMP_NTZ"))
