@@ -55,15 +55,17 @@ class LockedDuckDBResource(DuckDBResource):
 
 
 class EngineResource(dg.ConfigurableResource):
-    """Where the heavy relational stages run: ``engine`` duckdb (this machine) or spark, and the Spark master
-    URL (local[N], spark://host:7077, yarn, ...). Execution settings, not parameters: they do not change the
-    results or the run id (``mobtrace.analysis.engine.settings``)."""
+    """Where the heavy relational stages run: ``engine`` duckdb (this machine) or spark, the Spark master
+    URL (local[N], spark://host:7077, yarn, ...) and, on a cluster, ``spark_dir``, a folder every node mounts at
+    the same path. Execution settings, not parameters: they do not change the results or the run id
+    (``mobtrace.analysis.engine.settings``)."""
 
     engine: str = EngineSettings.engine
     spark_master: str = EngineSettings.spark_master
+    spark_dir: str = EngineSettings.spark_dir
 
     def settings(self) -> EngineSettings:
-        return EngineSettings(engine=self.engine, spark_master=self.spark_master)
+        return EngineSettings(engine=self.engine, spark_master=self.spark_master, spark_dir=self.spark_dir)
 
 
 def database_resource(database: str | Path = DEFAULT_DATABASE) -> DuckDBResource:
@@ -75,4 +77,5 @@ def database_resource(database: str | Path = DEFAULT_DATABASE) -> DuckDBResource
 def resources(database: str | Path = DEFAULT_DATABASE, reports: str | Path = DEFAULT_REPORTS,
               execution: EngineSettings = EngineSettings()) -> dict[str, object]:
     return {"duckdb": database_resource(database), "reports": ReportsDir(path=str(reports)),
-            "engine": EngineResource(engine=execution.engine, spark_master=execution.spark_master)}
+            "engine": EngineResource(engine=execution.engine, spark_master=execution.spark_master,
+                                     spark_dir=execution.spark_dir)}

@@ -128,7 +128,9 @@ GROUND_TRUTH_COLUMNS = ("campaign_id", "campaign_type", "account_id", "role")
 CAMPAIGN_TYPES = ("repost_ring", "pile_on", "mass_report", "paid_amplifier")
 
 PLATFORM = "synthetic"
-MIN_SCALE = 2_000
+# The planted campaigns and hard negatives take fixed numbers of organic accounts and posts: below this, some seeds
+# run out of them (4,500 failed for seed 1 of 0-15; 5,000 worked for all sixteen).
+MIN_SCALE = 5_000
 ACTIONS = ("post", "reply", "repost", "quote", "mention", "like", "report", "follow")
 POST, REPLY, REPOST, QUOTE, MENTION, LIKE, REPORT, FOLLOW = range(len(ACTIONS))
 

@@ -163,6 +163,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                              "the same results either way (default: %(default)s)")
     parser.add_argument("--spark-master", default=EngineSettings.spark_master, metavar="URL",
                         help="Spark master URL for --engine spark: local[N], spark://host:7077, yarn, ... (default: %(default)s)")
+    parser.add_argument("--spark-dir", default=EngineSettings.spark_dir, metavar="DIR",
+                        help="for --engine spark on a cluster: a folder every Spark node mounts at the same path (NFS, ...), "
+                             "where the step's input goes as Parquet, removed afterwards (default: this machine's temporary folder)")
     takes_inputs = "inputs" in {action.dest for action in parser._actions}
     ingest = _ingest_params()
     kinds = [kind for kind in all_params() if takes_inputs or kind is not ingest]
@@ -233,7 +236,7 @@ def _run(args: argparse.Namespace) -> int:
     options = RunOptions(
         inputs=[str(path) for path in args.inputs], out_dir=Path(args.out), database=database,
         params=[step_params(args, kind) for kind in all_params() if kind not in COMPAT_PARAMS.values()],
-        execution=EngineSettings(engine=args.engine, spark_master=args.spark_master),
+        execution=EngineSettings(engine=args.engine, spark_master=args.spark_master, spark_dir=args.spark_dir),
     )
     with _holding(database, args):
         _check_opens(database)

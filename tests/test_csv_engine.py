@@ -166,12 +166,40 @@ def test_line_breaks_in_fields_rejects_and_a_bom_are_read_by_duckdb(tmp_path, na
     # damage a fuzz test found: DuckDB took minutes on each (a column per header field; rejects of UTF-16 comma runs)
     (b"id,text" + b"," * 150_000 + b"\n1,a\n", "a header of 150,002 columns"),
     ("id,text\n1,a\n".encode("utf-16") + b",\x00" * 150_000, "NUL bytes"),
+    # and one DuckDB took 66 s on: a record of 150,000 fields, a value among them (its rejects store is quadratic)
+    (b"id,text\n1,a\n2" + b"," * 75_000 + b"\x04" + b"," * 75_000 + b"\n3,c\n", "a line of more than 2,000 delimiters"),
 ])
 def test_what_duckdb_cannot_say_goes_to_the_slow_path(tmp_path, data, why):
     before = sum(count for key, count in csv_engine.STATS.items() if key.startswith("slow:") and why in key)
     path = _write(tmp_path, data)
     assert _check(path, 100) == "slow"
     assert sum(count for key, count in csv_engine.STATS.items() if key.startswith("slow:") and why in key) == before + 1
+
+
+@pytest.mark.parametrize(("delimiters", "reader"), [(2_000, "duckdb"), (2_001, "slow")])
+def test_a_line_of_more_than_2000_delimiters_is_left_to_the_slow_path(tmp_path, delimiters, reader):
+    # either way the wide record is quarantined with the csv module's reason and its neighbours are ingested
+    rows = ["account_id,action,timestamp"] + [f"a{n},post,{1_700_000_000 + n}" for n in range(5)]
+    rows[3] = "wide" + ",x" * delimiters
+    path = _write(tmp_path, ("\n".join(rows) + "\n").encode())
+    before = csv_engine.STATS.copy()
+    con = connect(":memory:")
+    (summary,) = ingest_paths(con, [path], "generic")
+    key = "duckdb" if reader == "duckdb" else "slow:a line of more than 2,000 delimiters"
+    assert csv_engine.STATS[key] == before[key] + 1
+    assert (summary.rows_read, summary.ingested, summary.quarantined) == (5, 4, 1)
+    assert con.sql("SELECT source_line, reason FROM quarantine").fetchall() == [
+        (4, f"record has {delimiters + 1} fields but the header has 3: check delimiters and quoting")]
+
+
+@pytest.mark.parametrize("chunk", [7, 100, 2_001, 1 << 24])
+def test_wide_lines_are_found_across_chunk_ends(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(csv_engine, "_CHUNK", chunk)
+    narrow = _write(tmp_path, b"a,b\n" + b"x," * 2_000 + b"\r\n" + b"," * 1_999 + b"\r" + b"y" * 5_000 + b"\n,")
+    assert not csv_engine._has_wide_line(narrow, ",")
+    for wide in (b"," * 2_001, b"x" * 3_000 + b"," * 2_001 + b"\r\na", b"a,b\n" + b"x" * 3_000 + b"," * 1_000 + b"y" * 999 + b"," * 1_001):
+        assert csv_engine._has_wide_line(_write(tmp_path, wide, "wide.csv"), ",")
+        assert not csv_engine._has_wide_line(_write(tmp_path, wide, "wide.csv"), "\t")  # commas are text then
 
 
 def test_an_ingest_through_duckdb_stores_the_reference_rows_and_counts(tmp_path):

@@ -281,16 +281,19 @@ def _originated(event) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def pipeline_on_both(spark_engine, event, database):
+def pipeline_on_both(spark_engine, event, database, tmp_path_factory):
     """co_repost's whole step and then the signals, once by DuckDB and once with the Spark engine (the bridge)
     for every stage on Spark; clustering on the driver in both. (duck, via_spark, edges)."""
     rows = _coacting(event, "co_repost") + _originated(event)
     duck, via_spark = database(rows), database(rows)
     params = CoactionParams(behaviours=("co_repost",))
+    shared = tmp_path_factory.mktemp("shared")  # the Parquet goes through a named folder, as on a cluster
+    on_spark = EngineSettings("spark", spark_dir=str(shared))
     edges = build_coaction_edges(duck, params)
-    assert build_coaction_edges(via_spark, params, execution=EngineSettings("spark"), spark=spark_engine) == edges
+    assert build_coaction_edges(via_spark, params, execution=on_spark, spark=spark_engine) == edges
     clusters = build_account_clusters(duck, ClusterParams())
-    assert build_account_clusters(via_spark, ClusterParams(), execution=EngineSettings("spark"), spark=spark_engine) == clusters
+    assert build_account_clusters(via_spark, ClusterParams(), execution=on_spark, spark=spark_engine) == clusters
+    assert list(shared.iterdir()) == []  # and does not stay there
     return duck, via_spark, edges
 
 
@@ -497,7 +500,14 @@ def test_the_bridge_removes_the_parquet_it_wrote_even_when_the_stage_fails(event
         run_on_spark(con, stage, inputs=("interactions",), outputs=(), spark=DuckDBEngine(duckdb.connect()), fail=True)
     assert seen == ["in/interactions.parquet", "in/interactions.parquet"]
     assert list(tmp_path.iterdir()) == []
-    kept = tmp_path / "kept"  # a workdir the caller names (a cluster's shared folder) is the caller's to keep
+    shared = tmp_path / "shared"  # a cluster's shared mount: the step's folder goes inside it, and goes away
+    shared.mkdir()
+    inside = []
+    run_on_spark(con, lambda eng: inside.extend(shared.rglob("*.parquet")), inputs=("interactions",), outputs=(),
+                 spark=DuckDBEngine(duckdb.connect()), shared_dir=shared)
+    assert [path.relative_to(shared).parts[1:] for path in inside] == [("in", "interactions.parquet")]
+    assert list(shared.iterdir()) == []
+    kept = tmp_path / "kept"  # a workdir the caller names is the caller's to keep
     run_on_spark(con, stage, inputs=("interactions",), outputs=(), spark=DuckDBEngine(duckdb.connect()), workdir=kept, fail=False)
     assert (kept / "in" / "interactions.parquet").is_file()
 
@@ -525,7 +535,7 @@ def test_the_spark_engine_refuses_what_it_does_not_compute_yet(database, event, 
         EngineSettings(engine="polars")
 
 
-def test_the_engine_is_recorded_beside_the_parameters_and_leaves_the_run_id_alone():
+def test_the_engine_is_recorded_beside_the_parameters_and_leaves_the_run_id_alone(tmp_path):
     """Execution settings are not parameters: a run on the defaults leaves no trace (the database as main writes
     it), a Spark run records its engine and master in ``execution``, and neither changes ``parameters`` or the
     run id; a later default run removes the rows an earlier Spark run left."""
@@ -540,22 +550,49 @@ def test_the_engine_is_recorded_beside_the_parameters_and_leaves_the_run_id_alon
     before = origin(con)["run_id"]
     record_execution(con, CoactionParams.step, EngineSettings())
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'execution'").fetchone() == (0,)
-    record_execution(con, CoactionParams.step, EngineSettings("spark", "spark://host:7077"))
-    assert recorded_execution(con) == {"coaction_edges": {"engine": "spark", "spark_master": "spark://host:7077"}}
+    record_execution(con, CoactionParams.step, EngineSettings("spark", "spark://host:7077", str(tmp_path)))
+    assert recorded_execution(con) == {"coaction_edges": {"engine": "spark", "spark_master": "spark://host:7077",
+                                                          "spark_dir": str(tmp_path)}}
     assert origin(con)["run_id"] == before
     assert "engine" not in con.execute("SELECT string_agg(name, ',') FROM parameters").fetchone()[0]
     record_execution(con, CoactionParams.step, EngineSettings())
     assert recorded_execution(con) == {}
-    assert EngineSettings(spark_master="yarn").changed() == {}  # the master only matters on Spark
+    assert EngineSettings(spark_master="yarn", spark_dir=str(tmp_path)).changed() == {}  # they only matter on Spark
+
+
+def test_a_cluster_needs_a_folder_every_node_reads(tmp_path, monkeypatch):
+    # The executors of a cluster read the step's Parquet where the driver wrote it: its temporary folder would
+    # fail the step mid-way, so the settings refuse it up front; local[N] runs on this machine and needs none.
+    assert EngineSettings("spark", "local[2]").spark_dir == ""
+    for master in ("spark://head:7077", "yarn", "k8s://https://api:6443"):
+        with pytest.raises(ValueError, match="is a cluster: name --spark-dir"):
+            EngineSettings("spark", master)
+        assert EngineSettings("spark", master, str(tmp_path)).spark_dir == str(tmp_path)
+    with pytest.raises(ValueError, match="is not a folder"):
+        EngineSettings("spark", "yarn", str(tmp_path / "missing"))
+    assert EngineSettings("duckdb", "yarn").engine == "duckdb"  # the Spark settings are not read on DuckDB
+    from mobtrace.analysis.engine import bridge
+    from mobtrace.assets.resources import EngineResource
+
+    resource = EngineResource(engine="spark", spark_master="yarn", spark_dir=str(tmp_path))
+    assert resource.settings() == EngineSettings("spark", "yarn", str(tmp_path))
+    calls = []
+    monkeypatch.setattr(bridge, "run_on_spark", lambda *args, **named: calls.append(named) or 0)
+    build_coaction_edges(duckdb.connect(), CoactionParams(behaviours=("co_repost",)), execution=resource.settings())
+    assert (calls[0]["master"], calls[0]["shared_dir"]) == ("yarn", str(tmp_path))  # the step passes both on
 
 
 def test_the_command_line_sets_the_engine_and_refuses_it_for_compat_runs(tmp_path, capsys):
     from mobtrace.pipelines.cli import _parser, main
 
-    args = _parser().parse_args(["run", "x.csv", "--engine", "spark", "--spark-master", "local[1]"])
-    assert (args.engine, args.spark_master) == ("spark", "local[1]")
+    args = _parser().parse_args(["run", "x.csv", "--engine", "spark", "--spark-master", "local[1]", "--spark-dir", "/mnt/x"])
+    assert (args.engine, args.spark_master, args.spark_dir) == ("spark", "local[1]", "/mnt/x")
     assert _parser().parse_args(["demo"]).engine == "duckdb"
     data = tmp_path / "x.csv"
     data.write_text("platform,event_id,account_id,action,ts\n", encoding="utf-8")
     assert main(["run", str(data), "--compat", "cnt", "--engine", "spark", "--out", str(tmp_path / "out")]) == 2
     assert "--compat runs on DuckDB only" in capsys.readouterr().err
+    out = tmp_path / "cluster"
+    assert main(["run", str(data), "--engine", "spark", "--spark-master", "spark://head:7077", "--out", str(out)]) == 2
+    assert "is a cluster: name --spark-dir" in capsys.readouterr().err
+    assert not out.exists()  # refused before anything ran

@@ -78,3 +78,43 @@ def test_records_of_a_json_array_are_quarantined_with_their_compact_text(tmp_pat
     assert [row[:3] for row in events] == [(1, "111", "7")]
     assert [row[:2] for row in quarantined] == [(2, '[1,{"a":"é"}]'), (3, json.dumps(statuses[2], ensure_ascii=False, separators=(",", ":")))]
     assert quarantined[0][2] == NOT_OBJECT and quarantined[1][2].startswith('unreadable created_at "soon"')
+
+
+def _good_line(fmt: str, number: int) -> str:
+    record = json.loads(GOOD[fmt])
+    if fmt == "reddit":
+        record.update(id=f"c{number}", parent_id=f"t1_c{number - 1}")  # each replies to the line before
+    elif fmt == "bluesky":
+        record["commit"]["rkey"] = f"3l{number}"
+    else:
+        record["id"] = str(111_000 + number)
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize("fmt", ["reddit", "bluesky", "mastodon"])
+def test_broken_lines_at_batch_boundaries_keep_their_line_text_and_reason(tmp_path, fmt, monkeypatch):
+    # Batches of 4 lines (jsondoc.BATCH_LINES): broken lines first and last in a batch, a blank line and a
+    # duplicate across a boundary, and (reddit) a reply whose parent is in the batch before; stored as in one batch.
+    from mobtrace.analysis.ingest import jsondoc
+
+    lines = [_good_line(fmt, n) for n in range(1, 23)]
+    lines[3] = '{"id": "1", "text": '  # line 4: last of batch 1
+    lines[4] = "[1, 2]"  # line 5: first of batch 2
+    lines[8] = ""  # line 9: blank, first of batch 3 (which then holds lines 9-13)
+    lines[12] = '  {"data": ['  # line 13
+    lines[13] = lines[10]  # line 14 repeats line 11, in the batch after it
+    path = tmp_path / f"{fmt}.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = ingest(path, fmt)
+    monkeypatch.setattr(jsondoc, "BATCH_LINES", 4)
+    assert jsondoc.lines_per_batch(path) == 4
+    batched = ingest(path, fmt)
+    assert batched == whole
+    events, quarantined = batched
+    assert len(events) + len(quarantined) == 21
+    assert quarantined[:4] == [(4, '{"id": "1", "text": ', NOT_JSON), (5, "[1, 2]", NOT_OBJECT), (13, '  {"data": [', NOT_JSON),
+                               (14, lines[13], quarantined[3][2])]
+    assert quarantined[3][2].startswith("duplicate of event") and len(quarantined) == 4
+    if fmt == "reddit":  # line 18 (first of batch 5) replies to line 17 (batch 4); line 10's parent (line 9) is blank
+        targets = {line: target for line, _, _, _, target in events}
+        assert targets[18] == "someone" and targets[7] == "someone" and targets[10] is None

@@ -17,31 +17,27 @@ WITH keyed AS (
 key_cost AS (
     SELECT key, count(*) AS cost FROM cnt_keys GROUP BY key
 ),
-ranked AS (
-    SELECT user_id, message_id,
-           row_number() OVER (PARTITION BY user_id ORDER BY max(c.cost) DESC, message_id DESC) < $min_edge_weight
-               AS suffix
-    FROM cnt_keys JOIN key_cost AS c USING (key)
-    GROUP BY user_id, message_id
-    QUALIFY count(*) OVER (PARTITION BY user_id) >= $min_edge_weight
+-- A user's suffix: its $min_edge_weight - 1 costliest messages (ties: the larger message id), a top-n aggregate per
+-- user (sorting every user's messages in a window cost twice as much).
+message_cost AS (
+    SELECT user_id, message_id, max(c.cost) AS cost FROM cnt_keys JOIN key_cost AS c USING (key) GROUP BY user_id, message_id
+),
+suffixes AS (
+    SELECT user_id, CASE WHEN $min_edge_weight > 1
+                         THEN max_by(message_id, (cost, message_id), greatest($min_edge_weight - 1, 1)) ELSE [] END AS suffix_ids
+    FROM message_cost GROUP BY user_id HAVING count(*) >= $min_edge_weight
 ),
 sources AS (
-    SELECT k.*, r.suffix FROM keyed AS k JOIN ranked AS r USING (user_id, message_id)
+    SELECT k.*, list_contains(s.suffix_ids, k.message_id) AS suffix FROM keyed AS k JOIN suffixes AS s USING (user_id)
 ),
 prefix AS (
     SELECT * FROM sources WHERE NOT suffix
 ),
+-- Each prefix message probes its own bucket and both neighbours in one join (three joins built the table thrice).
 prefix_matches AS (
     SELECT x.user_id AS source, y.user_id AS target, x.message_id
-    FROM prefix AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket
-    WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
-    UNION ALL
-    SELECT x.user_id, y.user_id, x.message_id
-    FROM prefix AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket + 1
-    WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
-    UNION ALL
-    SELECT x.user_id, y.user_id, x.message_id
-    FROM prefix AS x JOIN keyed AS y ON y.key = x.key AND y.bucket = x.bucket - 1
+    FROM (SELECT *, unnest([bucket - 1, bucket, bucket + 1]) AS near FROM prefix) AS x
+    JOIN keyed AS y ON y.key = x.key AND y.bucket = x.near
     WHERE x.user_id <> y.user_id AND abs(x.t_us - y.t_us) <= $window_us
 ),
 candidates AS MATERIALIZED (

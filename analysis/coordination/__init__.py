@@ -79,7 +79,7 @@ def build_coaction_edges(con: duckdb.DuckDBPyConnection, params: CoactionParams 
         raise ValueError(f"the Spark engine computes {', '.join(SPARK_BEHAVIOURS)} so far, not "
                          f"{', '.join(missing)}: choose those behaviours, or --engine duckdb")
     return run_on_spark(con, coaction_edges, inputs=spark_inputs(behaviours), outputs=OUTPUT_TABLES, spark=spark,
-                        master=execution.spark_master, **arguments)
+                        master=execution.spark_master, shared_dir=execution.spark_dir or None, **arguments)
 
 
 def spark_inputs(behaviours: tuple[str, ...]) -> tuple[str, ...]:

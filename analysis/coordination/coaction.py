@@ -222,9 +222,10 @@ def coaction_edges(
             _behaviour_edges(con, behaviour, windows, min_weight, evidence_per_edge, alpha, seed)
             report(behaviour)
             _drop(con, _WORKING_TABLES)
-            _collect_outputs(con, first=done == 0, last=done == len(behaviours) - 1)
+            _collect_outputs(con, done=done, last=done == len(behaviours) - 1)
     finally:  # and after a failure, no half-built temp output may shadow the stored one
-        _drop(con, ("coaction_nodes", *(f"temp.{table}{end}" for table in OUTPUT_TABLES for end in ("", "_so_far"))))
+        parts = [f"_part{i}" for i in range(len(behaviours))]
+        _drop(con, ("coaction_nodes", *(f"temp.{table}{end}" for table in OUTPUT_TABLES for end in ("", *parts))))
     return first_row(con, "SELECT count(*) FROM coaction_edges")[0]
 
 
@@ -250,20 +251,18 @@ def _behaviour_edges(con, behaviour: str, windows: dict, min_weight: int, eviden
 OUTPUT_TABLES = ("coaction_edges", "coaction_evidence", "coaction_pairs", "coaction_accounts", "coaction_windows_used")
 
 
-def _collect_outputs(con: duckdb.DuckDBPyConnection, *, first: bool, last: bool) -> None:
-    """Append one behaviour's output tables to those of the behaviours before it (temp ``*_so_far`` tables),
-    and after the last write them to the database, once. Each behaviour's own are temp tables that shadow
-    the stored ones while it runs (the temp catalog comes first in DuckDB's search path)."""
+def _collect_outputs(con: duckdb.DuckDBPyConnection, *, done: int, last: bool) -> None:
+    """Keep behaviour number ``done``'s output tables aside (temp ``*_part<done>``), and after the last write
+    every behaviour's to the database, once, in behaviour order (a UNION ALL keeps its parts' order while
+    insertion order is preserved). Each behaviour's own are temp tables that shadow the stored ones while it
+    runs (the temp catalog comes first in DuckDB's search path). Appending each behaviour to a growing table
+    instead copied every row twice (1.4 of 18.6 CPU-s at 1M interactions, all eight exact behaviours)."""
     for table in OUTPUT_TABLES:
-        if first:
-            con.execute(f"DROP TABLE IF EXISTS temp.{table}_so_far")
-            con.execute(f"ALTER TABLE temp.{table} RENAME TO {table}_so_far")
-        else:
-            con.execute(f"INSERT INTO temp.{table}_so_far SELECT * FROM temp.{table}")
-            con.execute(f"DROP TABLE temp.{table}")
+        con.execute(f"ALTER TABLE temp.{table} RENAME TO {table}_part{done}")
         if last:
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.{table}_so_far")
-            con.execute(f"DROP TABLE temp.{table}_so_far")
+            parts = " UNION ALL ".join(f"SELECT * FROM temp.{table}_part{i}" for i in range(done + 1))
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {parts}")
+            _drop(con, tuple(f"temp.{table}_part{i}" for i in range(done + 1)))
 
 
 def write_evidence(con: duckdb.DuckDBPyConnection, evidence_per_edge: int = 20) -> int:

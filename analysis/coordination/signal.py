@@ -93,7 +93,8 @@ def coordination_signal(con: duckdb.DuckDBPyConnection, params: ClusterParams = 
         from mobtrace.analysis.engine.bridge import run_on_spark
 
         run_on_spark(con, signal_rows_on_spark, inputs=SPARK_INPUTS, outputs=(*SPARK_OUTPUTS, SPARK_ROWS), spark=spark,
-                     master=execution.spark_master, signal="coordination", rows=lambda eng: signal_rows(eng, params))
+                     master=execution.spark_master, shared_dir=execution.spark_dir or None, signal="coordination",
+                     rows=lambda eng: signal_rows(eng, params))
         replace_signal_rows(con, "coordination", SPARK_ROWS)
     return first_row(con, "SELECT count(*) FROM account_signals WHERE signal = 'coordination'")[0]
 

@@ -4,8 +4,9 @@
 This is how the pipeline switches engine for its heavy stages while the rest (signals, clustering, the
 report) keeps reading DuckDB: ``run_on_spark(con, coaction_edges, inputs=("interactions",),
 outputs=OUTPUT_TABLES, behaviours=("co_repost",))`` leaves the same ``coaction_*`` tables in ``con`` as
-``coaction_edges(con, behaviours=("co_repost",))`` does. On a cluster, ``workdir`` must be a folder every
-node reads (HDFS, S3, a shared mount). Output rows are loaded sorted by all their columns: Spark keeps no row
+``coaction_edges(con, behaviours=("co_repost",))`` does. On a cluster, the Parquet must be where every node
+reads it at the same path: ``shared_dir``, a shared mount (NFS, a cluster file system mounted on the driver and
+every executor), the parent of the step's temporary folder. Output rows are loaded sorted by all their columns: Spark keeps no row
 order, so a reader that needs one must say ``ORDER BY``.
 """
 
@@ -22,11 +23,12 @@ from mobtrace.analysis.engine import DuckDBEngine, Engine
 
 def run_on_spark(con: duckdb.DuckDBPyConnection, stage: Callable[..., object], *, inputs: Iterable[str],
                  outputs: Iterable[str], spark: Engine | None = None, master: str = "local[2]",
-                 workdir: str | Path | None = None, **arguments) -> object:
+                 workdir: str | Path | None = None, shared_dir: str | Path | None = None, **arguments) -> object:
     """``stage(spark_engine, **arguments)`` with the DuckDB tables ``inputs`` as its input; its tables
     ``outputs`` replace those of the same names in ``con``. Returns what the stage returns. Without
-    ``workdir`` the Parquet goes to a temporary folder, removed afterwards: it holds the export's
-    interactions (people's posts), and 118 MiB per million of them."""
+    ``workdir`` the Parquet goes to a temporary folder inside ``shared_dir`` (default: this machine's
+    temporary folder, enough for ``local[N]``), removed afterwards: it holds the export's interactions
+    (people's posts), and 118 MiB per million of them."""
     if spark is None:
         from mobtrace.analysis.engine.spark import SparkEngine
 
@@ -34,7 +36,7 @@ def run_on_spark(con: duckdb.DuckDBPyConnection, stage: Callable[..., object], *
     if workdir is not None:
         return _run_in(Path(workdir), con, stage, inputs, outputs, spark, arguments)
     inputs = tuple(inputs)
-    with tempfile.TemporaryDirectory(prefix="mobtrace-spark-") as folder:
+    with tempfile.TemporaryDirectory(prefix="mobtrace-spark-", dir=shared_dir) as folder:
         try:
             return _run_in(Path(folder), con, stage, inputs, outputs, spark, arguments)
         finally:

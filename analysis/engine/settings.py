@@ -8,8 +8,9 @@ recorded beside the parameters, in the ``execution`` table (step, name, value as
 differ from the defaults: a run on the default engine leaves the database exactly as before this table
 existed, and a later default run on the same database deletes the rows an earlier Spark run left.
 
-Set by ``mobtrace run --engine spark --spark-master URL`` or by the Dagster resource ``engine``
-(``assets.resources.EngineResource``: its config in the launchpad).
+Set by ``mobtrace run --engine spark --spark-master URL --spark-dir DIR`` or by the Dagster resource
+``engine`` (``assets.resources.EngineResource``: its config in the launchpad). On a cluster, Spark's executors
+read the step's input where the driver wrote it: ``spark_dir`` is a folder every node mounts at the same path.
 
 >>> EngineSettings().changed()
 {}
@@ -18,6 +19,9 @@ Set by ``mobtrace run --engine spark --spark-master URL`` or by the Dagster reso
 >>> EngineSettings(engine="polars")
 Traceback (most recent call last):
 ValueError: --engine must be one of duckdb, spark, not 'polars'
+>>> EngineSettings(engine="spark", spark_master="spark://head:7077")
+Traceback (most recent call last):
+ValueError: --spark-master spark://head:7077 is a cluster: name --spark-dir, a folder every Spark node mounts at the same path, for the step's Parquet
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_MASTER = "local[2]"
@@ -45,21 +50,31 @@ class EngineSettings:
 
     engine: str = "duckdb"            # duckdb (this machine) or spark
     spark_master: str = DEFAULT_MASTER  # Spark master URL: local[N], spark://host:7077, yarn, ...
+    spark_dir: str = ""               # shared folder for the step's Parquet; "": this machine's temporary folder
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"--engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if not isinstance(self.spark_master, str) or not self.spark_master.strip():
             raise ValueError(f"--spark-master must be a Spark master URL such as local[2], not {self.spark_master!r}")
+        if self.engine != "spark":
+            return
+        # Executors elsewhere cannot read the driver's temporary folder: Spark would fail mid-step, obscurely.
+        if not self.spark_dir and not self.spark_master.startswith("local"):
+            raise ValueError(f"--spark-master {self.spark_master} is a cluster: name --spark-dir, a folder every Spark "
+                             "node mounts at the same path, for the step's Parquet")
+        if self.spark_dir and not Path(self.spark_dir).is_dir():
+            raise ValueError(f"--spark-dir {self.spark_dir!r} is not a folder: create it on the mount every Spark node shares")
 
     def changed(self) -> dict[str, object]:
         """The settings that differ from the defaults (what the ``execution`` table records); the master URL
-        only matters, and is only recorded, on Spark."""
+        and the folder only matter, and are only recorded, on Spark."""
         default = EngineSettings()
         changed = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)
                    if getattr(self, field.name) != getattr(default, field.name)}
         if self.engine == "duckdb":
             changed.pop("spark_master", None)
+            changed.pop("spark_dir", None)
         elif self.engine == "spark":
             changed["spark_master"] = self.spark_master
         return changed

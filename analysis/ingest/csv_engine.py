@@ -29,7 +29,9 @@ adapter reads the file with ``readers.csv_batches`` as before: the read fails (m
 unterminated quote, a quote inside an unquoted value that DuckDB's strict mode refuses, a broken gzip
 stream), an error other than the three above (``UNQUOTED VALUE``, ``LINE SIZE OVER MAXIMUM``), blank
 lines between records, a header or rejected record the csv module reads differently, a one-column
-layout (a blank line would be a row), or more than ``MAX_REJECTS`` rejected records. ``STATS`` counts
+layout (a blank line would be a row), more than ``MAX_REJECTS`` rejected records, or a line of more than
+``MAX_COLUMNS`` delimiters (DuckDB's rejects store takes time quadratic in a rejected record's fields, and
+cannot be interrupted meanwhile: one 150 KB line of 150,000 fields took over a minute). ``STATS`` counts
 the files read each way (``STATS["duckdb"]``, ``STATS["slow:<why>"]``) and the records read again by
 the csv module (``STATS["rejects_read_again"]``); each slow read is also logged at DEBUG level.
 run.py calls the adapters' ``prepare`` (which calls ``prepare`` here) before it opens the ingest transaction,
@@ -176,6 +178,8 @@ def _prepare(con, path: Path, names: Sequence[str] | None, delimiter: str | None
     if len(header) > MAX_COLUMNS:  # DuckDB plans one column each: a damaged header of 150,000 takes minutes
         raise _Slow(f"a header of {len(header):,} columns")
     width = len(header)
+    if _has_wide_line(path, delimiter):
+        raise _Slow(f"a line of more than {MAX_COLUMNS:,} delimiters")
     _drop(con)
     stop = threading.Event()
     with ThreadPoolExecutor(1, thread_name_prefix="mobtrace-csv-count") as pool:
@@ -309,6 +313,34 @@ def _check_against_file(path: Path, header_line: str, width: int, good: int, bre
 
 def _plain(data: bytes) -> int:
     return len(data) - sum(data.count(byte) for byte in (b'"', b"\r", b"\n"))
+
+
+def _has_wide_line(path: Path, delimiter: str) -> bool:
+    """Whether a physical line holds more than ``MAX_COLUMNS`` delimiters. Such a line is longer than
+    ``MAX_COLUMNS`` bytes: delimiters are only counted line by line in the chunks that have a line that long."""
+    if len(delimiter) != 1 or ord(delimiter) > 127:
+        return False
+    mark = ord(delimiter)
+    carried_bytes = carried = 0  # of the line the chunks so far ended in: its bytes and delimiters
+    with open_binary(path) as handle:
+        while chunk := handle.read(_CHUNK):
+            view = np.frombuffer(chunk, np.uint8)
+            breaks = view == _LF
+            if b"\r" in chunk:  # rare apart from CRLF files: the extra comparison only then
+                breaks |= view == _CR
+            ends = np.append(np.flatnonzero(breaks), len(view))
+            lengths = np.diff(ends, prepend=-1)
+            lengths[0] += carried_bytes
+            carried_bytes = int(lengths[-1]) - (len(ends) > 1)
+            if lengths.max() <= MAX_COLUMNS:
+                carried = int(np.count_nonzero(view[ends[-2] + 1 if len(ends) > 1 else 0:] == mark)) + (carried if len(ends) == 1 else 0)
+                continue
+            per_line = np.diff(np.searchsorted(np.flatnonzero(view == mark), ends), prepend=0)
+            per_line[0] += carried
+            if per_line.max() > MAX_COLUMNS:
+                return True
+            carried = int(per_line[-1])
+    return False
 
 
 def _file_counts(path: Path, stop: threading.Event | None = None) -> tuple[int, int, int]:

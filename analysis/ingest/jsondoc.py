@@ -31,7 +31,12 @@ from mobtrace.analysis.ingest.tabular import registered
 from mobtrace.analysis.sql import run_script
 
 BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
-BATCH_BYTES = 32 << 20  # NDJSON lines per batch are chosen so a batch holds about this much text
+# NDJSON lines per batch are chosen so a batch holds about this much text, and at most BATCH_LINES lines. Each batch
+# plans the mapping SQL (25 ms for reddit.sql, 51 ms for bluesky.sql) and runs finalize.sql's ten statements: at 32 MB and
+# 100,000 lines (3 batches per 300,000 Reddit records, 4 Bluesky ones) the ingest took 13-17% more CPU than at 64 MB and
+# 250,000 lines (2 batches each); the peak RSS grew by about 20 MB (bench_adapters.py --memory-limit 256MB).
+BATCH_BYTES = 64 << 20
+BATCH_LINES = 250_000
 ARRAY_BATCH_ROWS = 20_000
 
 
@@ -79,7 +84,7 @@ def lines_per_batch(path: Path, target_bytes: int = BATCH_BYTES, sample_lines: i
             total += len(line)
             count += 1
     average = max(total / max(count, 1), 1.0)
-    return max(1, min(100_000, math.floor(target_bytes / average)))
+    return max(1, min(BATCH_LINES, math.floor(target_bytes / average)))
 
 
 def record_batches(path: Path) -> Iterator[pa.Table]:
