@@ -332,8 +332,10 @@ def _has_wide_line(path: Path, delimiter: str) -> bool:
             lengths = np.diff(ends, prepend=-1)
             lengths[0] += carried_bytes
             carried_bytes = int(lengths[-1]) - (len(ends) > 1)
-            if lengths.max() <= MAX_COLUMNS:
-                carried = int(np.count_nonzero(view[ends[-2] + 1 if len(ends) > 1 else 0:] == mark)) + (carried if len(ends) == 1 else 0)
+            if lengths.max() <= MAX_COLUMNS:  # no line here is long enough: carry the open line's count on
+                if len(ends) > 1:
+                    carried = 0
+                carried += int(np.count_nonzero(view[ends[-2] + 1 if len(ends) > 1 else 0:] == mark))
                 continue
             per_line = np.diff(np.searchsorted(np.flatnonzero(view == mark), ends), prepend=0)
             per_line[0] += carried
