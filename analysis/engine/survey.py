@@ -159,8 +159,10 @@ def constructs(tree: exp.Expr, macros: set[str]) -> dict[str, str]:
             add("INSERT (table rewritten)", True)
         if isinstance(node, exp.Delete):
             add("DELETE (table rewritten)", not node.args.get("using"))
-        if isinstance(node, (exp.Update, exp.Merge)):
-            add("UPDATE/MERGE (no Spark view form)", False)
+        if isinstance(node, exp.Update):  # SparkEngine._update, which refuses RETURNING, ORDER BY and LIMIT
+            add("UPDATE (table rewritten)", not any(node.args.get(k) for k in ("returning", "order", "limit")))
+        if isinstance(node, exp.Merge):
+            add("MERGE (no Spark form)", False)
         if isinstance(node, exp.Alter):
             add("ALTER TABLE", all(isinstance(a, (exp.Drop, exp.AlterRename, exp.ColumnDef)) for a in node.args.get("actions") or []))
         if isinstance(node, exp.Command):
