@@ -34,7 +34,9 @@ activity AS (
     SELECT c.platform, c.account_id,
            sum(c.actions) AS actions,
            sum(c.matched_actions) AS matched,
-           arg_max(coalesce(l.action_noun, 'actions'), c.matched_actions) AS action_noun,
+           -- one noun when the matches are of one kind; 'actions' when they mix kinds (reposts and link shares)
+           CASE WHEN count(DISTINCT coalesce(l.action_noun, 'actions')) = 1 THEN min(coalesce(l.action_noun, 'actions'))
+                ELSE 'actions' END AS action_noun,
            CASE WHEN any_value(s.account_id) IS NOT NULL AND max(c.max_window_s) BETWEEN 60 AND 119
                      THEN 'in the same or the next minute as'
                 WHEN min(c.min_window_s) = max(c.max_window_s) THEN printf('within %g s of', min(c.min_window_s))
