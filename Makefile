@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# make test runs the test files on this many processes (pytest-xdist), a file's tests in one of them
+TEST_WORKERS ?= 2
 
 .PHONY: demo test bench dev browser-deps spark-deps clean
 
@@ -17,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/mobtrace demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
