@@ -249,15 +249,20 @@ def test_spark_computes_duckdbs_list_sums_weekdays_milliseconds_and_edits_on_the
         # QUALIFY over aggregates (ties broken by the key), scalar subqueries per group, integer sums past BIGINT
         "SELECT g, k, count(*) AS n FROM jobs GROUP BY g, k QUALIFY row_number() OVER (PARTITION BY g ORDER BY count(*) DESC, k) <= 1 "
         "ORDER BY g",
-        "SELECT j.g, count(*), (SELECT count(DISTINCT k) FROM jobs AS o WHERE o.g = j.g), sum(n), sum(n) / count(*), "
-        "count(*) / sum(n) FROM jobs AS j GROUP BY j.g ORDER BY j.g",
+        "SELECT j.g, count(*), (SELECT count(DISTINCT k) FROM jobs AS o WHERE o.g = j.g) FROM jobs AS j GROUP BY j.g ORDER BY j.g",
+        # stored integer sums (HUGEINT), one past BIGINT, directly and in a scalar subquery; divisions by them
+        "SELECT g, total, jobs, total / n, n / total, n / jobs FROM sums ORDER BY g",
     ]
+    statements = ["CREATE OR REPLACE TEMP TABLE sums AS SELECT g, sum(n) AS total, count(*) AS n, "
+                  "(SELECT sum(n) FROM jobs AS o WHERE o.g = j.g) AS jobs FROM jobs AS j GROUP BY g"]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
     try:
         for query in queries:
             assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
-        # the integer sum is a HUGEINT in DuckDB, DECIMAL(38, 0) on Spark, HUGEINT again through the bridge (bridge.py)
-        spark_engine.execute("CREATE OR REPLACE TEMP TABLE sums AS SELECT g, sum(n) AS total FROM jobs GROUP BY g")
-        assert spark_engine.schema_of("sums")["total"] == "decimal(38,0)"
+        # a stored integer sum is a HUGEINT in DuckDB, DECIMAL(38, 0) on Spark, HUGEINT again through the bridge (bridge.py)
+        assert spark_engine.schema_of("sums")["total"] == spark_engine.schema_of("sums")["jobs"] == "decimal(38,0)"
     finally:
         for table in ("stamps", "texts", "jobs", "sums"):
             spark_engine.execute(f"DROP TABLE IF EXISTS {table}")

@@ -58,6 +58,11 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
   divides DECIMALs as DECIMALs);
 - ``ASOF JOIN``: see ``_asof_join``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
+- (paid_amplification) ``list_sum``/``list_avg`` of DOUBLE lists as DuckDB folds them; C maths inside a lambda called
+  over the list before it; ``isodow`` (SQLGlot's is wrong); ``epoch_ms(ts)`` rounded as DuckDB does; ``levenshtein``
+  of UTF-8 bytes; a final ``$`` as ``\\z``; QUALIFY over aggregates and correlated scalar subqueries in a grouped
+  SELECT; a sum of integers as DECIMAL(38, 0) (DuckDB's HUGEINT) and a division by it as a DOUBLE division
+  (see ``_list_and_time_renderings`` and the functions after it);
 - UBIGINT and HUGEINT are DECIMAL(20, 0) and DECIMAL(38, 0); TIMESTAMP is TIMESTAMP_NTZ; ``temp.`` is dropped
   (the engine keeps its own temp/main namespaces, see ``spark.py``).
 """
@@ -214,11 +219,40 @@ def _rounded_casts(tree: exp.Expr) -> exp.Expr:
 _HUGEINT = "DECIMAL(38, 0)"
 
 
+def _stored_sums(tree: exp.Expr) -> list[exp.Sum]:
+    """The sums that are columns of the result: ``sum(x)`` or ``sum(x) AS c`` in the outermost select list (not over a
+    window), of a query or of the table a CREATE TABLE ... AS SELECT stores (the engine renders its query)."""
+    query = tree.expression if isinstance(tree, exp.Create) else tree
+    if not isinstance(query, exp.Select):
+        return []
+    sums = []
+    for item in query.expressions:
+        value = item.this if isinstance(item, exp.Alias) else item
+        if isinstance(value, exp.Subquery) and isinstance(value.this, exp.Select) and len(value.this.expressions) == 1:
+            value = value.this.expressions[0]  # a scalar subquery's sum (pools.sql: the jobs of a cluster's clients)
+            value = value.this if isinstance(value, exp.Alias) else value
+        if isinstance(value, exp.Sum):
+            sums.append(value)
+    return sums
+
+
+def _divides_hugeints(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]]) -> bool:
+    """A division in a statement that reads a table with a HUGEINT (DECIMAL(38, 0)) column: typed, so that a division
+    by that column is DuckDB's DOUBLE division (``_double_division``), not Spark's DECIMAL one."""
+    if not tree.find(exp.Div):
+        return False
+    tables = {table.name.lower() for table in tree.find_all(exp.Table)}
+    return any(kind.replace(" ", "").lower() == "decimal(38,0)"
+               for name, columns in schema.items() if name.lower() in tables for kind in columns.values())
+
+
 def _integer_sums(tree: exp.Expr) -> exp.Expr:
-    """``sum`` of integers is a HUGEINT in DuckDB (Spark's is a BIGINT, which also fails on overflow): the sum of the
-    values as DECIMAL(38, 0), HUGEINT's Spark type (``_spark_type``), which the bridge loads back as HUGEINT. A
-    division by it is then a DOUBLE division, as DuckDB's (``_double_division``). Needs a typed tree."""
-    for total in list(tree.find_all(exp.Sum)):
+    """A stored ``sum`` of integers (``_stored_sums``) is a HUGEINT column in DuckDB (Spark's sum is a BIGINT, which
+    also fails on overflow): the sum of the values as DECIMAL(38, 0), HUGEINT's Spark type (``_spark_type``), which
+    the bridge loads back as HUGEINT. A division by a DECIMAL is a DOUBLE division, as DuckDB's (``_double_division``).
+    Sums inside a statement stay Spark's BIGINT: the same values short of overflow, and the arithmetic after them
+    (co-action's null model) is then Spark's integer arithmetic, not DECIMAL's. Needs a typed tree."""
+    for total in _stored_sums(tree):
         value = total.this
         if value.type is not None and value.type.this in _INTEGER_TYPES and value.type.this != exp.DType.INT128:
             value.replace(exp.cast(value.copy(), exp.DataType.build(_HUGEINT)))
@@ -824,7 +858,7 @@ def to_spark(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]] | None = No
     tree = tree.transform(_drop_temp_schema, copy=False)
     if schema is not None and (any(isinstance(c.to, exp.DataType) and c.to.this in _INTEGER_TYPES for c in tree.find_all(exp.Cast))
                                or tree.find(exp.ArraySize) or any(r.args.get("decimals") for r in tree.find_all(exp.Round))
-                               or tree.find(exp.Sum)):
+                               or _stored_sums(tree) or _divides_hugeints(tree, schema)):
         tree = _typed(tree, schema)
         tree = _rounded_casts(tree)
         tree = _text_lengths(tree)

@@ -78,6 +78,14 @@ sentence names these numbers. A pool's score is the mean of its client diversity
 members' median participation and its share of job reactions within ``fast_seconds``
 (``amplification_pools``, with a sentence saying why it is, or is not, a pool).
 
+Engines
+-------
+With ``--engine spark`` (``EngineSettings``) every statement of the step runs on Spark through the Parquet bridge
+(``engine.bridge.run_on_spark``): the account features, jobs, audiences, clients, pools and the signal and
+beneficiary rows, with the same tables and rows as on DuckDB (``tests/test_engine.py``). Only the numbering of
+client groups (connected components, NetworkX, on the clients and their related pairs) runs on the driver, between
+two Spark statements. The rows come back through ``signals.replace_signal_rows`` and ``replace_beneficiary_rows``.
+
 Parameters
 ----------
 ``PaidAmplificationParams`` (step ``paid_amplification``) in ``params.py``: each default and meaning is
