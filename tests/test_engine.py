@@ -22,6 +22,8 @@ from mobtrace.analysis.engine import SPARK_BEHAVIOURS, SPARK_SIGNALS, DuckDBEngi
 from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
 from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
 from mobtrace.analysis.engine.settings import EngineSettings
+from mobtrace.analysis.paid_amplification import SPARK_OUTPUTS as PAID_OUTPUTS, build_paid_amplification
+from mobtrace.analysis.sql import has_table
 
 JAVA = shutil.which("java")
 needs_java = pytest.mark.skipif(JAVA is None, reason="no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
@@ -198,6 +200,76 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
 
 
 @needs_java
+def test_spark_computes_duckdbs_list_sums_weekdays_milliseconds_and_edits_on_the_boundaries(spark_engine):
+    """The renderings the paid-amplification detector needs (render.py: ``_list_and_time_renderings``, grouped QUALIFY
+    and scalar subqueries, integer sums, end anchors), each on values where the naive rendering differs or fails."""
+    rng = random.Random(11)
+    counts = [[rng.choice([0, 0, 1, 2, 3, 7, 19, 250]) for _ in range(rng.choice([0, 1, 7, 24]))] for _ in range(40)]
+    doubles = [[rng.choice([None, rng.uniform(-1, 1) * 10 ** rng.randint(-8, 8)]) for _ in range(rng.randint(0, 6))]
+               for _ in range(40)] + [[], [None], [None, None], [0.1, 0.2, 0.3], [1e308, 1e308, -1e308]]
+    duck = duckdb.connect()
+    lists = duck.sql("SELECT i, c, d FROM (SELECT unnest(range(?)) AS i, unnest(?::BIGINT[][]) AS c, unnest(?::DOUBLE[][]) AS d)",
+                     params=[len(doubles), counts + [[]] * (len(doubles) - len(counts)), doubles]).to_arrow_table()
+    duck.register("lists", lists)
+    spark_engine.register("lists", lists)
+    # a week around a Sunday and a Monday, before 1970 too; stamps 0.5 ms and 0.999 ms off the millisecond, both signs
+    stamps = list(enumerate([f"{day} 12:00:00.{frac}" for day in ("2025-03-01", "2025-03-02", "2025-03-03", "2025-03-07",
+                                                                  "1969-12-28", "1969-12-29")
+                             for frac in ("0005", "0015", "000999", "0025", "9995")]
+                            + ["1969-12-31 23:59:59.9995", "1969-12-31 23:59:59.9985"]))
+    texts = [("x_12345\n", "x_12344"), ("ab12_3", "ab"), ("jösé_news", "jose_news"), ("日本", "本"), ("", "abc"), (None, "a"),
+             ("patriot_voice48213", "patriot_voice48214")]
+    statements = [
+        "CREATE OR REPLACE TEMP TABLE stamps AS SELECT i, CAST(s AS TIMESTAMP) AS ts FROM (VALUES "
+        + ", ".join(f"({i}, '{s}')" for i, s in stamps) + ") AS t(i, s)",
+        "CREATE OR REPLACE TEMP TABLE texts AS SELECT * FROM (VALUES "
+        + ", ".join("(" + ", ".join("NULL" if v is None else "'" + v + "'" for v in pair) + ")" for pair in texts) + ") AS t(a, b)",
+        "CREATE OR REPLACE TEMP TABLE jobs AS SELECT * FROM (VALUES (1, 'a', 4611686018427387904), (1, 'b', 4611686018427387904), "
+        "(1, 'b', 3), (2, 'c', 1), (2, 'a', 1), (3, 'a', NULL)) AS t(g, k, n)",
+    ]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
+    queries = [
+        # list_sum/list_avg: NULLs skipped, NULL for no value, the sum in list order; C maths inside a lambda (ln(0) guarded)
+        "SELECT i, list_sum(d), list_avg(d), list_avg(list_filter(d, lambda v: v IS NOT NULL)), "
+        "list_sum(list_transform(c, lambda x: CASE WHEN x > 0 THEN x * ln(x) ELSE 0 END)) FROM lists ORDER BY i",
+        # a list of booleans filtered (NULLs out, then the true ones), its length; a 1-based index of a quantile list
+        "SELECT i, len(list_filter([i % 2 = 0, CASE WHEN i % 3 = 0 THEN NULL ELSE i > 5 END, i < 10], lambda t: t IS NOT NULL)), "
+        "len(list_filter([i % 2 = 0, CASE WHEN i % 3 = 0 THEN NULL ELSE i > 5 END, i < 10], lambda t: t)), "
+        "[i, i * 2, i * 3][2], [i, i * 2][1] FROM lists ORDER BY i",
+        "WITH m AS (SELECT i % 5 AS g, quantile_cont(i, [0.25, 0.75]) AS quartiles FROM lists GROUP BY g) "
+        "SELECT g, m.quartiles[2] - m.quartiles[1], m.quartiles[2] FROM m ORDER BY g",
+        # isodow (Monday 1 ... Sunday 7), epoch_ms (halves away from zero), strftime, date_trunc
+        "SELECT i, ts, isodow(ts), hour(ts), epoch_ms(ts), epoch_ms(ts) - lag(epoch_ms(ts)) OVER (ORDER BY ts), "
+        "strftime(ts, '%Y-%m-%d'), date_trunc('hour', ts) = date_trunc('hour', ts + INTERVAL 1 MINUTE) FROM stamps ORDER BY i",
+        # levenshtein of UTF-8 bytes; an end anchor is the text's end (not before a final line break); one match replaced
+        "SELECT a, b, levenshtein(a, b), regexp_replace(lower(a), '[0-9_]+$', ''), "
+        "length(regexp_extract(a, '[A-Za-z_][0-9]+$')) - 1 FROM texts ORDER BY ALL",
+        # QUALIFY over aggregates (ties broken by the key), scalar subqueries per group, integer sums past BIGINT
+        "SELECT g, k, count(*) AS n FROM jobs GROUP BY g, k QUALIFY row_number() OVER (PARTITION BY g ORDER BY count(*) DESC, k) <= 1 "
+        "ORDER BY g",
+        "SELECT j.g, count(*), (SELECT count(DISTINCT k) FROM jobs AS o WHERE o.g = j.g) FROM jobs AS j GROUP BY j.g ORDER BY j.g",
+        # stored integer sums (HUGEINT), one past BIGINT, directly and in a scalar subquery; divisions by them
+        "SELECT g, total, jobs, total / n, n / total, n / jobs FROM sums ORDER BY g",
+    ]
+    statements = ["CREATE OR REPLACE TEMP TABLE sums AS SELECT g, sum(n) AS total, count(*) AS n, "
+                  "(SELECT sum(n) FROM jobs AS o WHERE o.g = j.g) AS jobs FROM jobs AS j GROUP BY g"]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
+    try:
+        for query in queries:
+            assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
+        # a stored integer sum is a HUGEINT in DuckDB, DECIMAL(38, 0) on Spark, HUGEINT again through the bridge (bridge.py)
+        assert spark_engine.schema_of("sums")["total"] == spark_engine.schema_of("sums")["jobs"] == "decimal(38,0)"
+    finally:
+        for table in ("stamps", "texts", "jobs", "sums"):
+            spark_engine.execute(f"DROP TABLE IF EXISTS {table}")
+        spark_engine.unregister("lists")
+
+
+@needs_java
 def test_the_spark_engines_profile_names_the_sql_file_of_each_statement(spark_engine, tmp_path):
     """``SparkEngine.profile`` (bench/bench_engine.py prints it): statements timed by the SQL file they come from,
     or the calling function; fetching a SELECT's rows counts to its label; off by default."""
@@ -297,6 +369,49 @@ def pipeline_on_both(spark_engine, event, database, tmp_path_factory):
     return duck, via_spark, edges
 
 
+def _paid_pool_and_fan_club(event) -> list[dict]:
+    """Cluster 1, a for-hire pool: pool0-3 repost each of six posts by three clients within seconds (reactions
+    0.5 ms off the millisecond, so epoch_ms rounds them); each client has four readers of its own (three unrelated
+    client groups). Cluster 2, the hard negative: fan0-3 repost a star and her bandmate just as fast, but the two
+    share their four readers: one client group, no pool. Six days from a Saturday (Sunday and Monday included)."""
+    rows = []
+    for k, (author, readers) in enumerate([("c0", "a"), ("c0", "a"), ("c1", "b"), ("c1", "b"), ("c2", "c"), ("c2", "c"),
+                                            ("star", "s"), ("band", "s"), ("star", "s"), ("band", "s")]):
+        posted = 3600.0 * (20 * k + 9)
+        rows.append(event(author, posted, "post", event_id=f"job{k}"))
+        crowd = "pool" if k < 6 else "fan"
+        for m in range(4):
+            rows.append(event(f"{crowd}{m}", posted + 5 + 3 * m + 0.0005 * (m + k), "repost", target_post_id=f"job{k}"))
+            rows.append(event(f"{readers}{m}", posted + 600 + 60 * m, "like", target_post_id=f"job{k}"))
+    return rows
+
+
+# Profiles of the pool: a long digit suffix, a handle ending in a line break after digits (RE2's $ is the text's
+# end, Java's also before a final line break), stems one code point but two bytes apart ('jösé_news', 'jose_news':
+# DuckDB's levenshtein counts bytes), three accounts created on one day, an empty display name, a skewed ratio.
+PAID_PROFILES = [("pool0", "patriot_voice48213", "", "2024-02-29 01:00:00", 10, 20),
+                 ("pool1", "voter_12345\n", None, "2024-02-29 13:30:00", None, None),
+                 ("pool2", "jösé_news", "Jo", "2024-02-29 23:59:59.999999", 1, 2),
+                 ("pool3", "jose_news", "Jose", "2024-03-01 00:00:00", 3, 500)]
+
+
+@pytest.fixture(scope="module")
+def paid_amplification_on_both(spark_engine, event, database):
+    """The paid-amplification step on hand-made clusters (no co-action step: its tables are not what this detector
+    adds), once by DuckDB and once through the bridge on Spark. (duck, via_spark, (pools, flagged))."""
+    rows = _paid_pool_and_fan_club(event)
+    duck, via_spark = database(rows), database(rows)
+    for con in (duck, via_spark):
+        con.execute("CREATE TABLE account_clusters AS SELECT 'x' AS platform, account_id, CAST(cluster_id AS BIGINT) AS cluster_id "
+                    "FROM (VALUES ('pool0', 1), ('pool1', 1), ('pool2', 1), ('pool3', 1), ('fan0', 2), ('fan1', 2), ('fan2', 2), "
+                    "('fan3', 2)) AS t(account_id, cluster_id)")
+        con.executemany("INSERT INTO accounts (platform, account_id, handle, display_name, created_at, followers, following) "
+                        "VALUES ('x', ?, ?, ?, CAST(? AS TIMESTAMP), ?, ?)", PAID_PROFILES)
+    counts = build_paid_amplification(duck)
+    assert build_paid_amplification(via_spark, execution=EngineSettings("spark"), spark=spark_engine) == counts == (1, 4)
+    return duck, via_spark, counts
+
+
 @needs_java
 @pytest.mark.parametrize("behaviour", [b if b in FULL_STEP else pytest.param(b, marks=pytest.mark.skip(
     reason="the whole step per behaviour: MOBTRACE_SPARK_ALL=1 (its actions are compared in make test)")) for b in SPARK_BEHAVIOURS])
@@ -346,17 +461,24 @@ def test_spark_coaction_with_automatic_windows_equals_duckdb_exactly(spark_engin
 
 
 # Tables a signal's Spark statements write besides its account_signals rows, compared too.
-SIGNAL_TABLES = {"coordination": ("coordination_originators", "behaviour_labels")}
+SIGNAL_TABLES = {"coordination": ("coordination_originators", "behaviour_labels"),
+                 "paid_amplification": (*PAID_OUTPUTS, "signal_beneficiaries")}
+
+
+# The module fixture a signal's data comes from, when not co_repost's pipeline (``pipeline_on_both``).
+SIGNAL_FIXTURES = {"paid_amplification": "paid_amplification_on_both"}
 
 
 @needs_java
 @pytest.mark.parametrize("signal", SPARK_SIGNALS)
-def test_spark_signals_equal_duckdbs_exactly(pipeline_on_both, signal):
+def test_spark_signals_equal_duckdbs_exactly(request, signal):
     """Each signal on Spark (SPARK_SIGNALS: a detector whose statements run on Spark adds its name) writes the same
     account_signals rows as on DuckDB, exactly: account, group, score, evidence sentence byte for byte, period,
     events; on the edges, weights and significance flags the co-action step compared."""
-    duck, via_spark, _ = pipeline_on_both
+    duck, via_spark, _ = request.getfixturevalue(SIGNAL_FIXTURES.get(signal, "pipeline_on_both"))
     for table in ("coaction_edges", "account_clusters"):
+        if not has_table(duck, table):  # a signal's own fixture starts from hand-made clusters
+            continue
         query = f"SELECT * FROM {table} ORDER BY ALL"
         assert via_spark.execute(query).fetchall() == duck.execute(query).fetchall(), table
     query = "SELECT * FROM account_signals WHERE signal = $signal ORDER BY ALL"
@@ -372,6 +494,11 @@ def test_spark_signals_equal_duckdbs_exactly(pipeline_on_both, signal):
         flagged = {row[2] for row in rows}
         assert {f"ring{i}" for i in range(6)} | {"origin"} <= flagged and "client" not in flagged
         assert any("originates what the cluster amplifies" in row[5] for row in rows)
+    if signal == "paid_amplification":  # the pool's four accounts; the fan club of two related authors is no pool
+        assert {row[2] for row in rows} == {f"pool{i}" for i in range(4)}
+        assert duck.execute("SELECT cluster_id, is_pool, client_groups FROM amplification_pools ORDER BY ALL").fetchall() == [
+            (1, True, 3), (2, False, 1)]
+        assert any("created on 2024-02-29 with 2 other members" in row[5] for row in rows)
 
 
 def _objects_on_the_boundaries(event) -> list[dict]:

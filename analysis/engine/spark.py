@@ -159,6 +159,16 @@ class SparkEngine(Engine):
             self.spark.udf.register(name, function, "string")
         self.spark.udf.register(QUANTILE_FUNCTION, quantile_cont, "double")  # DuckDB's quantile_cont (render.py)
         self.spark.udf.register(f"{QUANTILE_FUNCTION}_list", quantiles_cont, "array<double>")
+        self._register_list_and_edit_functions()
+
+    def _register_list_and_edit_functions(self) -> None:
+        """C maths over a list (called before a lambda that needs it) and DuckDB's byte edit distance (render.py)."""
+        from mobtrace.analysis.engine.duckdb_hash import levenshtein_bytes, libm_each
+        from mobtrace.analysis.engine.render import LEVENSHTEIN_FUNCTION
+
+        for name in LIBM_FUNCTIONS:
+            self.spark.udf.register(f"{LIBM_PREFIX}{name}_each", libm_each(name), "array<double>")
+        self.spark.udf.register(LEVENSHTEIN_FUNCTION, levenshtein_bytes, "bigint")
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 
