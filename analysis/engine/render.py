@@ -261,7 +261,8 @@ def _integer_sums(tree: exp.Expr) -> exp.Expr:
 
 def _double_division(node: exp.Div) -> bool:
     """Whether a division must be written as DuckDB's DOUBLE division for Spark: a decimal literal inside it
-    (``_has_decimal_literal``), or an operand Spark holds as a DECIMAL: a HUGEINT sum, a HUGEINT column."""
+    (``_has_decimal_literal``), or an operand Spark holds as a DECIMAL: a HUGEINT sum, a HUGEINT column. (Any sum
+    counts: a DOUBLE one is divided as DOUBLEs anyway.)"""
     def decimal(operand: exp.Expr) -> bool:
         operand = operand.unnest()
         if isinstance(operand, exp.Sum) or (isinstance(operand, exp.Cast) and operand.to.this == exp.DType.DECIMAL):
@@ -355,7 +356,7 @@ def _regexp_renderings(node: exp.Expr) -> exp.Expr:
         modifiers = node.args.get("modifiers")
         flags = modifiers.this if isinstance(modifiers, exp.Literal) else ("" if modifiers is None else None)
         pattern = node.expression
-        anchored = isinstance(pattern, exp.Literal) and (pattern.this.startswith("^") or _ends_one_or_more_at_the_end(pattern.this))
+        anchored = isinstance(pattern, exp.Literal) and (pattern.this.startswith("^") or _one_match_at_the_end(pattern.this))
         if flags is None or set(flags) - {"g"} or not ("g" in flags or anchored) or node.args.get("position") or node.args.get("occurrence"):
             raise NotImplementedError("regexp_replace renders for Spark with 'g' (every match) or an anchored pattern only")
         return exp.RegexpReplace(this=node.this, expression=_end_of_text(pattern), replacement=node.args.get("replacement"))
@@ -461,7 +462,7 @@ def _ends_with_dollar(pattern: str) -> bool:
     return pattern.endswith("$") and (len(pattern) - len(pattern[:-1].rstrip("\\")) - 1) % 2 == 0
 
 
-def _ends_one_or_more_at_the_end(pattern: str) -> bool:
+def _one_match_at_the_end(pattern: str) -> bool:
     """``...+$``: a match that reaches the end of the text and is not empty, so there is one at most (DuckDB replaces
     the first match, Spark every one: the same here; ``[0-9]*$`` would also match the empty end after it in Java)."""
     return _ends_with_dollar(pattern) and pattern[:-1].endswith("+") and not pattern[:-1].endswith("\\+")
@@ -488,8 +489,8 @@ def _list_and_time_renderings(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _libm_out_of_lambda(node)
     if isinstance(node, exp.DayOfWeekIso):
-        # isodow: Monday 1 ... Sunday 7; Spark's weekday is Monday 0 ... Sunday 6 (SQLGlot writes dayofweek % 7 + 1,
-        # which is Sunday 2 ... Saturday 7 and Sunday... wrong on every day)
+        # isodow: Monday 1 ... Sunday 7; Spark's weekday is Monday 0 ... Sunday 6. (SQLGlot writes dayofweek(ts) % 7 + 1:
+        # Saturday 1, Sunday 2, ... Friday 7, wrong on every day)
         return exp.Add(this=exp.Anonymous(this="weekday", expressions=[node.this]), expression=exp.Literal.number(1))
     if isinstance(node, exp.UnixToTime) and node.args.get("scale") is not None and node.args["scale"].name == "3":
         return _epoch_ms(node.this)
