@@ -56,6 +56,9 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
 - ``microsecond(ts)``: the microseconds within the minute (DuckDB's meaning), ``pmod(unix_micros(ts), 60000000)``;
 - ``x / y`` with a decimal literal inside (``100.0 * m / n``): a DOUBLE division, as DuckDB's ``/`` always is (Spark
   divides DECIMALs as DECIMALs);
+- ``to_minutes``/``to_days`` intervals, ``epoch(ts)`` of one timestamp, ``first(x ORDER BY k)``, ``len(list)`` as a
+  BIGINT, ``regexp_matches(s, p, 'i')``, ``string_agg(DISTINCT x ORDER BY x)``: see ``_mass_reporting_constructs``
+  (and ``_ordered_collection``); ``UNION BY NAME`` and ``INSERT ... BY NAME`` are the engine's (``spark.py``);
 - ``ASOF JOIN``: see ``_asof_join``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
 - UBIGINT and HUGEINT are DECIMAL(20, 0) and DECIMAL(38, 0); TIMESTAMP is TIMESTAMP_NTZ; ``temp.`` is dropped
@@ -313,9 +316,9 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     regexp = _regexp_renderings(node)
     if regexp is not node:
         return regexp
-    timed = _mass_reporting_constructs(node)
-    if timed is not node:
-        return timed
+    mass_reporting = _mass_reporting_constructs(node)
+    if mass_reporting is not node:
+        return mass_reporting
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _python_out_of_lambda(node)
     if isinstance(node, exp.Trim) and node.expression is None:

@@ -77,6 +77,16 @@ Parameters
 ``MassReportingParams`` (step ``mass_reporting``) in ``params.py``: each parameter's default and meaning are
 written there. The co-report ties come from the co-action step (``coaction_edges``, behaviour ``co_report``).
 
+Engine
+------
+``build_mass_reporting(..., execution=EngineSettings(engine="spark"))`` runs the step's relational statements
+(``reports.sql``, ``notice_waves.sql``, ``calls.sql``, ``amplifications.sql``, ``features.sql``, ``signal.sql``
+and the queries of the Python modules over reports and interactions) on Spark through ``engine.bridge``; on the
+driver stay the statistics of each target's small report series (``waves.py``: Kleinberg's automaton, the
+baseline, numpy and scipy), the reasons' categories (``reasons.py``), the reading of the candidate calls
+(``calls.py``) and the verdicts and their sentences (``features.judge``), each reading the Spark statements'
+small results. The same tables and ``account_signals`` rows as on DuckDB (tests/test_engine.py).
+
 Known false positives
 ---------------------
 A genuinely violating account reported by many strangers is a surge and flags nobody, unless its reporters are
