@@ -407,7 +407,7 @@ def _mass_reporting_constructs(node: exp.Expr) -> exp.Expr:
       without time zone is 86,400 s in both), exact for any n, negative ones too;
     - ``epoch(ts)`` of one timestamp: DuckDB's ``double(microseconds) / 1e6`` (checked against DuckDB on 100,000
       times before and after 1970; whole seconds plus the fraction differs in the last bit on a fifth of them).
-      SQLGlot writes Spark's ``unix_timestamp``, whole seconds: every fraction lost, and floored before 1970;
+      SQLGlot writes Spark's ``unix_timestamp``, whole seconds: every fraction lost (-0.000001 s is 0);
     - ``first(x ORDER BY k, ...)`` (the first value in that order, NULL included, as DuckDB's ``first``): the
       first element of ``list(x ORDER BY k, ...)`` (``_ordered_collection``: each key's direction, NULLS LAST);
       Spark's ``first`` takes no order (SQLGlot writes one Spark cannot parse). Values that tie on every key

@@ -516,8 +516,9 @@ def _as_decimal(value: int):
 
 
 def _arrow_of(data):
-    """A pandas DataFrame as Arrow, categorical columns as their values: Spark infers no schema from an empty
-    pandas frame (a step's empty result, which DuckDB registers with its dtypes), and reads no dictionary type."""
+    """A pandas DataFrame as Arrow (its dtypes give the schema, as in DuckDB's ``register``: Spark infers no schema
+    from an empty pandas frame, a step's empty result), categorical columns decoded to their values (waves.py's
+    series; the SQL casts them to text)."""
     import pandas as pd
     import pyarrow as pa
 
