@@ -23,7 +23,8 @@ from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
 from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
 from mobtrace.analysis.engine.settings import EngineSettings
 from mobtrace.analysis.paid_amplification import SPARK_OUTPUTS as PAID_OUTPUTS, build_paid_amplification
-from mobtrace.analysis.sql import has_table
+from mobtrace.analysis.mass_reporting import SPARK_OUTPUTS as MASS_REPORTING_OUTPUTS
+from mobtrace.analysis.mass_reporting import MassReportingParams, build_mass_reporting
 
 JAVA = shutil.which("java")
 needs_java = pytest.mark.skipif(JAVA is None, reason="no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
@@ -460,13 +461,123 @@ def test_spark_coaction_with_automatic_windows_equals_duckdb_exactly(spark_engin
     assert duck.execute("SELECT count(DISTINCT max_window_s) FROM coaction_accounts").fetchall()[0][0] > 1  # windows vary
 
 
+# --- mass_reporting on both engines --------------------------------------------------------------------------
+
+T_WAVE = 19 * 86_400 + 12 * 3600  # 2025-03-20 12:00, seconds after the event fixture's 2025-03-01
+# The whole step on Spark (73 statements) costs ~54 s at load 19 here, more than `make test` has room for: make test
+# runs signal.sql on Spark (the flags and their evidence sentences) after the rest on DuckDB, and the boundary test
+# below every construct the other statements needed; MOBTRACE_SPARK_ALL=1 runs the whole step through the bridge.
+FULL_MASS_REPORTING = bool(os.environ.get("MOBTRACE_SPARK_ALL"))
+
+
+def _report_wave(event) -> list[dict]:
+    """tests/test_mass_reporting.py's wave against 'vic' (22 reporters, each showing one reporter feature on one side
+    of its boundary: earlier contact, age, serial reporting, reasons, faster than reading, harassment group, a call
+    to report, co-report ties), with the call reposted by 'amp'."""
+    T = T_WAVE
+    harassment = ["Harassment", "targeted harassment", "harassment!!", "harassment/bullying"]
+    reasons = {f"r{n:02d}": harassment[n % 4] for n in range(1, 19)} | {"r19": "other", "r20": "spam", "r21": "spam", "r22": "spam"}
+
+    def report(account, seconds, post=None):
+        return event(account, seconds, "report", target_account_id="vic", target_post_id=post, text=reasons[account])
+
+    return [
+        event("vic", 0, "post", event_id="p2", text="an old post of hers"),
+        event("vic", T + 590, "post", event_id="p1", text="a post of hers, 10 s before a report of it"),
+        event("r01", T - 10 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="hi"),
+        event("vic", T - 9 * 86_400, "post", mentions=["r01"], text="thanks @r01"),
+        event("r02", T - 8 * 86_400, "post", mentions=["Victim_H"], text="look at @Victim_H"),
+        event("r03", T + 5 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="sorry"),
+        *[event("r08", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 6)],
+        event("r08", T - 5 * 86_400 + 10, "report", target_account_id="b1", text="spam"),
+        event("r08", T - 6 * 86_400, "like", target_account_id="b1", target_post_id="bp"),
+        *[event("r09", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 5)],
+        event("ringboss", T - 4 * 86_400, "post", event_id="rb1", mentions=["victim_h"], text="get @victim_h"),
+        *[event(a, T - 4 * 86_400 + 5 + 2 * k, "repost", target_account_id="ringboss", target_post_id="rb1")
+          for k, a in enumerate(["ring1", "ring2", "loner"])],
+        event("caller", T - 3600, "post", event_id="call1", mentions=["victim_h"], text="Everyone report @victim_h now"),
+        event("amp", T - 3500, "repost", target_account_id="caller", target_post_id="call1"),
+        event("r17", T - 3000, "like", target_account_id="caller", target_post_id="call1"),
+        event("r18", T - 18 * 86_400, "follow", target_account_id="caller"),
+        event("r19", T + 7200, "like", target_account_id="caller", target_post_id="call1"),
+        *[event(a, T - 2 * 86_400 + 3600 * k + n, "report", target_account_id=t, text="spam")
+          for k, (t, accounts) in enumerate([("a8", ["r20", "r21"]), ("a9", ["r20", "r21"]), ("d1", ["r17", "r18"]),
+                                             ("c1", ["r17", "r18", "o1", "o2", "o3", "o4", "o5"])]) for n, a in enumerate(accounts)],
+        *[report(f"r{n:02d}", T + 60 * n) for n in range(1, 23) if n not in (10, 11, 12, 13)],
+        report("r10", T + 600, "p1"), report("r11", T + 601, "p1"),
+        report("r12", T + 700), report("r12", T + 710, "p2"), report("r13", T + 800), report("r13", T + 811, "p2"),
+    ]
+
+
+def _report_wave_context(con) -> None:
+    """What the wave's database holds besides interactions: accounts (ages), other detectors' flags and co_report
+    ties, and moderation notices to 'vic' after the call (a notice wave, one action reversed on appeal)."""
+    from datetime import datetime, timedelta
+
+    from mobtrace.analysis.ingest.notices import create_notices_table
+    from mobtrace.analysis.signals import create_signals_table
+
+    start = datetime(2025, 3, 20, 12)
+    created = {f"r{n:02d}": datetime(2016, 1, 1) for n in range(1, 23) if n != 7}
+    created |= {"r04": start + timedelta(seconds=240, days=-5), "r05": start + timedelta(seconds=300, days=-90),
+                "r06": start + timedelta(seconds=360, days=-91)}
+    con.executemany("INSERT INTO accounts (platform, account_id, handle, created_at) VALUES ('x', ?, ?, ?)",
+                    [("vic", "victim_h", datetime(2012, 1, 1)), ("r07", "r07", None), *[(a, a, c) for a, c in created.items()]])
+    create_signals_table(con)
+    con.executemany("INSERT INTO account_signals VALUES ('coordination', 'x', ?, ?, 0.9, 'tied', NULL, NULL, 1)",
+                    [("ring1", "cluster-9"), ("ring2", "cluster-9"), ("r14", "cluster-9"), ("r15", "cluster-9"),
+                     ("loner", "cluster-8"), ("r16", "cluster-8")])
+    con.execute("""CREATE TABLE coaction_edges AS SELECT * FROM (VALUES
+                   ('co_report', 'x', 'r20', 'x', 'r21', TRUE), ('co_report', 'x', 'r17', 'x', 'r18', TRUE),
+                   ('co_report', 'x', 'outsider', 'x', 'r22', TRUE), ('co_repost', 'x', 'r14', 'x', 'r15', TRUE))
+                   AS t(behaviour, a_platform, a_account, b_platform, b_account, significant)""")
+    con.execute("""CREATE TABLE coaction_pairs AS
+                   SELECT 'co_report' AS behaviour, 'x:report:@' || o AS object_id, 'x' AS a_platform, a AS a_account, 'x' AS b_platform,
+                          b AS b_account FROM (VALUES ('r20', 'r21', 'a8'), ('r20', 'r21', 'a9'), ('r20', 'r21', 'vic'),
+                   ('r17', 'r18', 'd1'), ('r17', 'r18', 'c1'), ('r17', 'r18', 'vic'), ('outsider', 'r22', 'a8')) AS t(a, b, o)""")
+    create_notices_table(con)
+    con.executemany("INSERT INTO notices VALUES ('x', ?, 'vic', 'Victim_H', NULL, ?, ?, ?, 'harassment', 'we acted', 'n.csv', ?)",
+                    [("n1", start + timedelta(minutes=50), "post_removed", "Post removed", 1),
+                     ("n2", start + timedelta(hours=3), "account_locked", "Locked", 2),
+                     ("n3", start + timedelta(hours=3), "post_removed", "Post removed", 3),  # same instant: ids order them
+                     ("n4", start + timedelta(days=2), "appeal_granted", "Appeal granted", 4)])
+
+
+@pytest.fixture(scope="module")
+def mass_reporting_on_both(spark_engine, event, database):
+    """The mass_reporting step on the wave above, by DuckDB and with its statements on Spark (the bridge), with a
+    call-share floor the wave's call reaches (2 of 22 reporters), so that the wave is coordinated: (duck, via_spark)."""
+    rows = _report_wave(event)
+    duck, via_spark = database(rows), database(rows)
+    for con in (duck, via_spark):
+        _report_wave_context(con)
+    params = MassReportingParams(min_called_share=0.09)
+    assert build_mass_reporting(duck, params) == (2, 2, 20)
+    if FULL_MASS_REPORTING:
+        assert build_mass_reporting(via_spark, params, execution=EngineSettings("spark"), spark=spark_engine) == (2, 2, 20)
+    else:  # the tables before the flags on DuckDB, signal.sql (the flags and their sentences) on Spark
+        from mobtrace.analysis.engine.bridge import run_on_spark
+        from mobtrace.analysis.mass_reporting import SIGNAL_INPUTS, SIGNAL_OUTPUTS, signal_rows, wave_tables
+        from mobtrace.analysis.signals import SPARK_ROWS, replace_signal_rows, signal_rows_on_spark
+
+        wave_tables(via_spark, params)
+        run_on_spark(via_spark, signal_rows_on_spark, inputs=SIGNAL_INPUTS, outputs=(*SIGNAL_OUTPUTS, SPARK_ROWS), spark=spark_engine,
+                     signal="mass_reporting", rows=lambda eng: signal_rows(eng, params))
+        replace_signal_rows(via_spark, "mass_reporting")
+    return duck, via_spark
+
+
 # Tables a signal's Spark statements write besides its account_signals rows, compared too.
-SIGNAL_TABLES = {"coordination": ("coordination_originators", "behaviour_labels"),
-                 "paid_amplification": (*PAID_OUTPUTS, "signal_beneficiaries")}
-
-
-# The module fixture a signal's data comes from, when not co_repost's pipeline (``pipeline_on_both``).
-SIGNAL_FIXTURES = {"paid_amplification": "paid_amplification_on_both"}
+SIGNAL_TABLES = {
+    "coordination": ("coordination_originators", "behaviour_labels"),
+    "paid_amplification": (*PAID_OUTPUTS, "signal_beneficiaries"),
+    "mass_reporting": MASS_REPORTING_OUTPUTS,
+}
+# The module fixture that runs a signal's step on both engines: (duck, via_spark, ...); pipeline_on_both by default.
+SIGNAL_FIXTURES = {
+    "paid_amplification": "paid_amplification_on_both",
+    "mass_reporting": "mass_reporting_on_both",
+}
 
 
 @needs_java
@@ -475,10 +586,8 @@ def test_spark_signals_equal_duckdbs_exactly(request, signal):
     """Each signal on Spark (SPARK_SIGNALS: a detector whose statements run on Spark adds its name) writes the same
     account_signals rows as on DuckDB, exactly: account, group, score, evidence sentence byte for byte, period,
     events; on the edges, weights and significance flags the co-action step compared."""
-    duck, via_spark, _ = request.getfixturevalue(SIGNAL_FIXTURES.get(signal, "pipeline_on_both"))
-    for table in ("coaction_edges", "account_clusters"):
-        if not has_table(duck, table):  # a signal's own fixture starts from hand-made clusters
-            continue
+    duck, via_spark, *_ = request.getfixturevalue(SIGNAL_FIXTURES.get(signal, "pipeline_on_both"))
+    for table in ("coaction_edges", "account_clusters") if signal == "coordination" else ():
         query = f"SELECT * FROM {table} ORDER BY ALL"
         assert via_spark.execute(query).fetchall() == duck.execute(query).fetchall(), table
     query = "SELECT * FROM account_signals WHERE signal = $signal ORDER BY ALL"
@@ -499,6 +608,14 @@ def test_spark_signals_equal_duckdbs_exactly(request, signal):
         assert duck.execute("SELECT cluster_id, is_pool, client_groups FROM amplification_pools ORDER BY ALL").fetchall() == [
             (1, True, 3), (2, False, 1)]
         assert any("created on 2024-02-29 with 2 other members" in row[5] for row in rows)
+    if signal == "mass_reporting":  # the wave's strangers with its reason or a mark, the caller, its amplifier
+        flagged = {row[2] for row in rows}
+        assert {"caller", "amp", "r03", "r04", "r17", "r20", "r21"} <= flagged
+        # hard negatives in the coordinated wave: a stranger with another reason and no mark of its own (r19), earlier
+        # contact (r01, r02), a co-report tie to an account outside the wave only (r22)
+        assert not {"r01", "r02", "r19", "r22"} & flagged
+        assert duck.execute("SELECT side, coordinated FROM mass_report_waves ORDER BY ALL").fetchall() == [
+            ("notices", True), ("reports", True)]
 
 
 def _objects_on_the_boundaries(event) -> list[dict]:
@@ -723,3 +840,54 @@ def test_the_command_line_sets_the_engine_and_refuses_it_for_compat_runs(tmp_pat
     assert main(["run", str(data), "--engine", "spark", "--spark-master", "spark://head:7077", "--out", str(out)]) == 2
     assert "is a cluster: name --spark-dir" in capsys.readouterr().err
     assert not out.exists()  # refused before anything ran
+
+
+@needs_java
+def test_spark_computes_duckdbs_values_for_the_mass_reporting_constructs(spark_engine):
+    """The renderings the mass_reporting statements need (render.py ``_mass_reporting_constructs``, spark.py's BY NAME,
+    ``register``, ``df``), on values where a naive rendering differs: fractions of a second before and after 1970
+    (Spark's unix_timestamp keeps whole seconds), negative and NULL interval counts, ``first`` with ties broken by a
+    second key, NULL keys and a NULL value, DISTINCT ordered string_agg over duplicates, Cyrillic capitals for a
+    case-insensitive match, NULL and empty lists, columns matched by name, an empty pandas frame, NULL integers."""
+    import pandas as pd
+
+    create = ("CREATE OR REPLACE TEMP TABLE mr (g INTEGER, ts TIMESTAMP, n BIGINT, s VARCHAR, l VARCHAR[])", [
+        "(1, TIMESTAMP '1969-12-31 23:59:59.999999', 3, 'Жалоба', ['a', 'b'])", "(1, TIMESTAMP '2025-03-20 12:00:00.000001', 3, 'b', [])",
+        "(1, TIMESTAMP '2025-03-20 12:00:01', 4, 'b', ['a'])", "(1, TIMESTAMP '2025-03-20 12:00:00.5', NULL, NULL, NULL)",
+        "(2, TIMESTAMP '1900-01-01 00:00:00.25', -2, 'ЖАЛОБА!', ['x'])", "(2, TIMESTAMP '2025-03-20 12:00:00', 7, 'REPORT her', ['y', 'y'])"])
+    duck = duckdb.connect()
+    for con in (duck, spark_engine):
+        con.execute(create[0])
+        con.execute(f"INSERT INTO mr VALUES {', '.join(create[1])}")
+    queries = [
+        "SELECT g, ts, epoch(ts), ts + to_minutes(n * 60), ts - to_days(CAST(n AS INTEGER)) FROM mr ORDER BY ALL",
+        "SELECT g, first(s ORDER BY n DESC, s), first(s ORDER BY n, s DESC), first(s ORDER BY n NULLS FIRST, s), "
+        "first(n ORDER BY s DESC) FROM mr GROUP BY g ORDER BY g",
+        "SELECT g, string_agg(DISTINCT s, ', ' ORDER BY s), string_agg(DISTINCT CAST(n AS VARCHAR), '|' ORDER BY CAST(n AS VARCHAR) DESC) "
+        "FROM mr GROUP BY g ORDER BY g",
+        "SELECT s, regexp_matches(s, 'жалоб|report h', 'i'), regexp_matches(s, 'жалоб'), len(l), "
+        "len(list_filter(coalesce(l, []), lambda x: x <> 'y')) FROM mr ORDER BY ALL",
+    ]
+    for query in queries:
+        assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
+    matches = {row[0]: row[1:4] for row in duck.execute(queries[3]).fetchall()}
+    assert matches["ЖАЛОБА!"] == (True, False, 1) and matches["REPORT her"] == (True, False, 2)  # only case-insensitively
+    query = "SELECT g, s FROM mr UNION ALL BY NAME SELECT n AS m, s, g FROM mr"  # columns g, s, m; m NULL on the left
+    assert sorted(spark_engine.fetch(query), key=repr) == sorted(duck.execute(query).fetchall(), key=repr)
+    spark_engine.execute("CREATE OR REPLACE TEMP TABLE mr_len AS SELECT len(l) AS k FROM mr")
+    assert spark_engine.schema_of("mr_len") == {"k": "bigint"}  # DuckDB's BIGINT, not Spark's INT
+
+    for con in (duck, spark_engine):  # INSERT BY NAME: columns in another order, one left NULL
+        con.execute("CREATE OR REPLACE TEMP TABLE mr_ins (a INTEGER, b VARCHAR, c DOUBLE)")
+        con.execute("INSERT INTO mr_ins BY NAME SELECT 'x' AS B, 1 AS a UNION ALL BY NAME SELECT 2 AS a, 0.5 AS c")
+        con.register("mr_empty", pd.DataFrame({"a": pd.Series(dtype="string"), "b": pd.Series(dtype="int64")}))
+    query = "SELECT * FROM mr_ins ORDER BY ALL"
+    assert spark_engine.fetch(query) == duck.execute(query).fetchall() == [(1, "x", None), (2, None, 0.5)]
+    assert spark_engine.fetch("SELECT count(*) FROM mr_empty") == [(0,)]
+    query = "SELECT n, g FROM mr ORDER BY g, n"
+    frames = [spark_engine.sql(query).df(), duck.execute(query).df()]
+    assert [list(f.dtypes.astype(str)) for f in frames] == [["Int64", "int32"]] * 2
+    assert frames[0].astype(object).where(frames[0].notna(), None).values.tolist() == frames[1].astype(object).where(
+        frames[1].notna(), None).values.tolist()
+    for name in ("mr", "mr_len", "mr_ins", "mr_empty"):
+        spark_engine.execute(f"DROP TABLE IF EXISTS {name}")

@@ -56,6 +56,9 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
 - ``microsecond(ts)``: the microseconds within the minute (DuckDB's meaning), ``pmod(unix_micros(ts), 60000000)``;
 - ``x / y`` with a decimal literal inside (``100.0 * m / n``): a DOUBLE division, as DuckDB's ``/`` always is (Spark
   divides DECIMALs as DECIMALs);
+- ``to_minutes``/``to_days`` intervals, ``epoch(ts)`` of one timestamp, ``first(x ORDER BY k)``, ``len(list)`` as a
+  BIGINT, ``regexp_matches(s, p, 'i')``, ``string_agg(DISTINCT x ORDER BY x)``: see ``_mass_reporting_constructs``
+  (and ``_ordered_collection``); ``UNION BY NAME`` and ``INSERT ... BY NAME`` are the engine's (``spark.py``);
 - ``ASOF JOIN``: see ``_asof_join``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
 - (paid_amplification) ``list_sum``/``list_avg`` of DOUBLE lists as DuckDB folds them; C maths inside a lambda called
@@ -377,6 +380,9 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     listed = _list_and_time_renderings(node)
     if listed is not node:
         return listed
+    mass_reporting = _mass_reporting_constructs(node)
+    if mass_reporting is not node:
+        return mass_reporting
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _python_out_of_lambda(node)
     if isinstance(node, exp.Trim) and node.expression is None:
@@ -604,6 +610,53 @@ def _epoch_ms(ts: exp.Expr) -> exp.Expr:
     return _let(micros, rounded)
 
 
+# --- intervals, epoch of a timestamp, ordered first, case-insensitive regexp (mass_reporting) ------------------
+
+_INTERVAL_UNITS = {"to_minutes": "MINUTE", "to_days": "DAY"}
+
+
+def _mass_reporting_constructs(node: exp.Expr) -> exp.Expr:
+    """DuckDB constructs the mass-reporting statements use:
+
+    - ``to_minutes(n)``, ``to_days(n)`` (an INTERVAL of n minutes or days, added to a TIMESTAMP): Spark has neither
+      function; ``n * INTERVAL '1' MINUTE`` is its day-time interval of the same microseconds (a day of a time
+      without time zone is 86,400 s in both), exact for any n, negative ones too;
+    - ``epoch(ts)`` of one timestamp: DuckDB's ``double(microseconds) / 1e6`` (checked against DuckDB on 100,000
+      times before and after 1970; whole seconds plus the fraction differs in the last bit on a fifth of them).
+      SQLGlot writes Spark's ``unix_timestamp``, whole seconds: every fraction lost (-0.000001 s is 0);
+    - ``first(x ORDER BY k, ...)`` (the first value in that order, NULL included, as DuckDB's ``first``): the
+      first element of ``list(x ORDER BY k, ...)`` (``_ordered_collection``: each key's direction, NULLS LAST);
+      Spark's ``first`` takes no order (SQLGlot writes one Spark cannot parse). Values that tie on every key
+      come in collection order: DuckDB's pick among them is arbitrary too, so the SQL must break ties itself
+      (features.sql orders by the value last);
+    - ``len(list)``: DuckDB's is a BIGINT, Spark's ``size`` an INT (a stored count, such as
+      mass_report_participants.other_targets, keeps DuckDB's type);
+    - ``regexp_matches(s, p, 'i')``: RE2's case-insensitive match folds every script's case; SQLGlot drops the
+      option (Spark's RLIKE is case-sensitive) and Java's ``(?i)`` alone folds ASCII only: ``(?iu)`` before p.
+      Java and RE2 still differ on the Turkish dotted and dotless i ('İ', 'ı' match 'i' in Java, not in RE2)."""
+    name = "to_days" if isinstance(node, exp.ToDays) else node.name.lower() if isinstance(node, exp.Anonymous) else ""
+    if name in _INTERVAL_UNITS:
+        (count,) = [node.this] if isinstance(node, exp.ToDays) else node.expressions
+        unit = exp.Interval(this=exp.Literal.string("1"), unit=exp.Var(this=_INTERVAL_UNITS[name]))
+        return exp.Mul(this=exp.paren(count.copy()), expression=unit)
+    if isinstance(node, exp.TimeToUnix) and not isinstance(node.this, exp.Sub) and node.args.get("scale") is None:
+        micros = exp.func("unix_micros", exp.cast(node.this.copy(), exp.DataType.build("TIMESTAMP")))
+        double = exp.DataType.build("DOUBLE")
+        return exp.Div(this=exp.cast(micros, double), expression=exp.cast(exp.Literal.string("1000000.0"), double))
+    if isinstance(node, exp.ArraySize):
+        return exp.cast(node, exp.DataType.build("BIGINT"))
+    if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:
+        flag = node.args["flag"]
+        if not (isinstance(flag, exp.Literal) and flag.this == "i"):
+            raise NotImplementedError("regexp_matches renders for Spark with no option or 'i' only")
+        pattern = exp.Anonymous(this="concat", expressions=[exp.Literal.string("(?iu)"), node.expression.copy()])
+        return exp.RegexpLike(this=node.this.copy(), expression=pattern)
+    if isinstance(node, exp.First) and isinstance(node.this, exp.Order):
+        listed = _ordered_collection(exp.ArrayAgg(this=node.this.copy()), None)
+        return exp.Anonymous(this="element_at", expressions=[listed, exp.Literal.number(1)])
+    return node
+
+
 FORMAT_FUNCTION, PRINTF_FUNCTION = "mt_duckdb_format", "mt_duckdb_printf"
 
 
@@ -696,13 +749,18 @@ def _ordered_collection(node: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
     order = node.this
     keys = list(order.expressions)
     value = order.this
+    # DISTINCT (DuckDB wants the order keys among the distinct arguments): equal values make equal (keys, value)
+    # structs, so the collected structs are deduplicated
+    distinct = isinstance(value, exp.Distinct)
+    if distinct:
+        (value,) = value.expressions
     text = isinstance(node, exp.GroupConcat)
     sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
     items = ", ".join([f"{sql(k.this)} AS k{i}" for i, k in enumerate(keys)] +
                       [f"{'CAST(' + sql(value) + ' AS STRING)' if text else sql(value)} AS v"])
     conditions = ([f"({sql(condition)})"] if condition is not None else []) + ([f"({sql(value)}) IS NOT NULL"] if text else [])
     element = f"struct({items})" if not conditions else f"CASE WHEN {' AND '.join(conditions)} THEN struct({items}) END"
-    collected = f"collect_list({element})"
+    collected = f"array_distinct(collect_list({element}))" if distinct else f"collect_list({element})"
     comparison = "0"
     for i, key in reversed(list(enumerate(keys))):
         direction = -1 if key.args.get("desc") else 1
