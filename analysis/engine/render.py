@@ -313,6 +313,9 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     regexp = _regexp_renderings(node)
     if regexp is not node:
         return regexp
+    interval_or_list = _interval_and_list_renderings(node)
+    if interval_or_list is not node:
+        return interval_or_list
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _python_out_of_lambda(node)
     if isinstance(node, exp.Trim) and node.expression is None:
@@ -386,6 +389,75 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
                 values, exp.Array(expressions=[exp.cast(e, double) for e in q.expressions])])
         return exp.Anonymous(this=QUANTILE_FUNCTION, expressions=[values, exp.cast(q, double)])
     return _spark_type(node)
+
+
+# --- intervals, time ranges, list overlap, distinct ordered string_agg, avg of decimals (the burst detector, s10) ---
+
+
+def _interval_and_list_renderings(node: exp.Expr) -> exp.Expr:
+    """The burst detector's constructs (each with its reason):
+
+    - ``to_days(n)``, ``to_minutes(n)``: Spark has neither; ``n * INTERVAL '1' DAY`` (MINUTE) is the same day-time
+      interval, and a TIMESTAMP_NTZ minus it the same time as DuckDB's TIMESTAMP minus ``to_days(n)`` (no zone);
+    - ``epoch(ts)`` of one timestamp: DuckDB's microseconds / 1e6 as a DOUBLE (checked on 50,000 times either
+      side of 1970); ``epoch(a - b)`` is ``_epoch``'s;
+    - ``range(a, b, step)`` of timestamps (end excluded): SQLGlot writes ``sequence(a, b - step, step)``, which is
+      empty when b - a is less than one step (DuckDB: ``[a]``) and cannot be told from ``[a .. b)`` otherwise;
+      rendered as ``sequence(a, b, step)`` without the values at or past b, empty when a >= b (Spark's sequence
+      would fail there);
+    - ``list_has_any(l, m)`` (SQLGlot writes ``l && m``, which Spark cannot parse): ``arrays_overlap`` of the
+      lists without their NULLs: DuckDB ignores NULL elements (false), Spark's arrays_overlap says NULL when a
+      list holds one and nothing else matched; a NULL list is NULL in both;
+    - ``string_agg(DISTINCT x, sep ORDER BY x)``: the distinct non-NULL values sorted (DuckDB allows ORDER BY only
+      on the argument with DISTINCT), NULL when there are none (``_ordered_collection`` would write
+      ``CAST(DISTINCT x ...)``);
+    - ``avg(x)`` of an x with a decimal literal (``avg(CASE WHEN c THEN 1.0 ELSE 0.0 END)``): DuckDB's avg of a
+      DECIMAL is a DOUBLE (the exact sum over the count: k / n for a share), Spark's a DECIMAL rounded to a few
+      places; averaged as a DOUBLE, which is exact for such shares (sums of 0 and 1).
+    """
+    sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
+    if isinstance(node, exp.ToDays) or (isinstance(node, exp.Anonymous) and node.name.lower() == "to_minutes"):
+        unit = "DAY" if isinstance(node, exp.ToDays) else "MINUTE"
+        (count,) = [node.this] if isinstance(node, exp.ToDays) else node.expressions
+        return _spark_text(f"({sql(count)}) * INTERVAL '1' {unit}")
+    if isinstance(node, exp.TimeToUnix) and not isinstance(node.this, exp.Sub) and node.args.get("scale") is None:
+        micros = exp.func("unix_micros", exp.cast(node.this.copy(), exp.DataType.build("TIMESTAMP"))).sql(dialect=Spark4)
+        return _spark_text(f"CAST({micros} AS DOUBLE) / 1000000.0D")
+    if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive"):
+        step = node.args.get("step")
+        if not (isinstance(step, exp.Interval) and isinstance(step.this, exp.Literal) and float(step.this.name) > 0):
+            raise NotImplementedError("range(a, b, step) renders for Spark with a constant positive interval step only")
+        start, end = sql(node.args["start"]), sql(node.args["end"])
+        return _spark_text(f"CASE WHEN ({start}) < ({end}) THEN filter(sequence({start}, {end}, {sql(step)}), mt_t -> mt_t < ({end})) "
+                           "ELSE array() END")
+    if isinstance(node, exp.ArrayOverlaps):
+        # array_compact, not filter: a side may be a scalar subquery, which Spark refuses inside a lambda function
+        lists = [f"array_compact({sql(side)})" for side in (node.this, node.expression)]
+        return _spark_text(f"arrays_overlap({lists[0]}, {lists[1]})")
+    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order) and isinstance(node.this.this, exp.Distinct):
+        return _distinct_string_agg(node)
+    if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Order) and _has_decimal_literal_in(node.this):
+        return exp.Avg(this=exp.cast(node.this.copy(), exp.DataType.build("DOUBLE")))
+    return node
+
+
+def _has_decimal_literal_in(node: exp.Expr) -> bool:
+    return any(not literal.is_string and any(c in literal.name for c in ".eE") for literal in node.find_all(exp.Literal))
+
+
+def _distinct_string_agg(node: exp.GroupConcat) -> exp.Expr:
+    order = node.this
+    (value,) = order.this.expressions
+    (key,) = order.expressions
+    if key.this != value or node.parent is not None and isinstance(node.parent, exp.Filter):
+        raise NotImplementedError("string_agg(DISTINCT x ORDER BY ...) renders for Spark ordered by x itself, without FILTER")
+    sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
+    values = f"collect_set(CAST({sql(value)} AS STRING))"
+    direction = -1 if key.args.get("desc") else 1
+    sort = f"array_sort({values}, (mt_l, mt_r) -> CASE WHEN mt_l < mt_r THEN {-direction} WHEN mt_l > mt_r THEN {direction} ELSE 0 END)"
+    separator = node.args.get("separator")
+    return _spark_text(f"CASE WHEN size({values}) = 0 THEN NULL ELSE array_join({sort}, "
+                       f"{sql(separator) if separator is not None else repr(',')}) END")
 
 
 FORMAT_FUNCTION, PRINTF_FUNCTION = "mt_duckdb_format", "mt_duckdb_printf"
