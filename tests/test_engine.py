@@ -676,6 +676,8 @@ def bursts_on_both(spark_engine, event, database, tmp_path_factory):
     expected = build_bursts(duck, params)
     assert build_bursts(via_spark, params, execution=EngineSettings("spark", spark_dir=str(shared)), spark=spark_engine) == expected
     assert list(shared.iterdir()) == []
+    tables = "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY ALL"
+    assert via_spark.execute(tables).fetchall() == duck.execute(tables).fetchall()  # the temporary ones stay temporary
     return duck, via_spark, None
 
 

@@ -50,6 +50,8 @@ action (or by calls of the same account) are joined into one campaign by the lin
 Parameters
 ----------
 ``BurstParams`` (step ``burst``) in ``params.py``: each parameter's default and meaning are written there.
+The engine (``execution``, not a parameter): with ``--engine spark`` the SQL files run on Spark and the Python
+stages (series statistics, templated texts, links) on the driver, with the same tables (``onspark.py``).
 
 Known false positives
 ---------------------

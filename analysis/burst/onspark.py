@@ -80,9 +80,11 @@ def run_scripts_on_spark(con, scripts: list[tuple[str, dict]], *, execution: Eng
     finally:
         for table in set(spark.tables()) - before:  # the stage's own tables: the next stage reads the database's
             spark.drop_table(table)
-    for table in temps:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table}")
-        con.execute(f"DROP TABLE main.{table}")
+    database = con.execute("SELECT current_database()").fetchall()[0][0]
+    for table in temps:  # named with the database: "main." alone is the temporary table once there is one
+        stored = f'"{database}".main.{table}'
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {stored}")
+        con.execute(f"DROP TABLE {stored}")
     for table in outputs:
         if table in ROW_ORDER:
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} ORDER BY {ROW_ORDER[table]}")
