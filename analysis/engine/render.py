@@ -413,7 +413,8 @@ def _interval_and_list_renderings(node: exp.Expr) -> exp.Expr:
       ``CAST(DISTINCT x ...)``);
     - ``avg(x)`` of an x with a decimal literal (``avg(CASE WHEN c THEN 1.0 ELSE 0.0 END)``): DuckDB's avg of a
       DECIMAL is a DOUBLE (the exact sum over the count: k / n for a share), Spark's a DECIMAL rounded to a few
-      places; averaged as a DOUBLE, which is exact for such shares (sums of 0 and 1).
+      places; averaged as a DOUBLE, which is exact for such shares (sums of 0 and 1). Not for decimals that a DOUBLE
+      does not hold exactly (0.1): their double sum may differ from DuckDB's exact one in the last bit.
     """
     sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
     if isinstance(node, exp.ToDays) or (isinstance(node, exp.Anonymous) and node.name.lower() == "to_minutes"):
@@ -423,10 +424,10 @@ def _interval_and_list_renderings(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.TimeToUnix) and not isinstance(node.this, exp.Sub) and node.args.get("scale") is None:
         micros = exp.func("unix_micros", exp.cast(node.this.copy(), exp.DataType.build("TIMESTAMP"))).sql(dialect=Spark4)
         return _spark_text(f"CAST({micros} AS DOUBLE) / 1000000.0D")
-    if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive"):
-        step = node.args.get("step")
-        if not (isinstance(step, exp.Interval) and isinstance(step.this, exp.Literal) and float(step.this.name) > 0):
-            raise NotImplementedError("range(a, b, step) renders for Spark with a constant positive interval step only")
+    if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive") and isinstance(node.args.get("step"), exp.Interval):
+        step = node.args["step"]
+        if not (isinstance(step.this, exp.Literal) and float(step.this.name) > 0):
+            raise NotImplementedError("range(a, b, step) of times renders for Spark with a constant positive interval step only")
         start, end = sql(node.args["start"]), sql(node.args["end"])
         return _spark_text(f"CASE WHEN ({start}) < ({end}) THEN filter(sequence({start}, {end}, {sql(step)}), mt_t -> mt_t < ({end})) "
                            "ELSE array() END")
@@ -436,7 +437,7 @@ def _interval_and_list_renderings(node: exp.Expr) -> exp.Expr:
         return _spark_text(f"arrays_overlap({lists[0]}, {lists[1]})")
     if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order) and isinstance(node.this.this, exp.Distinct):
         return _distinct_string_agg(node)
-    if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Order) and _has_decimal_literal_in(node.this):
+    if isinstance(node, exp.Avg) and not isinstance(node.this, (exp.Order, exp.Distinct)) and _has_decimal_literal_in(node.this):
         return exp.Avg(this=exp.cast(node.this.copy(), exp.DataType.build("DOUBLE")))
     return node
 
