@@ -572,11 +572,14 @@ SIGNAL_TABLES = {
     "coordination": ("coordination_originators", "behaviour_labels"),
     "paid_amplification": (*PAID_OUTPUTS, "signal_beneficiaries"),
     "mass_reporting": MASS_REPORTING_OUTPUTS,
+    "burst": ("burst_inbound", "burst_named_targets", "burst_analysed", "burst_series", "burst_episodes", "burst_participants",
+              "burst_references", "burst_events", "burst_coaction", "burst_templates", "burst_calls", "burst_targets"),
 }
 # The module fixture that runs a signal's step on both engines: (duck, via_spark, ...); pipeline_on_both by default.
 SIGNAL_FIXTURES = {
     "paid_amplification": "paid_amplification_on_both",
     "mass_reporting": "mass_reporting_on_both",
+    "burst": "bursts_on_both",
 }
 
 
@@ -616,6 +619,24 @@ def test_spark_signals_equal_duckdbs_exactly(request, signal):
         assert not {"r01", "r02", "r19", "r22"} & flagged
         assert duck.execute("SELECT side, coordinated FROM mass_report_waves ORDER BY ALL").fetchall() == [
             ("notices", True), ("reports", True)]
+    if signal == "burst":  # the pile-on's strangers and its call's organiser; the viral moment's fans and a friend not
+        flagged = {row[2] for row in rows if row[0] == "burst"}
+        assert {f"mob{i}" for i in range(30)} | {f"redditor{i}" for i in range(20)} | {"tg_boss"} <= flagged
+        assert not any(account.startswith("fan") for account in flagged) and "friend1" not in flagged
+        assert duck.execute("SELECT count(*) FILTER (WHERE concerted), count(*) FILTER (WHERE NOT concerted) FROM burst_episodes"
+                            ).fetchall() == [(2, 1)]
+        # each path of the SQL is compared: every kind of co-action, organiser and amplifiers, new and clustered accounts
+        assert duck.execute("SELECT DISTINCT kind FROM burst_coaction ORDER BY ALL").fetchall() == [
+            ("call_to_action",), ("hashtag",), ("same_post",), ("template",)]
+        assert duck.execute("SELECT DISTINCT role FROM burst_participants ORDER BY ALL").fetchall() == [
+            ("amplifier",), ("organiser",), ("participant",)]
+        assert duck.execute("SELECT count(*) FILTER (WHERE new_account), count(*) FILTER (WHERE clustered) FROM burst_participants"
+                            ).fetchall() == [(10, 1)]
+        query = "SELECT * FROM account_signals WHERE signal = 'coordination' AND group_key LIKE 'episode-%' ORDER BY ALL"
+        coacted = duck.execute(query).fetchall()  # the co-action inside its concerted episodes
+        assert via_spark.execute(query).fetchall() == coacted and coacted
+        assert duck.execute("SELECT group_key FROM account_signals WHERE account_id = 'mob1' AND signal = 'coordination'"
+                            ).fetchall() == [("cluster-7",)]  # the clusters' row stays
 
 
 def _objects_on_the_boundaries(event) -> list[dict]:
@@ -891,3 +912,108 @@ def test_spark_computes_duckdbs_values_for_the_mass_reporting_constructs(spark_e
         frames[1].notna(), None).values.tolist()
     for name in ("mr", "mr_len", "mr_ins", "mr_empty"):
         spark_engine.execute(f"DROP TABLE IF EXISTS {name}")
+# --- the burst detector on Spark -------------------------------------------------------------------------------
+
+BURST_WORDS = ("morning river garden concert budget street holiday market podcast train season recipe window city coffee "
+               "harbour library meadow lantern orchard pebble quartz saddle thimble velvet walnut").split()
+
+
+def _piled_on(event) -> list[dict]:
+    """The burst detector's cases: @jane_doe's friends reply a few times a day for ten days; on day 8 a viral moment
+    (60 strangers over two hours in their own words: an episode, not concerted, the hard negative); on day 10 a
+    pile-on (30 strangers within 20 minutes, one template, a hashtag made for it, ten of them new accounts, five
+    reposting one post just before, a friend joining in), called in by a Telegram post linking to her X profile
+    and her Reddit thread (forwarded by three members), and a comment pile-on in that thread."""
+    day, hour = 86_400, 3_600
+    rng = random.Random(7)
+    words = lambda: " ".join(rng.sample(BURST_WORDS, 6))  # noqa: E731  (texts that share no template)
+    start = 10 * day + 15 * hour
+    rows = [event(f"friend{(d + k) % 6}", d * day + 12 * hour + k * 900, "reply", target_account_id="jane", text=words())
+            for d in range(10) for k in range(2)]
+    rows += [event(f"fan{i}", 8 * day + 15 * hour + 120 * i, "reply", target_account_id="jane", text=words()) for i in range(60)]
+    rows += [event(f"mob{i}", start + 40 * i, "reply", target_account_id="jane", hashtags=["ShameJane"],
+                   text=f"@jane_doe you are a liar and a fraud, everyone knows it, step down now number {i % 4}") for i in range(30)]
+    rows.append(event("friend1", start + 300, "reply", target_account_id="jane", text="hang in there, we are with you"))
+    rows += [event(f"mob{i}", start - 1200 + 60 * i, "repost", target_post_id="rally", target_account_id="ringleader") for i in range(5)]
+    rows.append(event("tg_boss", start - 1800, "post", platform="telegram", event_id="-1001/5", text="everyone go, now",
+                      urls=["https://x.com/Jane_Doe", "https://www.reddit.com/r/town/comments/abc123/her_post/", "https://t.me/s/x"]))
+    rows += [event(f"tg_member{i}", start - 1800 + 60 * (i + 1), "repost", platform="telegram", event_id=f"-1001/{6 + i}",
+                   urls=["https://x.com/Jane_Doe"]) for i in range(3)]
+    rows += [event(f"redditor{i}", start + 600 + 50 * i, "reply", platform="reddit", event_id=f"c{i}", conversation_id="abc123",
+                   target_post_id="abc123", text=f"this woman is a liar and a fraud, everyone knows it {i % 3}") for i in range(20)]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def bursts_on_both(spark_engine, event, database, tmp_path_factory):
+    """The burst step on ``_piled_on``'s data, once by DuckDB and once with its SQL on Spark (through a named shared
+    folder), the Python stages on the driver in both; a clusters' coordination row for mob1 and a targets file
+    naming her and someone absent. (duck, via_spark, None)."""
+    from mobtrace.analysis.burst import BurstParams, build_bursts
+    from mobtrace.analysis.signals import create_signals_table
+
+    folder = tmp_path_factory.mktemp("bursts")
+    (folder / "targets.txt").write_text("https://x.com/jane_doe\nx:@nobody_here\n", encoding="utf-8")
+    params = BurstParams(targets_file=str(folder / "targets.txt"))
+    rows = _piled_on(event)
+    duck, via_spark = database(rows), database(rows)
+    for con in (duck, via_spark):
+        create_signals_table(con)
+        con.execute("""INSERT INTO accounts (platform, account_id, handle, created_at)
+                       SELECT 'x', 'jane', 'jane_doe', TIMESTAMP '2012-01-01'
+                       UNION ALL SELECT 'x', 'mob' || i, NULL, TIMESTAMP '2025-03-06' FROM range(10) t(i)
+                       UNION ALL SELECT 'x', 'friend' || i, NULL, TIMESTAMP '2016-01-01' FROM range(6) t(i)""")
+        con.execute("INSERT INTO account_signals (signal, platform, account_id, group_key, score, evidence) "
+                    "VALUES ('coordination', 'x', 'mob1', 'cluster-7', 0.9, 'tied to 5 accounts')")
+    shared = folder / "shared"
+    shared.mkdir()
+    expected = build_bursts(duck, params)
+    assert build_bursts(via_spark, params, execution=EngineSettings("spark", spark_dir=str(shared)), spark=spark_engine) == expected
+    assert list(shared.iterdir()) == []
+    tables = "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY ALL"
+    assert via_spark.execute(tables).fetchall() == duck.execute(tables).fetchall()  # the temporary ones stay temporary
+    return duck, via_spark, None
+
+
+@needs_java
+def test_spark_computes_duckdbs_burst_constructs_on_the_boundaries(spark_engine):
+    """The renderings the burst detector's SQL needs (render.py ``_interval_and_list_renderings``), on the values where
+    the naive ones differ: a time range shorter than its step (SQLGlot's sequence gives none), empty and reversed;
+    list overlap with NULL elements and lists (Spark's arrays_overlap says NULL) and an empty subquery list; distinct
+    ordered string_agg with duplicates, NULLs, non-ASCII and upper case, descending; the average of decimal shares
+    (Spark's is a DECIMAL of five places); intervals of days and minutes at the inclusive bound; epoch of one time
+    either side of 1970."""
+    duck = duckdb.connect()
+    statements = [
+        "CREATE OR REPLACE TEMP TABLE bt AS SELECT * FROM (VALUES "
+        "(1, TIMESTAMP '2025-03-10 10:05:00', TIMESTAMP '2025-03-10 10:50:00', ['x', NULL], ['y'], 'b', TRUE, TIMESTAMP '2025-02-08 10:05:00'), "
+        "(1, TIMESTAMP '2025-03-10 10:00:00', TIMESTAMP '2025-03-10 11:00:00', [], ['x'], 'é', FALSE, TIMESTAMP '2025-02-08 10:04:59.999999'), "
+        "(1, TIMESTAMP '2025-03-10 11:00:00', TIMESTAMP '2025-03-10 11:00:00', NULL, ['x'], 'B', FALSE, NULL), "
+        "(2, TIMESTAMP '2025-03-10 12:30:00', TIMESTAMP '2025-03-10 11:00:00', ['x', NULL], ['x'], 'b', TRUE, TIMESTAMP '1969-12-31 23:59:59.999999'), "
+        "(2, TIMESTAMP '1969-12-31 23:59:59.999999', TIMESTAMP '1970-01-01 02:30:00', ['a'], [NULL], NULL, FALSE, TIMESTAMP '2024-03-01 00:00:00'), "
+        "(2, TIMESTAMP '2024-03-31 00:00:00', TIMESTAMP '2024-03-31 01:00:00.000001', ['a'], ['A', 'a'], 'z', FALSE, TIMESTAMP '2024-03-01 00:00:00'), "
+        "(3, TIMESTAMP '2025-03-10 10:00:00', TIMESTAMP '2025-03-10 10:00:00.000001', [NULL], [NULL], NULL, NULL, NULL)"
+        ") AS t(g, s, e, a, b, w, c, created)",
+        "CREATE OR REPLACE TEMP TABLE bt_tags AS SELECT * FROM (VALUES ('x'), ('y')) AS t(tag) WHERE tag = 'none'",
+    ]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
+    queries = [
+        "SELECT g, s, e, range(date_trunc('hour', s), e, INTERVAL 1 HOUR), list_has_any(a, b), "
+        "list_has_any(a, (SELECT coalesce(list(DISTINCT tag), []) FROM bt_tags)), epoch(s), epoch(e) - epoch(s), "
+        "s - to_minutes(CAST(180 AS BIGINT)), created >= s - to_days(CAST(30 AS INTEGER)), e - to_days(CAST(g AS INTEGER)) "
+        "FROM bt ORDER BY ALL",
+        "SELECT g, unnest(range(date_trunc('hour', s - to_minutes(CAST(g * 10 AS BIGINT))), e, INTERVAL 1 HOUR)) AS hour FROM bt ORDER BY ALL",
+        "SELECT g, string_agg(DISTINCT w, '; ' ORDER BY w), string_agg(DISTINCT w, '|' ORDER BY w DESC), "
+        "avg(CASE WHEN c THEN 1.0 ELSE 0.0 END), avg(CASE WHEN created IS NULL THEN NULL WHEN c THEN 1.0 ELSE 0.0 END), "
+        "count(*) FILTER (WHERE c) FROM bt GROUP BY g ORDER BY g",
+    ]
+    for query in queries:
+        assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
+    # the cases are there: a range shorter than its step is its start; overlap ignores NULL elements; a share of 1/3
+    assert duck.execute("SELECT len(range(TIMESTAMP '2025-03-10 10:00', TIMESTAMP '2025-03-10 10:50', INTERVAL 1 HOUR)), "
+                        "list_has_any(['x', NULL], ['y'])").fetchall() == [(1, False)]
+    assert duck.execute(queries[2]).fetchall()[0][1:4] == ("B; b; é", "é|b|B", 1 / 3)
+    for table in ("bt", "bt_tags"):
+        spark_engine.execute(f"DROP TABLE IF EXISTS {table}")

@@ -383,6 +383,9 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     mass_reporting = _mass_reporting_constructs(node)
     if mass_reporting is not node:
         return mass_reporting
+    interval_or_list = _interval_and_list_renderings(node)
+    if interval_or_list is not node:
+        return interval_or_list
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _python_out_of_lambda(node)
     if isinstance(node, exp.Trim) and node.expression is None:
@@ -655,6 +658,47 @@ def _mass_reporting_constructs(node: exp.Expr) -> exp.Expr:
         listed = _ordered_collection(exp.ArrayAgg(this=node.this.copy()), None)
         return exp.Anonymous(this="element_at", expressions=[listed, exp.Literal.number(1)])
     return node
+
+
+# --- intervals, time ranges, list overlap, distinct ordered string_agg, avg of decimals (the burst detector, s10) ---
+
+
+def _interval_and_list_renderings(node: exp.Expr) -> exp.Expr:
+    """The burst detector's constructs, each with its reason (``to_days``/``to_minutes``, ``epoch(ts)`` and
+    ``string_agg(DISTINCT x ORDER BY x)``, which it uses too, are ``_mass_reporting_constructs``'s):
+
+
+    - ``range(a, b, step)`` of timestamps (end excluded): SQLGlot writes ``sequence(a, b - step, step)``, which is
+      empty when b - a is less than one step (DuckDB: ``[a]``) and cannot be told from ``[a .. b)`` otherwise;
+      rendered as ``sequence(a, b, step)`` without the values at or past b, empty when a >= b (Spark's sequence
+      would fail there);
+    - ``list_has_any(l, m)`` (SQLGlot writes ``l && m``, which Spark cannot parse): ``arrays_overlap`` of the
+      lists without their NULLs: DuckDB ignores NULL elements (false), Spark's arrays_overlap says NULL when a
+      list holds one and nothing else matched; a NULL list is NULL in both;
+    - ``avg(x)`` of an x with a decimal literal (``avg(CASE WHEN c THEN 1.0 ELSE 0.0 END)``): DuckDB's avg of a
+      DECIMAL is a DOUBLE (the exact sum over the count: k / n for a share), Spark's a DECIMAL rounded to a few
+      places; averaged as a DOUBLE, which is exact for such shares (sums of 0 and 1). Not for decimals that a DOUBLE
+      does not hold exactly (0.1): their double sum may differ from DuckDB's exact one in the last bit.
+    """
+    sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
+    if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive") and isinstance(node.args.get("step"), exp.Interval):
+        step = node.args["step"]
+        if not (isinstance(step.this, exp.Literal) and float(step.this.name) > 0):
+            raise NotImplementedError("range(a, b, step) of times renders for Spark with a constant positive interval step only")
+        start, end = sql(node.args["start"]), sql(node.args["end"])
+        return _spark_text(f"CASE WHEN ({start}) < ({end}) THEN filter(sequence({start}, {end}, {sql(step)}), mt_t -> mt_t < ({end})) "
+                           "ELSE array() END")
+    if isinstance(node, exp.ArrayOverlaps):
+        # array_compact, not filter: a side may be a scalar subquery, which Spark refuses inside a lambda function
+        lists = [f"array_compact({sql(side)})" for side in (node.this, node.expression)]
+        return _spark_text(f"arrays_overlap({lists[0]}, {lists[1]})")
+    if isinstance(node, exp.Avg) and not isinstance(node.this, (exp.Order, exp.Distinct)) and _has_decimal_literal_in(node.this):
+        return exp.Avg(this=exp.cast(node.this.copy(), exp.DataType.build("DOUBLE")))
+    return node
+
+
+def _has_decimal_literal_in(node: exp.Expr) -> bool:
+    return any(not literal.is_string and any(c in literal.name for c in ".eE") for literal in node.find_all(exp.Literal))
 
 
 FORMAT_FUNCTION, PRINTF_FUNCTION = "mt_duckdb_format", "mt_duckdb_printf"
