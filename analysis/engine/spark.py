@@ -28,6 +28,7 @@ from typing import Any
 from sqlglot import exp
 
 from mobtrace.analysis.engine import Engine
+from mobtrace.analysis.engine import duckdb_parsers
 from mobtrace.analysis.engine.duckdb_hash import (FORMAT_FUNCTIONS, LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm,
                                                     quantile_cont, quantiles_cont)
 from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, QUANTILE_FUNCTION, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
@@ -56,9 +57,11 @@ def session(master: str = "local[2]", *, shuffle_partitions: int = 4, app_name: 
     from pyspark.sql import SparkSession
 
     from mobtrace.analysis.engine import duckdb_hash as hash_module
+    from mobtrace.analysis.engine import duckdb_parsers as parsers_module
 
     # The hash function travels to the workers by value: a cluster's Python need not have mobtrace installed.
     cloudpickle.register_pickle_by_value(hash_module)
+    cloudpickle.register_pickle_by_value(parsers_module)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this interpreter, not the PATH's
     builder = (SparkSession.builder.master(master).appName(app_name)
                .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
@@ -158,6 +161,7 @@ class SparkEngine(Engine):
         for name, function in FORMAT_FUNCTIONS.items():  # DuckDB's format() and printf() (render.py)
             self.spark.udf.register(name, function, "string")
         self.spark.udf.register(QUANTILE_FUNCTION, quantile_cont, "double")  # DuckDB's quantile_cont (render.py)
+        duckdb_parsers.register(self.spark)  # DuckDB's casts of text (render.py)
         self.spark.udf.register(f"{QUANTILE_FUNCTION}_list", quantiles_cont, "array<double>")
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
@@ -200,6 +204,10 @@ class SparkEngine(Engine):
         self._main.clear()
 
     # --- Parquet in and out -------------------------------------------------------------------------------
+
+    def register_frame(self, name: str, frame) -> None:
+        """A temp table of a Spark DataFrame as it is (not computed now: a file's reader, say)."""
+        self._set(name.lower(), frame, temp=True, materialise=False)
 
     def register_parquet(self, name: str, path: str | Path, *, temp: bool = False) -> None:
         self._set(name.lower(), self.spark.read.parquet(str(path)), temp=temp, materialise=False)
@@ -298,7 +306,10 @@ class SparkEngine(Engine):
                            else exp.select("*").from_(tree.expression.as_("v")))
         from pyspark.sql import functions as F
 
-        given = dict(zip(columns or existing.columns, rows.columns))
+        if tree.args.get("by_name"):  # INSERT ... BY NAME: the query's columns by their names, the others NULL
+            given = {f.name: c for f in existing.schema.fields for c in rows.columns if c.lower() == f.name.lower()}
+        else:
+            given = dict(zip(columns or existing.columns, rows.columns))
         aligned = rows.select([(F.col(f"`{given[f.name]}`") if f.name in given else F.lit(None)).cast(f.dataType).alias(f.name)
                                for f in existing.schema.fields])
         self._set(name, existing.unionByName(aligned), temp=temp)

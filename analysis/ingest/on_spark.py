@@ -1,0 +1,188 @@
+"""Parquet inputs of the column-mapping formats, read and mapped on Spark (``--engine spark``; issue #16).
+
+For a Parquet file of ``generic`` (events or accounts), ``reports`` or ``coortweet``, Spark's Parquet reader reads
+the file, the row numbers are Spark's ``_metadata.row_index`` + 1 (the order of the rows in the file, which is
+what the DuckDB path numbers: the reader's batches in file order), the columns become text as
+``tabular._parquet_projection`` makes them, and the adapter's own mapping SQL with the row checks (``macros.sql``,
+``stage.sql``'s macro and tables, e.g. ``generic.sql``) runs on Spark, rendered (``engine.render``): no second
+copy. Only the staged rows (``stage_events`` / ``stage_accounts``, each with its ``source_line`` and its reason if
+it is rejected) come back to DuckDB as Parquet; ``finalize.sql`` (duplicates in the file and in the database),
+the quarantine, ``merge_accounts.sql`` and ``sources`` (SHA-256, counts) run there as for every file, so the
+stored rows are the DuckDB path's. The ``raw`` text of a quarantined row (``to_json`` of the record) is made on the
+driver after ``finalize.sql``, for the quarantined rows alone, by the same DuckDB expression the DuckDB path uses.
+
+Which files stay on DuckDB, and why:
+- other formats: their mappings keep state across batches (``ira538``), write their own table (``notices``),
+  read by position (``cnt``), or use constructs without a Spark rendering yet (``io-archive``: Python-literal
+  lists sliced with ``x[2:-2]``); the JSON adapters read documents, not columns;
+- CSV and NDJSON files (see NOTES.md: the quarantine's ``source_line`` is a physical line there, which Spark's
+  readers do not give);
+- a Parquet file with an adapter column that is not text, an integer or a boolean (their text is the same in
+  both engines; a DOUBLE's or a timestamp's is not), or whose schema pyarrow cannot read;
+- a file Spark fails to read (a corrupt page): the DuckDB path quarantines from the unreadable row on.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from mobtrace.analysis.engine.settings import EngineSettings
+from mobtrace.analysis.ingest.columns_adapter import ColumnsAdapter
+from mobtrace.analysis.ingest.generic import (ACCOUNT_COLUMNS, DEFAULT_PLATFORM, EVENT_COLUMNS, REQUIRED_EVENT_COLUMNS,
+                                              GenericAdapter, is_accounts_file)
+from mobtrace.analysis.ingest.readers import read_head
+from mobtrace.analysis.ingest.tabular import column_names, missing_columns_reason, registered, tabular_kind
+from mobtrace.analysis.sql import run_script
+
+HERE = Path(__file__).parent
+SPARK_FORMATS = ("generic", "reports", "coortweet")
+STAGED_TABLES = ("stage_events", "stage_accounts")
+# Column types whose text is the same in both engines (Spark's CAST AS STRING, DuckDB's CAST AS VARCHAR of Arrow's)
+TEXT_SAME = {"string", "tinyint", "smallint", "int", "bigint", "boolean"}
+_ARROW_TEXT_SAME = (pa.types.is_string, pa.types.is_large_string, pa.types.is_int8, pa.types.is_int16,
+                    pa.types.is_int32, pa.types.is_int64, pa.types.is_boolean)
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """What an adapter reads from a file and how it maps it: the file's columns as text into ``raw_batch``, then ``sql``."""
+
+    columns: tuple[str, ...]
+    required: frozenset[str]
+    sql: Path
+    params: dict[str, object] = field(default_factory=dict)
+    table: str = "stage_events"  # the staging table the mapping fills
+
+
+def column_mapping(adapter, path: Path) -> ColumnMapping | None:
+    """The mapping Spark runs for this file, or None when the file stays on DuckDB (see the module docstring)."""
+    if getattr(adapter, "name", None) not in SPARK_FORMATS or tabular_kind(path, read_head(path)) != "parquet":
+        return None
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowException):
+        return None
+    if isinstance(adapter, GenericAdapter):
+        if is_accounts_file(column_names(path)):
+            mapping = ColumnMapping(ACCOUNT_COLUMNS, frozenset(), HERE / "generic_accounts.sql", {"platform": DEFAULT_PLATFORM},
+                                    "stage_accounts")
+        else:
+            mapping = ColumnMapping(EVENT_COLUMNS, frozenset(REQUIRED_EVENT_COLUMNS), HERE / "generic.sql", {"platform": DEFAULT_PLATFORM})
+    elif isinstance(adapter, ColumnsAdapter) and type(adapter) is ColumnsAdapter:
+        mapping = ColumnMapping(adapter.columns, adapter.required, adapter.mapping_sql, dict(adapter.params))
+    else:
+        return None
+    read = {name.lower(): schema.field(name).type for name in schema.names}
+    if any(name in read and not any(test(read[name]) for test in _ARROW_TEXT_SAME) for name in mapping.columns):
+        return None
+    return mapping
+
+
+@contextmanager
+def staged_on_spark(adapter, path: Path, execution: EngineSettings | None, spark: Callable[[], object]) -> Iterator[object]:
+    """The adapter to ingest ``path`` with: with the Spark engine and a file Spark maps (``column_mapping``), one
+    that loads the rows Spark staged (Spark runs here, before the ingest transaction); else ``adapter`` itself.
+    ``spark`` gives the ``SparkEngine`` (made once per run by the caller)."""
+    mapping = column_mapping(adapter, path) if execution is not None and execution.engine == "spark" else None
+    if mapping is None:
+        yield adapter
+        return
+    with tempfile.TemporaryDirectory(prefix="mobtrace-ingest-", dir=execution.spark_dir or None) as folder:
+        engine = spark()
+        try:
+            stage_on_spark(engine, path, mapping, adapter.name, Path(folder))
+        except Exception:  # noqa: BLE001  (Spark could not read the file: the DuckDB path quarantines what it cannot read)
+            yield adapter
+            return
+        yield SparkStaged(adapter.name, getattr(adapter, "checks_rows", False), Path(folder))
+
+
+def stage_on_spark(engine, path: Path, mapping: ColumnMapping, fmt: str, folder: Path) -> None:
+    """Spark reads the Parquet file into ``raw_batch`` and runs the mapping; the staged table goes to ``folder``."""
+    from pyspark.sql import functions as F
+
+    empty = _staging_tables(engine)
+    frame = engine.spark.read.parquet(str(path))
+    present = {name.lower(): name for name in frame.columns}
+    reason = missing_columns_reason(mapping.required, column_names(path), fmt)
+    text = [(F.col(f"`{present[name]}`").cast("string") if name in present else F.lit(None).cast("string")).alias(name)
+            for name in mapping.columns]
+    raw_batch = frame.select((F.col("_metadata.row_index") + 1).alias("source_line"), F.lit(None).cast("string").alias("raw"),
+                             F.lit(reason).cast("string").alias("reject_reason"), *text)
+    engine.register_frame("raw_batch", raw_batch)
+    try:
+        run_script(engine, mapping.sql, **mapping.params)
+        engine.write_parquet(mapping.table, folder / mapping.table)
+    finally:
+        engine.drop_table("raw_batch")
+        for table, rows in empty.items():
+            engine.register_frame(table, rows)
+
+
+def _staging_tables(engine) -> dict[str, object]:
+    """The macros and the empty staging tables on ``engine`` (made once per engine: ``stage.sql`` is 30 statements),
+    as DataFrames to reset the tables to after a file."""
+    made = getattr(engine, "_mobtrace_staging", None)
+    if made is None:
+        run_script(engine, HERE / "macros.sql")
+        run_script(engine, HERE / "platform_macros.sql")
+        run_script(engine, HERE / "stage.sql")
+        made = {table: engine.spark.table(table) for table in STAGED_TABLES}
+        engine._mobtrace_staging = made
+    return made
+
+
+@dataclass(frozen=True)
+class SparkStaged:
+    """An adapter whose one batch is the rows Spark staged (``stage_on_spark``), read back from Parquet."""
+
+    name: str
+    checks_rows: bool
+    folder: Path
+
+    def stage(self, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+        for table in STAGED_TABLES:
+            files = sorted((self.folder / table).glob("*.parquet"))
+            if files:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet($files) ORDER BY source_line",
+                            {"files": [str(f) for f in files]})
+        yield
+        # finalize.sql has quarantined this file's rejected rows (the mapping's, and the duplicates it finds) without
+        # their raw text (batch_raw is empty): it is filled in now, for those rows alone
+        lines = [line for (line,) in con.execute(
+            "SELECT source_line FROM quarantine WHERE source_file = $file AND format = $format AND raw IS NULL ORDER BY 1",
+            {"file": str(path), "format": self.name}).fetchall()]
+        for raw in _raw_texts(con, path, lines):
+            with registered(con, "raw_found", raw):
+                con.execute("UPDATE quarantine AS q SET raw = left(r.raw, 10000) FROM raw_found AS r "
+                            "WHERE q.source_file = $file AND q.format = $format AND q.raw IS NULL AND q.source_line = r.source_line",
+                            {"file": str(path), "format": self.name})
+
+
+def _raw_texts(con: duckdb.DuckDBPyConnection, path: Path, lines: list[int]) -> Iterator[pa.Table]:
+    """(source_line, raw) of the rows ``lines`` (1-based, ascending): the record's JSON text as the DuckDB path writes it
+    (``to_json`` of the row read by pyarrow, ``tabular._parquet_projection``), batch by batch of the file."""
+    wanted = iter(lines)
+    line = next(wanted, None)
+    offset = 0
+    for batch in pq.ParquetFile(path).iter_batches():
+        if line is None:
+            return
+        rows = []
+        while line is not None and line <= offset + batch.num_rows:
+            rows.append(line)
+            line = next(wanted, None)
+        if rows:
+            taken = pa.Table.from_batches([batch]).take([row - offset - 1 for row in rows])
+            with registered(con, "raw_parquet", taken):
+                texts = con.sql("SELECT CAST(to_json(p) AS VARCHAR) AS raw FROM raw_parquet AS p").to_arrow_table()
+            yield pa.table({"source_line": pa.array(rows, pa.int64()), "raw": texts.column("raw")})
+        offset += batch.num_rows
