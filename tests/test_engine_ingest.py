@@ -100,7 +100,18 @@ def ingest_files(tmp_path_factory):
     _events_file(files["no_action"], EVENTS[:4], drop=("action",))
     pq.write_table(pa.table({"account_id": ["d1"], "action": ["post"], "timestamp": ["1700000000"],
                              "account_followers": [1.5]}), files["double"])
+    files["corrupt"] = _corrupt_file(folder / "corrupt.parquet")
     return files
+
+
+def _corrupt_file(path):
+    """A page overwritten mid-file (footer intact): Spark cannot read it and the DuckDB path quarantines it."""
+    pq.write_table(pa.table({"account_id": [f"c{i}" for i in range(300)], "action": ["post"] * 300,
+                             "timestamp": [str(1700000000 + i) for i in range(300)]}), path, compression="NONE")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +128,8 @@ def spark_engine():
 
 def _ingest(files, **engine):
     con = connect(":memory:")
-    summaries = ingest_paths(con, [files[name] for name in ("events", "accounts", "reports", "coortweet", "double")], **engine)
+    summaries = ingest_paths(con, [files[name] for name in ("events", "accounts", "reports", "coortweet", "double", "corrupt")],
+                             **engine)
     summaries += ingest_paths(con, [files["no_action"]], "generic", **engine)
     return con, summaries
 
@@ -155,10 +167,11 @@ def test_the_mappings_ran_on_spark_and_quarantined_rows_are_accounted_for(ingest
     for summary in summaries:
         assert summary.rows_read == summary.ingested + summary.quarantined
     by_file = {s.source_file: s for s in summaries}
-    for name in ("events", "accounts", "reports", "coortweet", "no_action"):
+    for name in ("events", "accounts", "reports", "coortweet", "no_action", "corrupt"):
         summary = by_file[str(ingest_files[name])]
         assert summary.quarantined > 0 and summary.rows_read == summary.ingested + summary.quarantined, name
     assert by_file[str(ingest_files["no_action"])].ingested == 0
+    assert by_file[str(ingest_files["corrupt"])].problem.startswith("unreadable Parquet from row 1 on")
     reasons = dict(duck.execute("SELECT source_line, reason FROM quarantine WHERE source_file = ?",
                                 [str(ingest_files["events"])]).fetchall())
     # the rows' own lines (1-based, across row groups of 7), and the reasons that needed DuckDB's parsers

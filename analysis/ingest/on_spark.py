@@ -19,7 +19,8 @@ Which files stay on DuckDB, and why:
   readers do not give);
 - a Parquet file with an adapter column that is not text, an integer or a boolean (their text is the same in
   both engines; a DOUBLE's or a timestamp's is not), or whose schema pyarrow cannot read;
-- a file Spark fails to read (a corrupt page): the DuckDB path quarantines from the unreadable row on.
+- a file whose bytes Spark cannot read (a corrupt page or footer): the DuckDB path quarantines from the unreadable
+  row on. Any other failure on Spark is raised.
 """
 
 from __future__ import annotations
@@ -99,10 +100,17 @@ def staged_on_spark(adapter, path: Path, execution: EngineSettings | None, spark
         engine = spark()
         try:
             stage_on_spark(engine, path, mapping, adapter.name, Path(folder))
-        except Exception:  # noqa: BLE001  (Spark could not read the file: the DuckDB path quarantines what it cannot read)
-            yield adapter
+        except Exception as error:  # noqa: BLE001
+            if not _unreadable_file(error):
+                raise
+            yield adapter  # the DuckDB path quarantines the rows from the first it cannot read on
             return
         yield SparkStaged(adapter.name, getattr(adapter, "checks_rows", False), Path(folder))
+
+
+def _unreadable_file(error: Exception) -> bool:
+    """Spark failed reading the file's bytes (a corrupt page), not rendering or running the SQL (which must fail loudly)."""
+    return "FAILED_READ_FILE" in str(error) or "CANNOT_READ_FILE_FOOTER" in str(error)
 
 
 def stage_on_spark(engine, path: Path, mapping: ColumnMapping, fmt: str, folder: Path) -> None:
