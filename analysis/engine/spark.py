@@ -161,8 +161,8 @@ class SparkEngine(Engine):
         for name, function in FORMAT_FUNCTIONS.items():  # DuckDB's format() and printf() (render.py)
             self.spark.udf.register(name, function, "string")
         self.spark.udf.register(QUANTILE_FUNCTION, quantile_cont, "double")  # DuckDB's quantile_cont (render.py)
-        duckdb_parsers.register(self.spark)  # DuckDB's casts of text (render.py)
         self.spark.udf.register(f"{QUANTILE_FUNCTION}_list", quantiles_cont, "array<double>")
+        duckdb_parsers.register(self.spark)  # DuckDB's casts of text (render.py)
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 

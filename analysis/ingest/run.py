@@ -91,6 +91,7 @@ def _spark_once(execution: EngineSettings | None, spark=None):
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto", *,
                 execution: EngineSettings | None = None, spark=None) -> SourceSummary:
+    """Ingest one file (see ``ingest_paths``); ``spark``: a SparkEngine, or a function giving one when needed."""
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such input file; check the path")
     sha256 = file_sha256(path)
