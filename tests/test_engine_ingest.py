@@ -3,7 +3,8 @@ DuckDB path stores: ``interactions``, ``accounts``, ``quarantine`` and ``sources
 
 Hand-made Parquet files per format with good rows, bad rows (unreadable and out-of-range timestamps, missing
 and blank values, unknown actions, malformed lists, duplicates) and boundary values (1995-01-01 and 2100-01-01,
-1e11 seconds, '24:00:00', offsets, a year BC in a reason, '12.5' followers, JSON numbers in a list, Unicode).
+1e11 seconds, '24:00:00', offsets, a year BC in a reason, '12.5' followers, JSON numbers in a list, Unicode), and
+columns of other types (floats, a decimal, dates, naive and tz-aware times, lists of text and of floats).
 One Spark session for the module; skipped without Java like tests/test_engine.py.
 """
 
@@ -92,16 +93,40 @@ def _coortweet_file(path):
 @pytest.fixture(scope="module")
 def ingest_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("parquet")
-    files = {name: folder / f"{name}.parquet" for name in ("events", "accounts", "reports", "coortweet", "no_action", "double")}
+    files = {name: folder / f"{name}.parquet" for name in ("events", "accounts", "reports", "coortweet", "no_action", "typed",
+                                                            "nanos")}
     _events_file(files["events"])
     _accounts_file(files["accounts"])
     _reports_file(files["reports"])
     _coortweet_file(files["coortweet"])
     _events_file(files["no_action"], EVENTS[:4], drop=("action",))
-    pq.write_table(pa.table({"account_id": ["d1"], "action": ["post"], "timestamp": ["1700000000"],
-                             "account_followers": [1.5]}), files["double"])
+    _typed_file(files["typed"])
+    pq.write_table(pa.table({"account_id": ["n1"], "action": ["post"],
+                             "timestamp": pa.array([1700000000123456789], pa.timestamp("ns"))}), files["nanos"])
     files["corrupt"] = _corrupt_file(folder / "corrupt.parquet")
     return files
+
+
+def _typed_file(path):
+    """Columns of other types than text: their text is DuckDB's (floats, a BC date, tz-aware and naive times, lists)."""
+    import datetime as dt
+
+    utc = dt.timezone.utc
+    pq.write_table(pa.table({
+        "account_id": ["t1", "t2", "t3", "t4"],
+        "action": ["post", "post", "repost", "post"],
+        "timestamp": pa.array([dt.datetime(2024, 1, 2, 3, 4, 5, 120000, tzinfo=utc), dt.datetime(2024, 1, 2, tzinfo=utc),
+                               None, dt.datetime(1990, 1, 1, tzinfo=utc)], pa.timestamp("us", tz="UTC")),
+        "account_created_at": pa.array([dt.datetime(2020, 1, 1, 0, 0, 0, 5), None, dt.datetime(2021, 6, 1), None],
+                                       pa.timestamp("ms")),
+        "account_followers": pa.array([1.5, 2.5, 1e20, float("nan")], pa.float64()),
+        "account_following": pa.array([3.0, -0.5, None, 7.25], pa.float32()),
+        "conversation_id": pa.array([dt.date(2024, 1, 2), None, dt.date(1, 1, 1), dt.date(9999, 12, 31)], pa.date32()),
+        "lang": pa.array(["1.10", "0.00", None, "-3.50"], pa.string()).cast(pa.decimal128(5, 2)),
+        "urls": pa.array([["https://a.example/x", None], [], None, ["u"]], pa.list_(pa.string())),
+        "hashtags": pa.array([["#x", "#ΟΔΟΣ"], None, ["y"], []], pa.list_(pa.string())),
+        "mentions": pa.array([[1.5, 2.0], None, [], [None]], pa.list_(pa.float64())),
+    }), path)
 
 
 def _corrupt_file(path):
@@ -128,8 +153,8 @@ def spark_engine():
 
 def _ingest(files, **engine):
     con = connect(":memory:")
-    summaries = ingest_paths(con, [files[name] for name in ("events", "accounts", "reports", "coortweet", "double", "corrupt")],
-                             **engine)
+    summaries = ingest_paths(con, [files[name] for name in ("events", "accounts", "reports", "coortweet", "typed", "nanos",
+                                                             "corrupt")], **engine)
     summaries += ingest_paths(con, [files["no_action"]], "generic", **engine)
     return con, summaries
 
@@ -167,7 +192,7 @@ def test_the_mappings_ran_on_spark_and_quarantined_rows_are_accounted_for(ingest
     for summary in summaries:
         assert summary.rows_read == summary.ingested + summary.quarantined
     by_file = {s.source_file: s for s in summaries}
-    for name in ("events", "accounts", "reports", "coortweet", "no_action", "corrupt"):
+    for name in ("events", "accounts", "reports", "coortweet", "no_action", "typed", "corrupt"):
         summary = by_file[str(ingest_files[name])]
         assert summary.quarantined > 0 and summary.rows_read == summary.ingested + summary.quarantined, name
     assert by_file[str(ingest_files["no_action"])].ingested == 0
@@ -186,6 +211,7 @@ def test_the_mappings_ran_on_spark_and_quarantined_rows_are_accounted_for(ingest
 def test_which_parquet_files_spark_maps(ingest_files):
     assert column_mapping(get_adapter("generic"), ingest_files["events"]) is not None
     assert column_mapping(get_adapter("reports"), ingest_files["reports"]) is not None
-    # a DOUBLE column the mapping reads: its text differs between the engines, so the file stays on DuckDB
-    assert column_mapping(get_adapter("generic"), ingest_files["double"]) is None
+    assert column_mapping(get_adapter("generic"), ingest_files["typed"]) is not None
+    # a nanosecond timestamp (Spark reads microseconds): the file stays on DuckDB
+    assert column_mapping(get_adapter("generic"), ingest_files["nanos"]) is None
     assert column_mapping(get_adapter("io-archive"), ingest_files["events"]) is None

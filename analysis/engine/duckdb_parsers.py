@@ -27,6 +27,10 @@ PARSERS: dict[str, tuple[str, str]] = {
     "mt_duckdb_try_double": ("TRY_CAST(v AS DOUBLE)", "double"),
     "mt_duckdb_try_varchar_list": ("try(from_json(v, '[\"VARCHAR\"]'))", "array<string>"),
     "mt_duckdb_timestamp_text": ("CAST(v AS VARCHAR)", "string"),
+    # a Parquet column's text as the DuckDB path reads it (tabular._parquet_projection): any type, and a list's or
+    # a struct's JSON
+    "mt_duckdb_text": ("CAST(v AS VARCHAR)", "string"),
+    "mt_duckdb_json_text": ("CAST(to_json(v) AS VARCHAR)", "string"),
 }
 
 _connection = None

@@ -17,8 +17,10 @@ Which files stay on DuckDB, and why:
   lists sliced with ``x[2:-2]``); the JSON adapters read documents, not columns;
 - CSV and NDJSON files (see NOTES.md: the quarantine's ``source_line`` is a physical line there, which Spark's
   readers do not give);
-- a Parquet file with an adapter column that is not text, an integer or a boolean (their text is the same in
-  both engines; a DOUBLE's or a timestamp's is not), or whose schema pyarrow cannot read;
+- a Parquet file with a column the format reads whose text Spark cannot give as DuckDB does: text, integers and
+  booleans are cast by Spark (the same text); floats, decimals, dates and timestamps (to the microsecond), and
+  lists and structs of those (their JSON), are written by DuckDB on the executors (``duckdb_parsers``); other
+  types (nanosecond timestamps, maps, intervals, ...) keep the file on DuckDB, as does a schema pyarrow cannot read;
 - a file whose bytes Spark cannot read (a corrupt page or footer): the DuckDB path quarantines from the unreadable
   row on. Any other failure on Spark is raised.
 """
@@ -47,9 +49,26 @@ HERE = Path(__file__).parent
 SPARK_FORMATS = ("generic", "reports", "coortweet")
 STAGED_TABLES = ("stage_events", "stage_accounts")
 # Column types whose text is the same in both engines (Spark's CAST AS STRING, DuckDB's CAST AS VARCHAR of Arrow's)
-TEXT_SAME = {"string", "tinyint", "smallint", "int", "bigint", "boolean"}
 _ARROW_TEXT_SAME = (pa.types.is_string, pa.types.is_large_string, pa.types.is_int8, pa.types.is_int16,
                     pa.types.is_int32, pa.types.is_int64, pa.types.is_boolean)
+# Column types whose text DuckDB writes on the executors (duckdb_parsers: mt_duckdb_text, or the JSON of a list or
+# struct), which Spark hands over as the same Arrow type: floats, decimals, dates, timestamps to the microsecond
+_ARROW_TEXT_BY_DUCKDB = (pa.types.is_floating, pa.types.is_decimal128, pa.types.is_date32,
+                         lambda t: pa.types.is_timestamp(t) and t.unit in ("s", "ms", "us"))
+_ARROW_NESTED = (pa.types.is_list, pa.types.is_large_list, pa.types.is_struct)
+
+
+def _text_kind(kind: pa.DataType) -> str | None:
+    """How a column of this Arrow type becomes text on Spark: 'cast' (Spark's own), 'duckdb', 'json', or None
+    (the file stays on DuckDB: nanosecond timestamps, maps, lists of those, ...)."""
+    if any(test(kind) for test in _ARROW_TEXT_SAME):
+        return "cast"
+    if any(test(kind) for test in _ARROW_TEXT_BY_DUCKDB):
+        return "duckdb"
+    if any(test(kind) for test in _ARROW_NESTED) and all(_text_kind(kind.field(i).type) in ("cast", "duckdb")
+                                                          for i in range(kind.num_fields)):
+        return "json"
+    return None
 
 
 @dataclass(frozen=True)
@@ -82,7 +101,7 @@ def column_mapping(adapter, path: Path) -> ColumnMapping | None:
     else:
         return None
     read = {name.lower(): schema.field(name).type for name in schema.names}
-    if any(name in read and not any(test(read[name]) for test in _ARROW_TEXT_SAME) for name in mapping.columns):
+    if any(name in read and _text_kind(read[name]) is None for name in mapping.columns):
         return None
     return mapping
 
@@ -120,11 +139,20 @@ def stage_on_spark(engine, path: Path, mapping: ColumnMapping, fmt: str, folder:
     empty = _staging_tables(engine)
     frame = engine.spark.read.parquet(str(path))
     present = {name.lower(): name for name in frame.columns}
+    kinds = {field.name.lower(): _text_kind(field.type) for field in pq.read_schema(path)}
     reason = missing_columns_reason(mapping.required, column_names(path), fmt)
-    text = [(F.col(f"`{present[name]}`").cast("string") if name in present else F.lit(None).cast("string")).alias(name)
-            for name in mapping.columns]
+
+    def text(name: str):
+        if name not in present:
+            return F.lit(None).cast("string")
+        column = F.col(f"`{present[name]}`")
+        if kinds[name] == "cast":
+            return column.cast("string")
+        return F.call_function("mt_duckdb_json_text" if kinds[name] == "json" else "mt_duckdb_text", column)
+
     raw_batch = frame.select((F.col("_metadata.row_index") + 1).alias("source_line"), F.lit(None).cast("string").alias("raw"),
-                             F.lit(reason).cast("string").alias("reject_reason"), *text)
+                             F.lit(reason).cast("string").alias("reject_reason"),
+                             *[text(name).alias(name) for name in mapping.columns])
     engine.register_frame("raw_batch", raw_batch)
     try:
         run_script(engine, mapping.sql, **mapping.params)
