@@ -33,18 +33,15 @@ PARSERS: dict[str, tuple[str, str]] = {
     "mt_duckdb_json_text": ("CAST(to_json(v) AS VARCHAR)", "string"),
 }
 
-_connection = None
-
-
 def _duckdb():
-    global _connection
-    if _connection is None:
-        import duckdb
+    """A DuckDB connection for one batch. Not kept in a module global: this module travels to the executors by
+    value (``spark.session``), and a connection in its globals cannot be pickled."""
+    import duckdb
 
-        _connection = duckdb.connect(":memory:")
-        _connection.execute("SET TimeZone = 'UTC'")
-        _connection.execute("SET threads = 1")  # one batch at a time, rows kept in order
-    return _connection
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET threads = 1")  # rows kept in order
+    return con
 
 
 def evaluate(expression: str, values):
@@ -53,11 +50,11 @@ def evaluate(expression: str, values):
 
     table = pa.table({"v": values})
     con = _duckdb()
-    con.register("mt_batch", table)
     try:
+        con.register("mt_batch", table)
         result = con.sql(f"SELECT {expression} AS r FROM mt_batch").to_arrow_table()
     finally:
-        con.unregister("mt_batch")
+        con.close()
     return result.column("r").combine_chunks()
 
 
