@@ -167,7 +167,7 @@ def _staging_tables(engine) -> dict[str, object]:
     """The macros and the empty staging tables on ``engine`` (made once per engine: ``stage.sql`` is 30 statements),
     as DataFrames to reset the tables to after a file."""
     made = getattr(engine, "_mobtrace_staging", None)
-    if made is None:
+    if made is None or not set(STAGED_TABLES) <= engine.tables():  # not yet, or the engine was closed since
         run_script(engine, HERE / "macros.sql")
         run_script(engine, HERE / "platform_macros.sql")
         run_script(engine, HERE / "stage.sql")
