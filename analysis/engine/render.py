@@ -60,6 +60,10 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
   BIGINT, ``regexp_matches(s, p, 'i')``, ``string_agg(DISTINCT x ORDER BY x)``: see ``_mass_reporting_constructs``
   (and ``_ordered_collection``); ``UNION BY NAME`` and ``INSERT ... BY NAME`` are the engine's (``spark.py``);
 - ``ASOF JOIN``: see ``_asof_join``;
+- DuckDB's parsers of text (``TRY_CAST(s AS TIMESTAMP | BIGINT | DOUBLE)``, ``timezone('UTC', TRY_CAST(s AS
+  TIMESTAMPTZ))``, ``try(from_json(s, '["VARCHAR"]'))``, ``CAST(ts AS VARCHAR)`` of a timestamp): DuckDB itself, per
+  batch on the executors (``duckdb_parsers``); Spark's casts read and write other texts ('12.5' as a BIGINT,
+  '2024-01-01 24:00', '1.5d', zone names, years BC), see ``_duckdb_parser``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
 - (paid_amplification) ``list_sum``/``list_avg`` of DOUBLE lists as DuckDB folds them; C maths inside a lambda called
   over the list before it; ``isodow`` (SQLGlot's is wrong); ``epoch_ms(ts)`` rounded as DuckDB does; ``levenshtein``
@@ -956,16 +960,56 @@ def _drop_temp_schema(node: exp.Expr) -> exp.Expr:
     return node
 
 
+_PARSED_TYPES = {exp.DType.TIMESTAMP: "mt_duckdb_try_timestamp", exp.DType.TIMESTAMPNTZ: "mt_duckdb_try_timestamp",
+                 exp.DType.BIGINT: "mt_duckdb_try_bigint", exp.DType.DOUBLE: "mt_duckdb_try_double"}
+
+
+def _duckdb_parser(node: exp.Expr) -> exp.Expr:
+    """Values read out of text as DuckDB reads them (``duckdb_parsers``: DuckDB evaluates the same expression on
+    each batch). Spark's own casts differ on inputs exports hold: TRY_CAST('12.5' AS BIGINT) is 13 in DuckDB
+    (rounded) and 12 in Spark; '1_000' is 1000 in DuckDB; '2024-01-01 24:00:00' is the next midnight in DuckDB;
+    Spark's DOUBLE takes '1.5d'; TIMESTAMPTZ knows ICU's zone names; a JSON number in a list of VARCHAR and a
+    timestamp before year 1 are written differently. A TRY_CAST of a value that is not text (mt_count's DOUBLE to
+    BIGINT) goes the same way: DuckDB casts it from its own type (Arrow carries it)."""
+    # each call is wrapped in a CAST to its type (a no-op on Spark) so that SQLGlot types what uses it (see below)
+    if isinstance(node, exp.TryCast) and node.to.this in _PARSED_TYPES and not node.to.expressions:
+        return exp.cast(exp.Anonymous(this=_PARSED_TYPES[node.to.this], expressions=[node.this]), node.to.copy())
+    if (isinstance(node, exp.Anonymous) and node.name.lower() == "timezone" and len(node.expressions) == 2
+            and isinstance(node.expressions[0], exp.Literal) and node.expressions[0].this.upper() == "UTC"
+            and isinstance(node.expressions[1], exp.TryCast) and node.expressions[1].to.this == exp.DType.TIMESTAMPTZ):
+        return exp.cast(exp.Anonymous(this="mt_duckdb_try_timestamptz_utc", expressions=[node.expressions[1].this]),
+                        exp.DataType.build("TIMESTAMP", dialect="duckdb"))
+    if (isinstance(node, exp.Try) and isinstance(node.this, exp.FromJson)
+            and node.this.expression.name.replace(" ", "") == '["VARCHAR"]'):
+        return exp.Anonymous(this="mt_duckdb_try_varchar_list", expressions=[node.this.this])
+    return node
+
+
+_TIMESTAMP_TYPES = (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPNTZ)
+
+
+def _duckdb_timestamp_text(node: exp.Expr) -> exp.Expr:
+    """``CAST(ts AS VARCHAR)`` of a timestamp: DuckDB's text ('1200-02-15 (BC) 14:13:21' where Spark writes
+    '-1199-02-15 14:13:21'), by DuckDB (``duckdb_parsers``). Needs the typed tree: other casts to text stay Spark's."""
+    if (isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast) and node.to.this in exp.DataType.TEXT_TYPES
+            and node.this.type is not None and node.this.type.this in _TIMESTAMP_TYPES):
+        return exp.Anonymous(this="mt_duckdb_timestamp_text", expressions=[node.this])
+    return node
+
+
 def to_spark(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]] | None = None) -> exp.Expr:
     """A parsed, bound, macro-free DuckDB statement rewritten for Spark (see the module docstring)."""
     tree = tree.transform(_drop_temp_schema, copy=False)
+    parsers = tree.find(exp.TryCast) is not None
+    tree = _bottom_up(tree, _duckdb_parser)
     if schema is not None and (any(isinstance(c.to, exp.DataType) and c.to.this in _INTEGER_TYPES for c in tree.find_all(exp.Cast))
                                or tree.find(exp.ArraySize) or any(r.args.get("decimals") for r in tree.find_all(exp.Round))
-                               or _stored_sums(tree) or _divides_hugeints(tree, schema)):
+                               or _stored_sums(tree) or _divides_hugeints(tree, schema) or parsers):
         tree = _typed(tree, schema)
         tree = _rounded_casts(tree)
         tree = _text_lengths(tree)
         tree = _integer_sums(tree)
+        tree = _bottom_up(tree, _duckdb_timestamp_text)
     tree = tree.transform(_asof_join, copy=False)
     tree = tree.transform(_grouped_qualify, copy=False)
     tree = tree.transform(_grouped_scalar_subqueries, copy=False)

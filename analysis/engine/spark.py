@@ -28,6 +28,7 @@ from typing import Any
 from sqlglot import exp
 
 from mobtrace.analysis.engine import Engine
+from mobtrace.analysis.engine import duckdb_parsers
 from mobtrace.analysis.engine.duckdb_hash import (FORMAT_FUNCTIONS, LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm,
                                                     quantile_cont, quantiles_cont)
 from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, QUANTILE_FUNCTION, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
@@ -56,9 +57,11 @@ def session(master: str = "local[2]", *, shuffle_partitions: int = 4, app_name: 
     from pyspark.sql import SparkSession
 
     from mobtrace.analysis.engine import duckdb_hash as hash_module
+    from mobtrace.analysis.engine import duckdb_parsers as parsers_module
 
     # The hash function travels to the workers by value: a cluster's Python need not have mobtrace installed.
     cloudpickle.register_pickle_by_value(hash_module)
+    cloudpickle.register_pickle_by_value(parsers_module)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this interpreter, not the PATH's
     builder = (SparkSession.builder.master(master).appName(app_name)
                .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
@@ -159,6 +162,7 @@ class SparkEngine(Engine):
             self.spark.udf.register(name, function, "string")
         self.spark.udf.register(QUANTILE_FUNCTION, quantile_cont, "double")  # DuckDB's quantile_cont (render.py)
         self.spark.udf.register(f"{QUANTILE_FUNCTION}_list", quantiles_cont, "array<double>")
+        duckdb_parsers.register(self.spark)  # DuckDB's casts of text (render.py)
         self._register_list_and_edit_functions()
 
     def _register_list_and_edit_functions(self) -> None:
@@ -210,6 +214,10 @@ class SparkEngine(Engine):
         self._main.clear()
 
     # --- Parquet in and out -------------------------------------------------------------------------------
+
+    def register_frame(self, name: str, frame) -> None:
+        """A temp table of a Spark DataFrame as it is (not computed now: a file's reader, say)."""
+        self._set(name.lower(), frame, temp=True, materialise=False)
 
     def register_parquet(self, name: str, path: str | Path, *, temp: bool = False) -> None:
         self._set(name.lower(), self.spark.read.parquet(str(path)), temp=temp, materialise=False)
