@@ -45,3 +45,23 @@ def replace_signal_rows(con: duckdb.DuckDBPyConnection, signal: str, table: str 
     con.execute(f"INSERT INTO account_signals ({columns}) SELECT {columns} FROM {table} WHERE signal = $signal "
                 "ORDER BY platform, account_id", {"signal": signal})
     con.execute(f"DROP TABLE {table}")
+
+
+# The table a detector's ``signal_beneficiaries`` rows come back from Spark in (see ``keep_beneficiary_rows``).
+SPARK_BENEFICIARIES = "spark_signal_beneficiaries"
+
+
+def keep_beneficiary_rows(eng, signal: str) -> None:
+    """On a Spark engine, after the detector's statements: its ``signal_beneficiaries`` rows into ``SPARK_BENEFICIARIES``
+    (for ``replace_beneficiary_rows``), as ``signal_rows_on_spark`` does for ``account_signals``."""
+    eng.execute(f"CREATE OR REPLACE TABLE {SPARK_BENEFICIARIES} AS SELECT * FROM signal_beneficiaries WHERE signal = $signal",
+                {"signal": signal})
+
+
+def replace_beneficiary_rows(con: duckdb.DuckDBPyConnection, signal: str, table: str = SPARK_BENEFICIARIES) -> None:
+    """Replace the ``signal`` rows of ``signal_beneficiaries`` by those of ``table`` (then dropped), in key order."""
+    columns = "signal, group_key, platform, account_id, reason"
+    con.execute("DELETE FROM signal_beneficiaries WHERE signal = $signal", {"signal": signal})
+    con.execute(f"INSERT INTO signal_beneficiaries ({columns}) SELECT {columns} FROM {table} WHERE signal = $signal "
+                "ORDER BY group_key, platform, account_id", {"signal": signal})
+    con.execute(f"DROP TABLE {table}")

@@ -5,9 +5,11 @@ from dagster_duckdb import DuckDBResource
 
 from mobtrace.analysis.burst import build_bursts
 from mobtrace.analysis.burst.params import BurstParams
+from mobtrace.analysis.engine.settings import record_execution
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.assets.kit import config_from, signal_tags, use_params
 from mobtrace.assets.metadata import row_count, table_metadata
+from mobtrace.assets.resources import EngineResource
 
 BurstConfig = config_from(BurstParams)
 
@@ -26,10 +28,15 @@ MALFORMED = """(SELECT s.account_id FROM account_signals AS s
     description="Inbound series per target (discovered and named), burst episodes found by Kleinberg's automaton and a "
                 "robust baseline, their features and calls to action; participants of concerted episodes carry the burst signal.",
 )
-def burst_episodes(context: dg.AssetExecutionContext, config: BurstConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def burst_episodes(context: dg.AssetExecutionContext, config: BurstConfig, duckdb: DuckDBResource,
+                   engine: EngineResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         prepare(con)
-        episodes, concerted, flagged = build_bursts(con, use_params(con, config), progress=lambda stage: context.log.info(f"burst: {stage} done"))
+        params = use_params(con, config)
+        execution = engine.settings()
+        record_execution(con, BurstParams.step, execution)
+        episodes, concerted, flagged = build_bursts(con, params, progress=lambda stage: context.log.info(f"burst: {stage} done"),
+                                                    execution=execution)
         context.log.info(f"{episodes} burst episodes, {concerted} concerted, {flagged} accounts with the burst signal")
         return dg.MaterializeResult(metadata=table_metadata(
             con, "burst_episodes", concerted_episodes=concerted, flagged_accounts=flagged,

@@ -5,6 +5,7 @@ import dataclasses
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from mobtrace.analysis.engine.settings import record_execution
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.analysis.ingest import ingest_paths
 from mobtrace.analysis.ingest.checks import accounting_mismatches, duplicate_events, schema_differences
@@ -13,7 +14,7 @@ from mobtrace.analysis.provenance import record_parameters
 from mobtrace.analysis.timing import record_time_resolution
 from mobtrace.assets.kit import config_from, params_of
 from mobtrace.assets.metadata import table_metadata
-from mobtrace.assets.resources import sample_inputs
+from mobtrace.assets.resources import EngineResource, sample_inputs
 
 IngestConfig = config_from(IngestParams)
 
@@ -27,12 +28,15 @@ IngestConfig = config_from(IngestParams)
     name="ingested_exports",
     description="Read the export files (adapter per file) into DuckDB; re-ingesting the same bytes adds nothing.",
 )
-def ingested_exports(context: dg.AssetExecutionContext, config: IngestConfig, duckdb: DuckDBResource):
+def ingested_exports(context: dg.AssetExecutionContext, config: IngestConfig, duckdb: DuckDBResource,
+                     engine: EngineResource):
     with duckdb.get_connection() as con:
         prepare(con)
         params = params_of(config)
         params = dataclasses.replace(params, paths=params.paths or tuple(sample_inputs()))
-        summaries = ingest_paths(con, list(params.paths), params.format)
+        execution = engine.settings()  # spark: Parquet files of the column-mapping formats are mapped on Spark
+        record_execution(con, params.step, execution)
+        summaries = ingest_paths(con, list(params.paths), params.format, execution=execution)
         record_time_resolution(con)
         record_parameters(con, params.step, params.as_record())
         for summary in summaries:

@@ -4,11 +4,13 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from mobtrace.analysis.engine.settings import record_execution
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.analysis.mass_reporting import build_mass_reporting
 from mobtrace.analysis.mass_reporting.params import MassReportingParams
 from mobtrace.assets.kit import config_from, signal_tags, use_params
 from mobtrace.assets.metadata import row_count, table_metadata
+from mobtrace.assets.resources import EngineResource
 
 MassReportingConfig = config_from(MassReportingParams)
 
@@ -30,10 +32,14 @@ MALFORMED = """(SELECT s.account_id FROM account_signals AS s
                 "robust baseline), notice waves from moderation notices, calls to report, reporter features and verdicts; "
                 "the reporters of coordinated waves and the organisers of their calls carry the mass_reporting signal.",
 )
-def mass_report_waves(context: dg.AssetExecutionContext, config: MassReportingConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def mass_report_waves(context: dg.AssetExecutionContext, config: MassReportingConfig, duckdb: DuckDBResource,
+                      engine: EngineResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         prepare(con)
-        waves, coordinated, flagged = build_mass_reporting(con, use_params(con, config))
+        params = use_params(con, config)
+        execution = engine.settings()
+        record_execution(con, MassReportingParams.step, execution)
+        waves, coordinated, flagged = build_mass_reporting(con, params, execution=execution)
         context.log.info(f"{waves} report or notice waves, {coordinated} coordinated, {flagged} accounts with the mass_reporting signal")
         return dg.MaterializeResult(metadata=table_metadata(
             con, "mass_report_waves", coordinated_waves=coordinated, flagged_accounts=flagged,

@@ -4,11 +4,13 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from mobtrace.analysis.engine.settings import record_execution
 from mobtrace.analysis.ingest.core import prepare
 from mobtrace.analysis.paid_amplification import build_paid_amplification
 from mobtrace.analysis.paid_amplification.params import PaidAmplificationParams
 from mobtrace.assets.kit import config_from, signal_tags, use_params
 from mobtrace.assets.metadata import row_count, table_metadata
+from mobtrace.assets.resources import EngineResource
 
 PaidAmplificationConfig = config_from(PaidAmplificationParams)
 
@@ -20,10 +22,14 @@ PaidAmplificationConfig = config_from(PaidAmplificationParams)
                 "clusters that boost many unrelated clients: their working accounts carry the paid_amplification signal, "
                 "their clients are listed as beneficiaries.",
 )
-def paid_amplification(context: dg.AssetExecutionContext, config: PaidAmplificationConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def paid_amplification(context: dg.AssetExecutionContext, config: PaidAmplificationConfig, duckdb: DuckDBResource,
+                       engine: EngineResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         prepare(con)
-        pools, flagged = build_paid_amplification(con, use_params(con, config))
+        params = use_params(con, config)
+        execution = engine.settings()
+        record_execution(con, PaidAmplificationParams.step, execution)
+        pools, flagged = build_paid_amplification(con, params, execution=execution)
         clients = row_count(con, "signal_beneficiaries WHERE signal = 'paid_amplification'")
         context.log.info(f"{pools} for-hire pools, {flagged} accounts with the paid_amplification signal, {clients} clients")
         return dg.MaterializeResult(metadata=table_metadata(

@@ -159,7 +159,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     # Execution settings, not step parameters: they change where the co-action step runs, not its results or
     # the run id (mobtrace.analysis.engine.settings).
     parser.add_argument("--engine", choices=ENGINES, default=EngineSettings.engine,
-                        help="engine of the co-action step: duckdb (this machine) or spark (the cluster at --spark-master); "
+                        help="engine of the heavy SQL (the co-action step, the signals of engine.SPARK_SIGNALS): duckdb (this machine) or spark (the cluster at --spark-master); "
                              "the same results either way (default: %(default)s)")
     parser.add_argument("--spark-master", default=EngineSettings.spark_master, metavar="URL",
                         help="Spark master URL for --engine spark: local[N], spark://host:7077, yarn, ... (default: %(default)s)")

@@ -22,6 +22,9 @@ from mobtrace.analysis.engine import SPARK_BEHAVIOURS, SPARK_SIGNALS, DuckDBEngi
 from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
 from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
 from mobtrace.analysis.engine.settings import EngineSettings
+from mobtrace.analysis.paid_amplification import SPARK_OUTPUTS as PAID_OUTPUTS, build_paid_amplification
+from mobtrace.analysis.mass_reporting import SPARK_OUTPUTS as MASS_REPORTING_OUTPUTS
+from mobtrace.analysis.mass_reporting import MassReportingParams, build_mass_reporting
 
 JAVA = shutil.which("java")
 needs_java = pytest.mark.skipif(JAVA is None, reason="no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
@@ -198,6 +201,76 @@ def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):
 
 
 @needs_java
+def test_spark_computes_duckdbs_list_sums_weekdays_milliseconds_and_edits_on_the_boundaries(spark_engine):
+    """The renderings the paid-amplification detector needs (render.py: ``_list_and_time_renderings``, grouped QUALIFY
+    and scalar subqueries, integer sums, end anchors), each on values where the naive rendering differs or fails."""
+    rng = random.Random(11)
+    counts = [[rng.choice([0, 0, 1, 2, 3, 7, 19, 250]) for _ in range(rng.choice([0, 1, 7, 24]))] for _ in range(40)]
+    doubles = [[rng.choice([None, rng.uniform(-1, 1) * 10 ** rng.randint(-8, 8)]) for _ in range(rng.randint(0, 6))]
+               for _ in range(40)] + [[], [None], [None, None], [0.1, 0.2, 0.3], [1e308, 1e308, -1e308]]
+    duck = duckdb.connect()
+    lists = duck.sql("SELECT i, c, d FROM (SELECT unnest(range(?)) AS i, unnest(?::BIGINT[][]) AS c, unnest(?::DOUBLE[][]) AS d)",
+                     params=[len(doubles), counts + [[]] * (len(doubles) - len(counts)), doubles]).to_arrow_table()
+    duck.register("lists", lists)
+    spark_engine.register("lists", lists)
+    # a week around a Sunday and a Monday, before 1970 too; stamps 0.5 ms and 0.999 ms off the millisecond, both signs
+    stamps = list(enumerate([f"{day} 12:00:00.{frac}" for day in ("2025-03-01", "2025-03-02", "2025-03-03", "2025-03-07",
+                                                                  "1969-12-28", "1969-12-29")
+                             for frac in ("0005", "0015", "000999", "0025", "9995")]
+                            + ["1969-12-31 23:59:59.9995", "1969-12-31 23:59:59.9985"]))
+    texts = [("x_12345\n", "x_12344"), ("ab12_3", "ab"), ("jösé_news", "jose_news"), ("日本", "本"), ("", "abc"), (None, "a"),
+             ("patriot_voice48213", "patriot_voice48214")]
+    statements = [
+        "CREATE OR REPLACE TEMP TABLE stamps AS SELECT i, CAST(s AS TIMESTAMP) AS ts FROM (VALUES "
+        + ", ".join(f"({i}, '{s}')" for i, s in stamps) + ") AS t(i, s)",
+        "CREATE OR REPLACE TEMP TABLE texts AS SELECT * FROM (VALUES "
+        + ", ".join("(" + ", ".join("NULL" if v is None else "'" + v + "'" for v in pair) + ")" for pair in texts) + ") AS t(a, b)",
+        "CREATE OR REPLACE TEMP TABLE jobs AS SELECT * FROM (VALUES (1, 'a', 4611686018427387904), (1, 'b', 4611686018427387904), "
+        "(1, 'b', 3), (2, 'c', 1), (2, 'a', 1), (3, 'a', NULL)) AS t(g, k, n)",
+    ]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
+    queries = [
+        # list_sum/list_avg: NULLs skipped, NULL for no value, the sum in list order; C maths inside a lambda (ln(0) guarded)
+        "SELECT i, list_sum(d), list_avg(d), list_avg(list_filter(d, lambda v: v IS NOT NULL)), "
+        "list_sum(list_transform(c, lambda x: CASE WHEN x > 0 THEN x * ln(x) ELSE 0 END)) FROM lists ORDER BY i",
+        # a list of booleans filtered (NULLs out, then the true ones), its length; a 1-based index of a quantile list
+        "SELECT i, len(list_filter([i % 2 = 0, CASE WHEN i % 3 = 0 THEN NULL ELSE i > 5 END, i < 10], lambda t: t IS NOT NULL)), "
+        "len(list_filter([i % 2 = 0, CASE WHEN i % 3 = 0 THEN NULL ELSE i > 5 END, i < 10], lambda t: t)), "
+        "[i, i * 2, i * 3][2], [i, i * 2][1] FROM lists ORDER BY i",
+        "WITH m AS (SELECT i % 5 AS g, quantile_cont(i, [0.25, 0.75]) AS quartiles FROM lists GROUP BY g) "
+        "SELECT g, m.quartiles[2] - m.quartiles[1], m.quartiles[2] FROM m ORDER BY g",
+        # isodow (Monday 1 ... Sunday 7), epoch_ms (halves away from zero), strftime, date_trunc
+        "SELECT i, ts, isodow(ts), hour(ts), epoch_ms(ts), epoch_ms(ts) - lag(epoch_ms(ts)) OVER (ORDER BY ts), "
+        "strftime(ts, '%Y-%m-%d'), date_trunc('hour', ts) = date_trunc('hour', ts + INTERVAL 1 MINUTE) FROM stamps ORDER BY i",
+        # levenshtein of UTF-8 bytes; an end anchor is the text's end (not before a final line break); one match replaced
+        "SELECT a, b, levenshtein(a, b), regexp_replace(lower(a), '[0-9_]+$', ''), "
+        "length(regexp_extract(a, '[A-Za-z_][0-9]+$')) - 1 FROM texts ORDER BY ALL",
+        # QUALIFY over aggregates (ties broken by the key), scalar subqueries per group, integer sums past BIGINT
+        "SELECT g, k, count(*) AS n FROM jobs GROUP BY g, k QUALIFY row_number() OVER (PARTITION BY g ORDER BY count(*) DESC, k) <= 1 "
+        "ORDER BY g",
+        "SELECT j.g, count(*), (SELECT count(DISTINCT k) FROM jobs AS o WHERE o.g = j.g) FROM jobs AS j GROUP BY j.g ORDER BY j.g",
+        # stored integer sums (HUGEINT), one past BIGINT, directly and in a scalar subquery; divisions by them
+        "SELECT g, total, jobs, total / n, n / total, n / jobs FROM sums ORDER BY g",
+    ]
+    statements = ["CREATE OR REPLACE TEMP TABLE sums AS SELECT g, sum(n) AS total, count(*) AS n, "
+                  "(SELECT sum(n) FROM jobs AS o WHERE o.g = j.g) AS jobs FROM jobs AS j GROUP BY g"]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
+    try:
+        for query in queries:
+            assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
+        # a stored integer sum is a HUGEINT in DuckDB, DECIMAL(38, 0) on Spark, HUGEINT again through the bridge (bridge.py)
+        assert spark_engine.schema_of("sums")["total"] == spark_engine.schema_of("sums")["jobs"] == "decimal(38,0)"
+    finally:
+        for table in ("stamps", "texts", "jobs", "sums"):
+            spark_engine.execute(f"DROP TABLE IF EXISTS {table}")
+        spark_engine.unregister("lists")
+
+
+@needs_java
 def test_the_spark_engines_profile_names_the_sql_file_of_each_statement(spark_engine, tmp_path):
     """``SparkEngine.profile`` (bench/bench_engine.py prints it): statements timed by the SQL file they come from,
     or the calling function; fetching a SELECT's rows counts to its label; off by default."""
@@ -297,6 +370,49 @@ def pipeline_on_both(spark_engine, event, database, tmp_path_factory):
     return duck, via_spark, edges
 
 
+def _paid_pool_and_fan_club(event) -> list[dict]:
+    """Cluster 1, a for-hire pool: pool0-3 repost each of six posts by three clients within seconds (reactions
+    0.5 ms off the millisecond, so epoch_ms rounds them); each client has four readers of its own (three unrelated
+    client groups). Cluster 2, the hard negative: fan0-3 repost a star and her bandmate just as fast, but the two
+    share their four readers: one client group, no pool. Six days from a Saturday (Sunday and Monday included)."""
+    rows = []
+    for k, (author, readers) in enumerate([("c0", "a"), ("c0", "a"), ("c1", "b"), ("c1", "b"), ("c2", "c"), ("c2", "c"),
+                                            ("star", "s"), ("band", "s"), ("star", "s"), ("band", "s")]):
+        posted = 3600.0 * (20 * k + 9)
+        rows.append(event(author, posted, "post", event_id=f"job{k}"))
+        crowd = "pool" if k < 6 else "fan"
+        for m in range(4):
+            rows.append(event(f"{crowd}{m}", posted + 5 + 3 * m + 0.0005 * (m + k), "repost", target_post_id=f"job{k}"))
+            rows.append(event(f"{readers}{m}", posted + 600 + 60 * m, "like", target_post_id=f"job{k}"))
+    return rows
+
+
+# Profiles of the pool: a long digit suffix, a handle ending in a line break after digits (RE2's $ is the text's
+# end, Java's also before a final line break), stems one code point but two bytes apart ('jösé_news', 'jose_news':
+# DuckDB's levenshtein counts bytes), three accounts created on one day, an empty display name, a skewed ratio.
+PAID_PROFILES = [("pool0", "patriot_voice48213", "", "2024-02-29 01:00:00", 10, 20),
+                 ("pool1", "voter_12345\n", None, "2024-02-29 13:30:00", None, None),
+                 ("pool2", "jösé_news", "Jo", "2024-02-29 23:59:59.999999", 1, 2),
+                 ("pool3", "jose_news", "Jose", "2024-03-01 00:00:00", 3, 500)]
+
+
+@pytest.fixture(scope="module")
+def paid_amplification_on_both(spark_engine, event, database):
+    """The paid-amplification step on hand-made clusters (no co-action step: its tables are not what this detector
+    adds), once by DuckDB and once through the bridge on Spark. (duck, via_spark, (pools, flagged))."""
+    rows = _paid_pool_and_fan_club(event)
+    duck, via_spark = database(rows), database(rows)
+    for con in (duck, via_spark):
+        con.execute("CREATE TABLE account_clusters AS SELECT 'x' AS platform, account_id, CAST(cluster_id AS BIGINT) AS cluster_id "
+                    "FROM (VALUES ('pool0', 1), ('pool1', 1), ('pool2', 1), ('pool3', 1), ('fan0', 2), ('fan1', 2), ('fan2', 2), "
+                    "('fan3', 2)) AS t(account_id, cluster_id)")
+        con.executemany("INSERT INTO accounts (platform, account_id, handle, display_name, created_at, followers, following) "
+                        "VALUES ('x', ?, ?, ?, CAST(? AS TIMESTAMP), ?, ?)", PAID_PROFILES)
+    counts = build_paid_amplification(duck)
+    assert build_paid_amplification(via_spark, execution=EngineSettings("spark"), spark=spark_engine) == counts == (1, 4)
+    return duck, via_spark, counts
+
+
 @needs_java
 @pytest.mark.parametrize("behaviour", [b if b in FULL_STEP else pytest.param(b, marks=pytest.mark.skip(
     reason="the whole step per behaviour: MOBTRACE_SPARK_ALL=1 (its actions are compared in make test)")) for b in SPARK_BEHAVIOURS])
@@ -345,18 +461,136 @@ def test_spark_coaction_with_automatic_windows_equals_duckdb_exactly(spark_engin
     assert duck.execute("SELECT count(DISTINCT max_window_s) FROM coaction_accounts").fetchall()[0][0] > 1  # windows vary
 
 
+# --- mass_reporting on both engines --------------------------------------------------------------------------
+
+T_WAVE = 19 * 86_400 + 12 * 3600  # 2025-03-20 12:00, seconds after the event fixture's 2025-03-01
+# The whole step on Spark (73 statements) costs ~54 s at load 19 here, more than `make test` has room for: make test
+# runs signal.sql on Spark (the flags and their evidence sentences) after the rest on DuckDB, and the boundary test
+# below every construct the other statements needed; MOBTRACE_SPARK_ALL=1 runs the whole step through the bridge.
+FULL_MASS_REPORTING = bool(os.environ.get("MOBTRACE_SPARK_ALL"))
+
+
+def _report_wave(event) -> list[dict]:
+    """tests/test_mass_reporting.py's wave against 'vic' (22 reporters, each showing one reporter feature on one side
+    of its boundary: earlier contact, age, serial reporting, reasons, faster than reading, harassment group, a call
+    to report, co-report ties), with the call reposted by 'amp'."""
+    T = T_WAVE
+    harassment = ["Harassment", "targeted harassment", "harassment!!", "harassment/bullying"]
+    reasons = {f"r{n:02d}": harassment[n % 4] for n in range(1, 19)} | {"r19": "other", "r20": "spam", "r21": "spam", "r22": "spam"}
+
+    def report(account, seconds, post=None):
+        return event(account, seconds, "report", target_account_id="vic", target_post_id=post, text=reasons[account])
+
+    return [
+        event("vic", 0, "post", event_id="p2", text="an old post of hers"),
+        event("vic", T + 590, "post", event_id="p1", text="a post of hers, 10 s before a report of it"),
+        event("r01", T - 10 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="hi"),
+        event("vic", T - 9 * 86_400, "post", mentions=["r01"], text="thanks @r01"),
+        event("r02", T - 8 * 86_400, "post", mentions=["Victim_H"], text="look at @Victim_H"),
+        event("r03", T + 5 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="sorry"),
+        *[event("r08", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 6)],
+        event("r08", T - 5 * 86_400 + 10, "report", target_account_id="b1", text="spam"),
+        event("r08", T - 6 * 86_400, "like", target_account_id="b1", target_post_id="bp"),
+        *[event("r09", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 5)],
+        event("ringboss", T - 4 * 86_400, "post", event_id="rb1", mentions=["victim_h"], text="get @victim_h"),
+        *[event(a, T - 4 * 86_400 + 5 + 2 * k, "repost", target_account_id="ringboss", target_post_id="rb1")
+          for k, a in enumerate(["ring1", "ring2", "loner"])],
+        event("caller", T - 3600, "post", event_id="call1", mentions=["victim_h"], text="Everyone report @victim_h now"),
+        event("amp", T - 3500, "repost", target_account_id="caller", target_post_id="call1"),
+        event("r17", T - 3000, "like", target_account_id="caller", target_post_id="call1"),
+        event("r18", T - 18 * 86_400, "follow", target_account_id="caller"),
+        event("r19", T + 7200, "like", target_account_id="caller", target_post_id="call1"),
+        *[event(a, T - 2 * 86_400 + 3600 * k + n, "report", target_account_id=t, text="spam")
+          for k, (t, accounts) in enumerate([("a8", ["r20", "r21"]), ("a9", ["r20", "r21"]), ("d1", ["r17", "r18"]),
+                                             ("c1", ["r17", "r18", "o1", "o2", "o3", "o4", "o5"])]) for n, a in enumerate(accounts)],
+        *[report(f"r{n:02d}", T + 60 * n) for n in range(1, 23) if n not in (10, 11, 12, 13)],
+        report("r10", T + 600, "p1"), report("r11", T + 601, "p1"),
+        report("r12", T + 700), report("r12", T + 710, "p2"), report("r13", T + 800), report("r13", T + 811, "p2"),
+    ]
+
+
+def _report_wave_context(con) -> None:
+    """What the wave's database holds besides interactions: accounts (ages), other detectors' flags and co_report
+    ties, and moderation notices to 'vic' after the call (a notice wave, one action reversed on appeal)."""
+    from datetime import datetime, timedelta
+
+    from mobtrace.analysis.ingest.notices import create_notices_table
+    from mobtrace.analysis.signals import create_signals_table
+
+    start = datetime(2025, 3, 20, 12)
+    created = {f"r{n:02d}": datetime(2016, 1, 1) for n in range(1, 23) if n != 7}
+    created |= {"r04": start + timedelta(seconds=240, days=-5), "r05": start + timedelta(seconds=300, days=-90),
+                "r06": start + timedelta(seconds=360, days=-91)}
+    con.executemany("INSERT INTO accounts (platform, account_id, handle, created_at) VALUES ('x', ?, ?, ?)",
+                    [("vic", "victim_h", datetime(2012, 1, 1)), ("r07", "r07", None), *[(a, a, c) for a, c in created.items()]])
+    create_signals_table(con)
+    con.executemany("INSERT INTO account_signals VALUES ('coordination', 'x', ?, ?, 0.9, 'tied', NULL, NULL, 1)",
+                    [("ring1", "cluster-9"), ("ring2", "cluster-9"), ("r14", "cluster-9"), ("r15", "cluster-9"),
+                     ("loner", "cluster-8"), ("r16", "cluster-8")])
+    con.execute("""CREATE TABLE coaction_edges AS SELECT * FROM (VALUES
+                   ('co_report', 'x', 'r20', 'x', 'r21', TRUE), ('co_report', 'x', 'r17', 'x', 'r18', TRUE),
+                   ('co_report', 'x', 'outsider', 'x', 'r22', TRUE), ('co_repost', 'x', 'r14', 'x', 'r15', TRUE))
+                   AS t(behaviour, a_platform, a_account, b_platform, b_account, significant)""")
+    con.execute("""CREATE TABLE coaction_pairs AS
+                   SELECT 'co_report' AS behaviour, 'x:report:@' || o AS object_id, 'x' AS a_platform, a AS a_account, 'x' AS b_platform,
+                          b AS b_account FROM (VALUES ('r20', 'r21', 'a8'), ('r20', 'r21', 'a9'), ('r20', 'r21', 'vic'),
+                   ('r17', 'r18', 'd1'), ('r17', 'r18', 'c1'), ('r17', 'r18', 'vic'), ('outsider', 'r22', 'a8')) AS t(a, b, o)""")
+    create_notices_table(con)
+    con.executemany("INSERT INTO notices VALUES ('x', ?, 'vic', 'Victim_H', NULL, ?, ?, ?, 'harassment', 'we acted', 'n.csv', ?)",
+                    [("n1", start + timedelta(minutes=50), "post_removed", "Post removed", 1),
+                     ("n2", start + timedelta(hours=3), "account_locked", "Locked", 2),
+                     ("n3", start + timedelta(hours=3), "post_removed", "Post removed", 3),  # same instant: ids order them
+                     ("n4", start + timedelta(days=2), "appeal_granted", "Appeal granted", 4)])
+
+
+@pytest.fixture(scope="module")
+def mass_reporting_on_both(spark_engine, event, database):
+    """The mass_reporting step on the wave above, by DuckDB and with its statements on Spark (the bridge), with a
+    call-share floor the wave's call reaches (2 of 22 reporters), so that the wave is coordinated: (duck, via_spark)."""
+    rows = _report_wave(event)
+    duck, via_spark = database(rows), database(rows)
+    for con in (duck, via_spark):
+        _report_wave_context(con)
+    params = MassReportingParams(min_called_share=0.09)
+    assert build_mass_reporting(duck, params) == (2, 2, 20)
+    if FULL_MASS_REPORTING:
+        assert build_mass_reporting(via_spark, params, execution=EngineSettings("spark"), spark=spark_engine) == (2, 2, 20)
+    else:  # the tables before the flags on DuckDB, signal.sql (the flags and their sentences) on Spark
+        from mobtrace.analysis.engine.bridge import run_on_spark
+        from mobtrace.analysis.mass_reporting import SIGNAL_INPUTS, SIGNAL_OUTPUTS, signal_rows, wave_tables
+        from mobtrace.analysis.signals import SPARK_ROWS, replace_signal_rows, signal_rows_on_spark
+
+        wave_tables(via_spark, params)
+        run_on_spark(via_spark, signal_rows_on_spark, inputs=SIGNAL_INPUTS, outputs=(*SIGNAL_OUTPUTS, SPARK_ROWS), spark=spark_engine,
+                     signal="mass_reporting", rows=lambda eng: signal_rows(eng, params))
+        replace_signal_rows(via_spark, "mass_reporting")
+    return duck, via_spark
+
+
 # Tables a signal's Spark statements write besides its account_signals rows, compared too.
-SIGNAL_TABLES = {"coordination": ("coordination_originators", "behaviour_labels")}
+SIGNAL_TABLES = {
+    "coordination": ("coordination_originators", "behaviour_labels"),
+    "paid_amplification": (*PAID_OUTPUTS, "signal_beneficiaries"),
+    "mass_reporting": MASS_REPORTING_OUTPUTS,
+    "burst": ("burst_inbound", "burst_named_targets", "burst_analysed", "burst_series", "burst_episodes", "burst_participants",
+              "burst_references", "burst_events", "burst_coaction", "burst_templates", "burst_calls", "burst_targets"),
+}
+# The module fixture that runs a signal's step on both engines: (duck, via_spark, ...); pipeline_on_both by default.
+SIGNAL_FIXTURES = {
+    "paid_amplification": "paid_amplification_on_both",
+    "mass_reporting": "mass_reporting_on_both",
+    "burst": "bursts_on_both",
+}
 
 
 @needs_java
 @pytest.mark.parametrize("signal", SPARK_SIGNALS)
-def test_spark_signals_equal_duckdbs_exactly(pipeline_on_both, signal):
+def test_spark_signals_equal_duckdbs_exactly(request, signal):
     """Each signal on Spark (SPARK_SIGNALS: a detector whose statements run on Spark adds its name) writes the same
     account_signals rows as on DuckDB, exactly: account, group, score, evidence sentence byte for byte, period,
     events; on the edges, weights and significance flags the co-action step compared."""
-    duck, via_spark, _ = pipeline_on_both
-    for table in ("coaction_edges", "account_clusters"):
+    duck, via_spark, *_ = request.getfixturevalue(SIGNAL_FIXTURES.get(signal, "pipeline_on_both"))
+    for table in ("coaction_edges", "account_clusters") if signal == "coordination" else ():
         query = f"SELECT * FROM {table} ORDER BY ALL"
         assert via_spark.execute(query).fetchall() == duck.execute(query).fetchall(), table
     query = "SELECT * FROM account_signals WHERE signal = $signal ORDER BY ALL"
@@ -372,6 +606,37 @@ def test_spark_signals_equal_duckdbs_exactly(pipeline_on_both, signal):
         flagged = {row[2] for row in rows}
         assert {f"ring{i}" for i in range(6)} | {"origin"} <= flagged and "client" not in flagged
         assert any("originates what the cluster amplifies" in row[5] for row in rows)
+    if signal == "paid_amplification":  # the pool's four accounts; the fan club of two related authors is no pool
+        assert {row[2] for row in rows} == {f"pool{i}" for i in range(4)}
+        assert duck.execute("SELECT cluster_id, is_pool, client_groups FROM amplification_pools ORDER BY ALL").fetchall() == [
+            (1, True, 3), (2, False, 1)]
+        assert any("created on 2024-02-29 with 2 other members" in row[5] for row in rows)
+    if signal == "mass_reporting":  # the wave's strangers with its reason or a mark, the caller, its amplifier
+        flagged = {row[2] for row in rows}
+        assert {"caller", "amp", "r03", "r04", "r17", "r20", "r21"} <= flagged
+        # hard negatives in the coordinated wave: a stranger with another reason and no mark of its own (r19), earlier
+        # contact (r01, r02), a co-report tie to an account outside the wave only (r22)
+        assert not {"r01", "r02", "r19", "r22"} & flagged
+        assert duck.execute("SELECT side, coordinated FROM mass_report_waves ORDER BY ALL").fetchall() == [
+            ("notices", True), ("reports", True)]
+    if signal == "burst":  # the pile-on's strangers and its call's organiser; the viral moment's fans and a friend not
+        flagged = {row[2] for row in rows if row[0] == "burst"}
+        assert {f"mob{i}" for i in range(30)} | {f"redditor{i}" for i in range(20)} | {"tg_boss"} <= flagged
+        assert not any(account.startswith("fan") for account in flagged) and "friend1" not in flagged
+        assert duck.execute("SELECT count(*) FILTER (WHERE concerted), count(*) FILTER (WHERE NOT concerted) FROM burst_episodes"
+                            ).fetchall() == [(2, 1)]
+        # each path of the SQL is compared: every kind of co-action, organiser and amplifiers, new and clustered accounts
+        assert duck.execute("SELECT DISTINCT kind FROM burst_coaction ORDER BY ALL").fetchall() == [
+            ("call_to_action",), ("hashtag",), ("same_post",), ("template",)]
+        assert duck.execute("SELECT DISTINCT role FROM burst_participants ORDER BY ALL").fetchall() == [
+            ("amplifier",), ("organiser",), ("participant",)]
+        assert duck.execute("SELECT count(*) FILTER (WHERE new_account), count(*) FILTER (WHERE clustered) FROM burst_participants"
+                            ).fetchall() == [(10, 1)]
+        query = "SELECT * FROM account_signals WHERE signal = 'coordination' AND group_key LIKE 'episode-%' ORDER BY ALL"
+        coacted = duck.execute(query).fetchall()  # the co-action inside its concerted episodes
+        assert via_spark.execute(query).fetchall() == coacted and coacted
+        assert duck.execute("SELECT group_key FROM account_signals WHERE account_id = 'mob1' AND signal = 'coordination'"
+                            ).fetchall() == [("cluster-7",)]  # the clusters' row stays
 
 
 def _objects_on_the_boundaries(event) -> list[dict]:
@@ -596,3 +861,159 @@ def test_the_command_line_sets_the_engine_and_refuses_it_for_compat_runs(tmp_pat
     assert main(["run", str(data), "--engine", "spark", "--spark-master", "spark://head:7077", "--out", str(out)]) == 2
     assert "is a cluster: name --spark-dir" in capsys.readouterr().err
     assert not out.exists()  # refused before anything ran
+
+
+@needs_java
+def test_spark_computes_duckdbs_values_for_the_mass_reporting_constructs(spark_engine):
+    """The renderings the mass_reporting statements need (render.py ``_mass_reporting_constructs``, spark.py's BY NAME,
+    ``register``, ``df``), on values where a naive rendering differs: fractions of a second before and after 1970
+    (Spark's unix_timestamp keeps whole seconds), negative and NULL interval counts, ``first`` with ties broken by a
+    second key, NULL keys and a NULL value, DISTINCT ordered string_agg over duplicates, Cyrillic capitals for a
+    case-insensitive match, NULL and empty lists, columns matched by name, an empty pandas frame, NULL integers."""
+    import pandas as pd
+
+    create = ("CREATE OR REPLACE TEMP TABLE mr (g INTEGER, ts TIMESTAMP, n BIGINT, s VARCHAR, l VARCHAR[])", [
+        "(1, TIMESTAMP '1969-12-31 23:59:59.999999', 3, 'Жалоба', ['a', 'b'])", "(1, TIMESTAMP '2025-03-20 12:00:00.000001', 3, 'b', [])",
+        "(1, TIMESTAMP '2025-03-20 12:00:01', 4, 'b', ['a'])", "(1, TIMESTAMP '2025-03-20 12:00:00.5', NULL, NULL, NULL)",
+        "(2, TIMESTAMP '1900-01-01 00:00:00.25', -2, 'ЖАЛОБА!', ['x'])", "(2, TIMESTAMP '2025-03-20 12:00:00', 7, 'REPORT her', ['y', 'y'])"])
+    duck = duckdb.connect()
+    for con in (duck, spark_engine):
+        con.execute(create[0])
+        con.execute(f"INSERT INTO mr VALUES {', '.join(create[1])}")
+    queries = [
+        "SELECT g, ts, epoch(ts), ts + to_minutes(n * 60), ts - to_days(CAST(n AS INTEGER)) FROM mr ORDER BY ALL",
+        "SELECT g, first(s ORDER BY n DESC, s), first(s ORDER BY n, s DESC), first(s ORDER BY n NULLS FIRST, s), "
+        "first(n ORDER BY s DESC) FROM mr GROUP BY g ORDER BY g",
+        "SELECT g, string_agg(DISTINCT s, ', ' ORDER BY s), string_agg(DISTINCT CAST(n AS VARCHAR), '|' ORDER BY CAST(n AS VARCHAR) DESC) "
+        "FROM mr GROUP BY g ORDER BY g",
+        "SELECT s, regexp_matches(s, 'жалоб|report h', 'i'), regexp_matches(s, 'жалоб'), len(l), "
+        "len(list_filter(coalesce(l, []), lambda x: x <> 'y')) FROM mr ORDER BY ALL",
+    ]
+    for query in queries:
+        assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
+    matches = {row[0]: row[1:4] for row in duck.execute(queries[3]).fetchall()}
+    assert matches["ЖАЛОБА!"] == (True, False, 1) and matches["REPORT her"] == (True, False, 2)  # only case-insensitively
+    query = "SELECT g, s FROM mr UNION ALL BY NAME SELECT n AS m, s, g FROM mr"  # columns g, s, m; m NULL on the left
+    assert sorted(spark_engine.fetch(query), key=repr) == sorted(duck.execute(query).fetchall(), key=repr)
+    spark_engine.execute("CREATE OR REPLACE TEMP TABLE mr_len AS SELECT len(l) AS k FROM mr")
+    assert spark_engine.schema_of("mr_len") == {"k": "bigint"}  # DuckDB's BIGINT, not Spark's INT
+
+    for con in (duck, spark_engine):  # INSERT BY NAME: columns in another order, one left NULL
+        con.execute("CREATE OR REPLACE TEMP TABLE mr_ins (a INTEGER, b VARCHAR, c DOUBLE)")
+        con.execute("INSERT INTO mr_ins BY NAME SELECT 'x' AS B, 1 AS a UNION ALL BY NAME SELECT 2 AS a, 0.5 AS c")
+        con.register("mr_empty", pd.DataFrame({"a": pd.Series(dtype="string"), "b": pd.Series(dtype="int64")}))
+    query = "SELECT * FROM mr_ins ORDER BY ALL"
+    assert spark_engine.fetch(query) == duck.execute(query).fetchall() == [(1, "x", None), (2, None, 0.5)]
+    assert spark_engine.fetch("SELECT count(*) FROM mr_empty") == [(0,)]
+    query = "SELECT n, g FROM mr ORDER BY g, n"
+    frames = [spark_engine.sql(query).df(), duck.execute(query).df()]
+    assert [list(f.dtypes.astype(str)) for f in frames] == [["Int64", "int32"]] * 2
+    assert frames[0].astype(object).where(frames[0].notna(), None).values.tolist() == frames[1].astype(object).where(
+        frames[1].notna(), None).values.tolist()
+    for name in ("mr", "mr_len", "mr_ins", "mr_empty"):
+        spark_engine.execute(f"DROP TABLE IF EXISTS {name}")
+# --- the burst detector on Spark -------------------------------------------------------------------------------
+
+BURST_WORDS = ("morning river garden concert budget street holiday market podcast train season recipe window city coffee "
+               "harbour library meadow lantern orchard pebble quartz saddle thimble velvet walnut").split()
+
+
+def _piled_on(event) -> list[dict]:
+    """The burst detector's cases: @jane_doe's friends reply a few times a day for ten days; on day 8 a viral moment
+    (60 strangers over two hours in their own words: an episode, not concerted, the hard negative); on day 10 a
+    pile-on (30 strangers within 20 minutes, one template, a hashtag made for it, ten of them new accounts, five
+    reposting one post just before, a friend joining in), called in by a Telegram post linking to her X profile
+    and her Reddit thread (forwarded by three members), and a comment pile-on in that thread."""
+    day, hour = 86_400, 3_600
+    rng = random.Random(7)
+    words = lambda: " ".join(rng.sample(BURST_WORDS, 6))  # noqa: E731  (texts that share no template)
+    start = 10 * day + 15 * hour
+    rows = [event(f"friend{(d + k) % 6}", d * day + 12 * hour + k * 900, "reply", target_account_id="jane", text=words())
+            for d in range(10) for k in range(2)]
+    rows += [event(f"fan{i}", 8 * day + 15 * hour + 120 * i, "reply", target_account_id="jane", text=words()) for i in range(60)]
+    rows += [event(f"mob{i}", start + 40 * i, "reply", target_account_id="jane", hashtags=["ShameJane"],
+                   text=f"@jane_doe you are a liar and a fraud, everyone knows it, step down now number {i % 4}") for i in range(30)]
+    rows.append(event("friend1", start + 300, "reply", target_account_id="jane", text="hang in there, we are with you"))
+    rows += [event(f"mob{i}", start - 1200 + 60 * i, "repost", target_post_id="rally", target_account_id="ringleader") for i in range(5)]
+    rows.append(event("tg_boss", start - 1800, "post", platform="telegram", event_id="-1001/5", text="everyone go, now",
+                      urls=["https://x.com/Jane_Doe", "https://www.reddit.com/r/town/comments/abc123/her_post/", "https://t.me/s/x"]))
+    rows += [event(f"tg_member{i}", start - 1800 + 60 * (i + 1), "repost", platform="telegram", event_id=f"-1001/{6 + i}",
+                   urls=["https://x.com/Jane_Doe"]) for i in range(3)]
+    rows += [event(f"redditor{i}", start + 600 + 50 * i, "reply", platform="reddit", event_id=f"c{i}", conversation_id="abc123",
+                   target_post_id="abc123", text=f"this woman is a liar and a fraud, everyone knows it {i % 3}") for i in range(20)]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def bursts_on_both(spark_engine, event, database, tmp_path_factory):
+    """The burst step on ``_piled_on``'s data, once by DuckDB and once with its SQL on Spark (through a named shared
+    folder), the Python stages on the driver in both; a clusters' coordination row for mob1 and a targets file
+    naming her and someone absent. (duck, via_spark, None)."""
+    from mobtrace.analysis.burst import BurstParams, build_bursts
+    from mobtrace.analysis.signals import create_signals_table
+
+    folder = tmp_path_factory.mktemp("bursts")
+    (folder / "targets.txt").write_text("https://x.com/jane_doe\nx:@nobody_here\n", encoding="utf-8")
+    params = BurstParams(targets_file=str(folder / "targets.txt"))
+    rows = _piled_on(event)
+    duck, via_spark = database(rows), database(rows)
+    for con in (duck, via_spark):
+        create_signals_table(con)
+        con.execute("""INSERT INTO accounts (platform, account_id, handle, created_at)
+                       SELECT 'x', 'jane', 'jane_doe', TIMESTAMP '2012-01-01'
+                       UNION ALL SELECT 'x', 'mob' || i, NULL, TIMESTAMP '2025-03-06' FROM range(10) t(i)
+                       UNION ALL SELECT 'x', 'friend' || i, NULL, TIMESTAMP '2016-01-01' FROM range(6) t(i)""")
+        con.execute("INSERT INTO account_signals (signal, platform, account_id, group_key, score, evidence) "
+                    "VALUES ('coordination', 'x', 'mob1', 'cluster-7', 0.9, 'tied to 5 accounts')")
+    shared = folder / "shared"
+    shared.mkdir()
+    expected = build_bursts(duck, params)
+    assert build_bursts(via_spark, params, execution=EngineSettings("spark", spark_dir=str(shared)), spark=spark_engine) == expected
+    assert list(shared.iterdir()) == []
+    tables = "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY ALL"
+    assert via_spark.execute(tables).fetchall() == duck.execute(tables).fetchall()  # the temporary ones stay temporary
+    return duck, via_spark, None
+
+
+@needs_java
+def test_spark_computes_duckdbs_burst_constructs_on_the_boundaries(spark_engine):
+    """The renderings the burst detector's SQL needs (render.py ``_interval_and_list_renderings``), on the values where
+    the naive ones differ: a time range shorter than its step (SQLGlot's sequence gives none), empty and reversed;
+    list overlap with NULL elements and lists (Spark's arrays_overlap says NULL) and an empty subquery list; distinct
+    ordered string_agg with duplicates, NULLs, non-ASCII and upper case, descending; the average of decimal shares
+    (Spark's is a DECIMAL of five places); intervals of days and minutes at the inclusive bound; epoch of one time
+    either side of 1970."""
+    duck = duckdb.connect()
+    statements = [
+        "CREATE OR REPLACE TEMP TABLE bt AS SELECT * FROM (VALUES "
+        "(1, TIMESTAMP '2025-03-10 10:05:00', TIMESTAMP '2025-03-10 10:50:00', ['x', NULL], ['y'], 'b', TRUE, TIMESTAMP '2025-02-08 10:05:00'), "
+        "(1, TIMESTAMP '2025-03-10 10:00:00', TIMESTAMP '2025-03-10 11:00:00', [], ['x'], 'é', FALSE, TIMESTAMP '2025-02-08 10:04:59.999999'), "
+        "(1, TIMESTAMP '2025-03-10 11:00:00', TIMESTAMP '2025-03-10 11:00:00', NULL, ['x'], 'B', FALSE, NULL), "
+        "(2, TIMESTAMP '2025-03-10 12:30:00', TIMESTAMP '2025-03-10 11:00:00', ['x', NULL], ['x'], 'b', TRUE, TIMESTAMP '1969-12-31 23:59:59.999999'), "
+        "(2, TIMESTAMP '1969-12-31 23:59:59.999999', TIMESTAMP '1970-01-01 02:30:00', ['a'], [NULL], NULL, FALSE, TIMESTAMP '2024-03-01 00:00:00'), "
+        "(2, TIMESTAMP '2024-03-31 00:00:00', TIMESTAMP '2024-03-31 01:00:00.000001', ['a'], ['A', 'a'], 'z', FALSE, TIMESTAMP '2024-03-01 00:00:00'), "
+        "(3, TIMESTAMP '2025-03-10 10:00:00', TIMESTAMP '2025-03-10 10:00:00.000001', [NULL], [NULL], NULL, NULL, NULL)"
+        ") AS t(g, s, e, a, b, w, c, created)",
+        "CREATE OR REPLACE TEMP TABLE bt_tags AS SELECT * FROM (VALUES ('x'), ('y')) AS t(tag) WHERE tag = 'none'",
+    ]
+    for statement in statements:
+        duck.execute(statement)
+        spark_engine.execute(statement)
+    queries = [
+        "SELECT g, s, e, range(date_trunc('hour', s), e, INTERVAL 1 HOUR), list_has_any(a, b), "
+        "list_has_any(a, (SELECT coalesce(list(DISTINCT tag), []) FROM bt_tags)), epoch(s), epoch(e) - epoch(s), "
+        "s - to_minutes(CAST(180 AS BIGINT)), created >= s - to_days(CAST(30 AS INTEGER)), e - to_days(CAST(g AS INTEGER)) "
+        "FROM bt ORDER BY ALL",
+        "SELECT g, unnest(range(date_trunc('hour', s - to_minutes(CAST(g * 10 AS BIGINT))), e, INTERVAL 1 HOUR)) AS hour FROM bt ORDER BY ALL",
+        "SELECT g, string_agg(DISTINCT w, '; ' ORDER BY w), string_agg(DISTINCT w, '|' ORDER BY w DESC), "
+        "avg(CASE WHEN c THEN 1.0 ELSE 0.0 END), avg(CASE WHEN created IS NULL THEN NULL WHEN c THEN 1.0 ELSE 0.0 END), "
+        "count(*) FILTER (WHERE c) FROM bt GROUP BY g ORDER BY g",
+    ]
+    for query in queries:
+        assert spark_engine.fetch(query) == duck.execute(query).fetchall(), query
+    # the cases are there: a range shorter than its step is its start; overlap ignores NULL elements; a share of 1/3
+    assert duck.execute("SELECT len(range(TIMESTAMP '2025-03-10 10:00', TIMESTAMP '2025-03-10 10:50', INTERVAL 1 HOUR)), "
+                        "list_has_any(['x', NULL], ['y'])").fetchall() == [(1, False)]
+    assert duck.execute(queries[2]).fetchall()[0][1:4] == ("B; b; é", "é|b|B", 1 / 3)
+    for table in ("bt", "bt_tags"):
+        spark_engine.execute(f"DROP TABLE IF EXISTS {table}")

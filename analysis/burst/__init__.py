@@ -50,6 +50,8 @@ action (or by calls of the same account) are joined into one campaign by the lin
 Parameters
 ----------
 ``BurstParams`` (step ``burst``) in ``params.py``: each parameter's default and meaning are written there.
+The engine (``execution``, not a parameter): with ``--engine spark`` the SQL files run on Spark and the Python
+stages (series statistics, templated texts, links) on the driver, with the same tables (``onspark.py``).
 
 Known false positives
 ---------------------
@@ -85,11 +87,12 @@ from pathlib import Path
 
 import duckdb
 
-from mobtrace.analysis.burst.calls import calls_to_action
+from mobtrace.analysis.burst.calls import calls_to_action, register_link_targets
 from mobtrace.analysis.burst.features import episode_features
 from mobtrace.analysis.burst.params import BurstParams
 from mobtrace.analysis.burst.series import detect_episodes
 from mobtrace.analysis.burst.targets import read_targets, resolve_named_targets
+from mobtrace.analysis.engine.settings import EngineSettings
 from mobtrace.analysis.signals import create_signals_table
 from mobtrace.analysis.sql import run_script
 
@@ -99,29 +102,79 @@ __all__ = ["BurstParams", "build_bursts"]
 
 
 def build_bursts(con: duckdb.DuckDBPyConnection, params: BurstParams = BurstParams(),
-                 progress: Callable[[str], None] | None = None) -> tuple[int, int, int]:
+                 progress: Callable[[str], None] | None = None, *, execution: EngineSettings = EngineSettings(),
+                 spark=None) -> tuple[int, int, int]:
     """Step ``burst``: the inbound series, episodes, their features, calls to action and the ``burst`` (and
     episode ``coordination``) rows of ``account_signals``; returns (episodes, concerted episodes, accounts
-    flagged ``burst``). ``progress`` is told the name of each stage as it ends."""
+    flagged ``burst``). ``progress`` is told the name of each stage as it ends. With ``execution.engine ==
+    "spark"`` the SQL files run on Spark (``spark``, a ``SparkEngine``, or one made for ``execution.spark_master``)
+    and the Python stages on the driver (``onspark.py``); the same tables either way."""
     create_signals_table(con)
-    bin_seconds = params.bin_minutes * 60
+    if execution.engine == "duckdb":
+        _run_stages(con, params, progress)
+    else:
+        _run_stages_on_spark(con, params, progress, execution, spark)
+    return tuple(con.execute(
+        """SELECT (SELECT count(*) FROM burst_episodes), (SELECT count(*) FROM burst_episodes WHERE concerted),
+                  (SELECT count(*) FROM account_signals WHERE signal = 'burst')"""
+    ).fetchall()[0])
+
+
+def _scripts(params: BurstParams) -> dict[str, dict]:
+    """The SQL files of the step, with their parameters."""
+    return {"inbound.sql": {"bin_seconds": params.bin_minutes * 60}, "bins.sql": {"bin_seconds": params.bin_minutes * 60},
+            "participants.sql": {"new_account_days": params.new_account_days}, "coaction.sql": {"lead_minutes": params.cta_lead_minutes},
+            "calls.sql": {"lead_minutes": params.cta_lead_minutes, "new_account_days": params.new_account_days},
+            "signal.sql": {"bin_minutes": params.bin_minutes}, "targets.sql": {}}
+
+
+def _run_stages(con, params: BurstParams, progress) -> None:
+    scripts = _scripts(params)
     stages = [
-        ("inbound series", lambda: run_script(con, HERE / "inbound.sql", bin_seconds=bin_seconds)),
+        ("inbound series", lambda: run_script(con, HERE / "inbound.sql", **scripts["inbound.sql"])),
         ("named targets", lambda: resolve_named_targets(con, *read_targets(params.targets_file))),
-        ("bins", lambda: run_script(con, HERE / "bins.sql", bin_seconds=bin_seconds)),
+        ("bins", lambda: run_script(con, HERE / "bins.sql", **scripts["bins.sql"])),
         ("episodes", lambda: detect_episodes(con, params)),
-        ("participants", lambda: run_script(con, HERE / "participants.sql", new_account_days=params.new_account_days)),
-        ("co-action", lambda: run_script(con, HERE / "coaction.sql", lead_minutes=params.cta_lead_minutes)),
+        ("participants", lambda: run_script(con, HERE / "participants.sql", **scripts["participants.sql"])),
+        ("co-action", lambda: run_script(con, HERE / "coaction.sql", **scripts["coaction.sql"])),
         ("features", lambda: episode_features(con, params)),
         ("calls to action", lambda: calls_to_action(con, params)),
-        ("signal", lambda: run_script(con, HERE / "signal.sql", bin_minutes=params.bin_minutes)),
+        ("signal", lambda: run_script(con, HERE / "signal.sql", **scripts["signal.sql"])),
         ("targets", lambda: run_script(con, HERE / "targets.sql")),
     ]
     for name, stage in stages:
         stage()
         if progress:
             progress(name)
-    return tuple(con.execute(
-        """SELECT (SELECT count(*) FROM burst_episodes), (SELECT count(*) FROM burst_episodes WHERE concerted),
-                  (SELECT count(*) FROM account_signals WHERE signal = 'burst')"""
-    ).fetchall()[0])
+
+
+def _run_stages_on_spark(con, params: BurstParams, progress, execution: EngineSettings, spark) -> None:
+    """The same stages, the SQL files on Spark (consecutive ones as one Spark stage), the Python ones here."""
+    from mobtrace.analysis.burst.onspark import run_scripts_on_spark
+
+    if spark is None:
+        from mobtrace.analysis.engine.spark import SparkEngine
+
+        spark = SparkEngine(execution.spark_master)
+    scripts = _scripts(params)
+    stages = [  # (stage names, the SQL files run together on Spark, or a Python stage)
+        (["inbound series"], ["inbound.sql"]),
+        (["named targets"], lambda: resolve_named_targets(con, *read_targets(params.targets_file))),
+        (["bins"], ["bins.sql"]),
+        (["episodes"], lambda: detect_episodes(con, params)),
+        (["participants", "co-action"], ["participants.sql", "coaction.sql"]),
+        (["features"], lambda: episode_features(con, params)),
+        ([], lambda: register_link_targets(con)),
+        (["calls to action", "signal", "targets"], ["calls.sql", "signal.sql", "targets.sql"]),
+    ]
+    try:
+        for names, stage in stages:
+            if callable(stage):
+                stage()
+            else:
+                run_scripts_on_spark(con, [(name, scripts[name]) for name in stage], execution=execution, spark=spark)
+            for name in names:
+                if progress:
+                    progress(name)
+    finally:
+        con.unregister("burst_link_targets")

@@ -140,4 +140,4 @@ SPARK_BEHAVIOURS = ("co_repost", "co_reply", "co_report", "co_mention", "co_hash
 
 # Signals (rows of account_signals) whose Spark statements are proven equal to DuckDB's (tests/test_engine.py
 # test_spark_signals_equal_duckdbs_exactly, one case per name): a detector that lands on Spark adds its name here.
-SPARK_SIGNALS = ("coordination",)
+SPARK_SIGNALS = ("coordination", "paid_amplification", "mass_reporting", "burst")

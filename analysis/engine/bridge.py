@@ -57,6 +57,15 @@ def _run_in(folder: Path, con, stage, inputs, outputs, spark: Engine, arguments:
     for table in outputs:
         path = folder / "out" / table
         spark.write_parquet(table, path)
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_parquet($files) ORDER BY ALL",
-                    {"files": str(path / "*.parquet")})
+        files = {"files": str(path / "*.parquet")}
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_duckdb_columns(con, files)} FROM read_parquet($files) ORDER BY ALL",
+                    files)
     return result
+
+
+def _duckdb_columns(con, files: dict) -> str:
+    """The Parquet's columns as DuckDB typed them: DECIMAL(38, 0) is how Spark holds DuckDB's HUGEINT (render.py's
+    integer sums), loaded back as HUGEINT; other columns as they are."""
+    columns = con.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($files))", files).fetchall()
+    return ", ".join(f'CAST("{name}" AS HUGEINT) AS "{name}"' if kind == "DECIMAL(38,0)" else f'"{name}"'
+                     for name, kind in columns)

@@ -192,3 +192,25 @@ def quantiles_cont(values, qs) -> list | None:
     if not any(v is not None for v in values):
         return None
     return [quantile_cont(values, q) for q in qs]
+
+
+# --- C maths over a list, and DuckDB's levenshtein (paid_amplification, render.py) ---------------------------
+
+def libm_each(name: str):
+    """The C library's function ``name`` (``libm``) applied to each element of a list (Spark calls no Python
+    function inside a lambda: render.py calls this one before it)."""
+    return _each(libm(name))
+
+
+def levenshtein_bytes(a: str | None, b: str | None) -> int | None:
+    """DuckDB's ``levenshtein``: the edit distance between the UTF-8 bytes of two texts (Spark's counts code points)."""
+    if a is None or b is None:
+        return None
+    x, y = a.encode(), b.encode()
+    previous = list(range(len(y) + 1))
+    for i, byte in enumerate(x, start=1):
+        current = [i]
+        for j, other in enumerate(y, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (byte != other)))
+        previous = current
+    return previous[-1]

@@ -56,8 +56,20 @@ reason it exists, so that Spark computes *the same numbers* as DuckDB, not merel
 - ``microsecond(ts)``: the microseconds within the minute (DuckDB's meaning), ``pmod(unix_micros(ts), 60000000)``;
 - ``x / y`` with a decimal literal inside (``100.0 * m / n``): a DOUBLE division, as DuckDB's ``/`` always is (Spark
   divides DECIMALs as DECIMALs);
+- ``to_minutes``/``to_days`` intervals, ``epoch(ts)`` of one timestamp, ``first(x ORDER BY k)``, ``len(list)`` as a
+  BIGINT, ``regexp_matches(s, p, 'i')``, ``string_agg(DISTINCT x ORDER BY x)``: see ``_mass_reporting_constructs``
+  (and ``_ordered_collection``); ``UNION BY NAME`` and ``INSERT ... BY NAME`` are the engine's (``spark.py``);
 - ``ASOF JOIN``: see ``_asof_join``;
+- DuckDB's parsers of text (``TRY_CAST(s AS TIMESTAMP | BIGINT | DOUBLE)``, ``timezone('UTC', TRY_CAST(s AS
+  TIMESTAMPTZ))``, ``try(from_json(s, '["VARCHAR"]'))``, ``CAST(ts AS VARCHAR)`` of a timestamp): DuckDB itself, per
+  batch on the executors (``duckdb_parsers``); Spark's casts read and write other texts ('12.5' as a BIGINT,
+  '2024-01-01 24:00', '1.5d', zone names, years BC), see ``_duckdb_parser``;
 - QUALIFY is kept (Spark 4 has it; SQLGlot's Spark writer would nest a subquery);
+- (paid_amplification) ``list_sum``/``list_avg`` of DOUBLE lists as DuckDB folds them; C maths inside a lambda called
+  over the list before it; ``isodow`` (SQLGlot's is wrong); ``epoch_ms(ts)`` rounded as DuckDB does; ``levenshtein``
+  of UTF-8 bytes; a final ``$`` as ``\\z``; QUALIFY over aggregates and correlated scalar subqueries in a grouped
+  SELECT; a sum of integers as DECIMAL(38, 0) (DuckDB's HUGEINT) and a division by it as a DOUBLE division
+  (see ``_list_and_time_renderings`` and the functions after it);
 - UBIGINT and HUGEINT are DECIMAL(20, 0) and DECIMAL(38, 0); TIMESTAMP is TIMESTAMP_NTZ; ``temp.`` is dropped
   (the engine keeps its own temp/main namespaces, see ``spark.py``).
 """
@@ -211,6 +223,62 @@ def _rounded_casts(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+_HUGEINT = "DECIMAL(38, 0)"
+
+
+def _stored_sums(tree: exp.Expr) -> list[exp.Sum]:
+    """The sums that are columns of the result: ``sum(x)`` or ``sum(x) AS c`` in the outermost select list (not over a
+    window), of a query or of the table a CREATE TABLE ... AS SELECT stores (the engine renders its query)."""
+    query = tree.expression if isinstance(tree, exp.Create) else tree
+    if not isinstance(query, exp.Select):
+        return []
+    sums = []
+    for item in query.expressions:
+        value = item.this if isinstance(item, exp.Alias) else item
+        if isinstance(value, exp.Subquery) and isinstance(value.this, exp.Select) and len(value.this.expressions) == 1:
+            value = value.this.expressions[0]  # a scalar subquery's sum (pools.sql: the jobs of a cluster's clients)
+            value = value.this if isinstance(value, exp.Alias) else value
+        if isinstance(value, exp.Sum):
+            sums.append(value)
+    return sums
+
+
+def _divides_hugeints(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]]) -> bool:
+    """A division in a statement that reads a table with a HUGEINT (DECIMAL(38, 0)) column: typed, so that a division
+    by that column is DuckDB's DOUBLE division (``_double_division``), not Spark's DECIMAL one."""
+    if not tree.find(exp.Div):
+        return False
+    tables = {table.name.lower() for table in tree.find_all(exp.Table)}
+    return any(kind.replace(" ", "").lower() == "decimal(38,0)"
+               for name, columns in schema.items() if name.lower() in tables for kind in columns.values())
+
+
+def _integer_sums(tree: exp.Expr) -> exp.Expr:
+    """A stored ``sum`` of integers (``_stored_sums``) is a HUGEINT column in DuckDB (Spark's sum is a BIGINT, which
+    also fails on overflow): the sum of the values as DECIMAL(38, 0), HUGEINT's Spark type (``_spark_type``), which
+    the bridge loads back as HUGEINT. A division by a DECIMAL is a DOUBLE division, as DuckDB's (``_double_division``).
+    Sums inside a statement stay Spark's BIGINT: the same values short of overflow, and the arithmetic after them
+    (co-action's null model) is then Spark's integer arithmetic, not DECIMAL's. Needs a typed tree."""
+    for total in _stored_sums(tree):
+        value = total.this
+        if value.type is not None and value.type.this in _INTEGER_TYPES and value.type.this != exp.DType.INT128:
+            value.replace(exp.cast(value.copy(), exp.DataType.build(_HUGEINT)))
+    return tree
+
+
+def _double_division(node: exp.Div) -> bool:
+    """Whether a division must be written as DuckDB's DOUBLE division for Spark: a decimal literal inside it
+    (``_has_decimal_literal``), or an operand Spark holds as a DECIMAL: a HUGEINT sum, a HUGEINT column. (Any sum
+    counts: a DOUBLE one is divided as DOUBLEs anyway.)"""
+    def decimal(operand: exp.Expr) -> bool:
+        operand = operand.unnest()
+        if isinstance(operand, exp.Sum) or (isinstance(operand, exp.Cast) and operand.to.this == exp.DType.DECIMAL):
+            return True
+        return operand.type is not None and operand.type.this in (exp.DType.DECIMAL, exp.DType.INT128)
+
+    return _has_decimal_literal(node) or decimal(node.this) or decimal(node.expression)
+
+
 def _text_lengths(tree: exp.Expr) -> exp.Expr:
     """``len(text)``: a string's length after all (read as a list's, see ``DuckDBLists``; needs a typed tree)."""
     for size in list(tree.find_all(exp.ArraySize)):
@@ -295,10 +363,10 @@ def _regexp_renderings(node: exp.Expr) -> exp.Expr:
         modifiers = node.args.get("modifiers")
         flags = modifiers.this if isinstance(modifiers, exp.Literal) else ("" if modifiers is None else None)
         pattern = node.expression
-        anchored = isinstance(pattern, exp.Literal) and pattern.this.startswith("^")
+        anchored = isinstance(pattern, exp.Literal) and (pattern.this.startswith("^") or _one_match_at_the_end(pattern.this))
         if flags is None or set(flags) - {"g"} or not ("g" in flags or anchored) or node.args.get("position") or node.args.get("occurrence"):
             raise NotImplementedError("regexp_replace renders for Spark with 'g' (every match) or an anchored pattern only")
-        return exp.RegexpReplace(this=node.this, expression=pattern, replacement=node.args.get("replacement"))
+        return exp.RegexpReplace(this=node.this, expression=_end_of_text(pattern), replacement=node.args.get("replacement"))
     if isinstance(node, exp.Anonymous) and node.name.lower() == "strlen":
         return exp.Anonymous(this="octet_length", expressions=node.expressions)
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("suffix", "prefix"):
@@ -313,6 +381,15 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
     regexp = _regexp_renderings(node)
     if regexp is not node:
         return regexp
+    listed = _list_and_time_renderings(node)
+    if listed is not node:
+        return listed
+    mass_reporting = _mass_reporting_constructs(node)
+    if mass_reporting is not node:
+        return mass_reporting
+    interval_or_list = _interval_and_list_renderings(node)
+    if interval_or_list is not node:
+        return interval_or_list
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _python_out_of_lambda(node)
     if isinstance(node, exp.Trim) and node.expression is None:
@@ -360,7 +437,7 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
         return _epoch(node)
     if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
         return _rounded(node)
-    if isinstance(node, exp.Div) and _has_decimal_literal(node):
+    if isinstance(node, exp.Div) and _double_division(node):
         # DuckDB's `/` is a DOUBLE division whatever its operands (100.0 * m / n: DECIMAL * BIGINT, then DOUBLE);
         # Spark divides DECIMALs as DECIMALs (rounded to 6 or more places), which can fall on the other side of .5
         double = exp.DataType.build("DOUBLE")
@@ -386,6 +463,246 @@ def _function_renderings(node: exp.Expr) -> exp.Expr:
                 values, exp.Array(expressions=[exp.cast(e, double) for e in q.expressions])])
         return exp.Anonymous(this=QUANTILE_FUNCTION, expressions=[values, exp.cast(q, double)])
     return _spark_type(node)
+
+
+# --- list aggregates, C maths inside lambdas, weekdays, milliseconds, byte edit distances (paid_amplification) ---
+
+LEVENSHTEIN_FUNCTION = "mt_duckdb_levenshtein"
+
+
+def _ends_with_dollar(pattern: str) -> bool:
+    """The pattern ends with an anchor ``$``, not an escaped ``\\$``."""
+    return pattern.endswith("$") and (len(pattern) - len(pattern[:-1].rstrip("\\")) - 1) % 2 == 0
+
+
+def _one_match_at_the_end(pattern: str) -> bool:
+    """``...+$``: a match that reaches the end of the text and is not empty, so there is one at most (DuckDB replaces
+    the first match, Spark every one: the same here; ``[0-9]*$`` would also match the empty end after it in Java)."""
+    return _ends_with_dollar(pattern) and pattern[:-1].endswith("+") and not pattern[:-1].endswith("\\+")
+
+
+def _end_of_text(pattern: exp.Expr) -> exp.Expr:
+    """A final ``$`` is the end of the text in RE2 (DuckDB) and also before a final line break in java.util.regex
+    (Spark): ``\\z`` is RE2's meaning in Java ('x_12345\\n' has no digit suffix in DuckDB)."""
+    if isinstance(pattern, exp.Literal) and pattern.is_string and _ends_with_dollar(pattern.this):
+        return exp.Literal.string(pattern.this[:-1] + "\\z")
+    return pattern
+
+
+def _list_and_time_renderings(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.RegexpExtract) and not isinstance(node.args.get("group"), exp.Array):
+        pattern = _end_of_text(node.expression)
+        if pattern is not node.expression:
+            node = node.copy()
+            node.set("expression", pattern)
+            return node
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("list_sum", "list_avg"):
+        (values,) = node.expressions
+        return _let(values, lambda v: _list_sum_or_avg(v, average=node.name.lower() == "list_avg"))
+    if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
+        return _libm_out_of_lambda(node)
+    if isinstance(node, exp.DayOfWeekIso):
+        # isodow: Monday 1 ... Sunday 7; Spark's weekday is Monday 0 ... Sunday 6. (SQLGlot writes dayofweek(ts) % 7 + 1:
+        # Saturday 1, Sunday 2, ... Friday 7, wrong on every day)
+        return exp.Add(this=exp.Anonymous(this="weekday", expressions=[node.this]), expression=exp.Literal.number(1))
+    if isinstance(node, exp.UnixToTime) and node.args.get("scale") is not None and node.args["scale"].name == "3":
+        return _epoch_ms(node.this)
+    if isinstance(node, exp.Levenshtein) and not any(node.args.get(k) for k in ("ins_cost", "del_cost", "sub_cost", "max_dist")):
+        # DuckDB counts edits of UTF-8 bytes ('é' -> 'e' is 2), Spark of code points (1): the same on ASCII text only
+        a, b = node.this, node.expression
+        ascii_text = exp.And(this=exp.RegexpLike(this=a.copy(), expression=exp.Literal.string(_ASCII)),
+                             expression=exp.RegexpLike(this=b.copy(), expression=exp.Literal.string(_ASCII)))
+        return exp.If(this=ascii_text, true=exp.Levenshtein(this=a.copy(), expression=b.copy()),
+                      false=exp.Anonymous(this=LEVENSHTEIN_FUNCTION, expressions=[a.copy(), b.copy()]))
+    return node
+
+
+def _list_sum_or_avg(values: exp.Expr, *, average: bool) -> exp.Expr:
+    """DuckDB's ``list_sum``/``list_avg`` of a list of DOUBLE: its sum aggregate over the elements in list order,
+    0.0 + x1 + x2 ..., NULLs skipped, NULL when no element is not NULL (an empty list too); the average is that sum
+    over the count. Spark's ``aggregate`` folds in list order too. (An integer list's sum is a HUGEINT in DuckDB:
+    not rendered, it would come out DOUBLE here.)"""
+    x, acc = exp.to_identifier("mt_x"), exp.to_identifier("mt_acc")
+    double = exp.DataType.build("DOUBLE")
+    present = exp.Lambda(this=exp.Not(this=exp.Is(this=exp.column("mt_x"), expression=exp.null())), expressions=[x.copy()])
+    known = exp.ArrayFilter(this=values.copy(), expression=present)
+    total = exp.Anonymous(this="aggregate", expressions=[
+        known, exp.cast(exp.Literal.number(0), double),
+        exp.Lambda(this=exp.Add(this=exp.column("mt_acc"), expression=exp.cast(exp.column("mt_x"), double)),
+                   expressions=[acc, x.copy()])])
+    count = exp.ArraySize(this=known.copy())
+    result = exp.Div(this=total, expression=count.copy()) if average else total
+    return exp.If(this=exp.GT(this=count, expression=exp.Literal.number(0)), true=result, false=exp.null())
+
+
+def _libm_out_of_lambda(node: exp.Transform) -> exp.Expr:
+    """``transform(a, c -> f(c, ln(g(c))))``: the C library's functions are Python functions on Spark (``LIBM_FUNCTIONS``),
+    which Spark does not call inside a lambda. The call is made once per element beforehand, over the list
+    (``mt_libm_<name>_each(transform(a, c -> g(c)))``, bound once), and the lambda reads its result by the
+    element's index. The function's value at a point outside its domain is NaN there (ln(0): DuckDB's -inf): the
+    lambda must not use it (features.sql's entropies guard ln(c) by c > 0)."""
+    lam = node.expression
+    calls = [n for n in lam.this.walk() if isinstance(n, exp.Anonymous) and n.name.lower().startswith(LIBM_PREFIX)]
+    if not calls:
+        return node
+    (variable,) = [v.name for v in lam.expressions]
+    if len(calls) != 1 or len(calls[0].expressions) != 1:
+        raise NotImplementedError("a lambda with more than one C-maths call (or one of two arguments) has no Spark rendering")
+    call = calls[0]
+    index = exp.to_identifier("mt_i")
+    mapped = exp.Anonymous(this=f"{call.name.lower()}_each", expressions=[exp.Transform(
+        this=node.this.copy(), expression=exp.Lambda(this=exp.cast(call.expressions[0].copy(), exp.DataType.build("DOUBLE")),
+                                                     expressions=[exp.to_identifier(variable)]))])
+
+    def read(values: exp.Expr) -> exp.Expr:
+        body = lam.this.copy()
+        (twin,) = [n for n in body.walk() if isinstance(n, exp.Anonymous) and n.name.lower() == call.name.lower()]
+        twin.replace(exp.Bracket(this=values.copy(), expressions=[exp.column("mt_i")]))
+        return exp.Transform(this=node.this.copy(), expression=exp.Lambda(this=body, expressions=[exp.to_identifier(variable), index]))
+
+    return _let(mapped, read)
+
+
+def _grouped_qualify(select: exp.Expr) -> exp.Expr:
+    """``SELECT ... GROUP BY ... QUALIFY <window over aggregates>`` (features.sql's top authors: ``row_number() OVER (...
+    ORDER BY count(*) DESC, ...)``): Spark 4 cannot resolve an aggregate inside QUALIFY's window and reports a missing
+    GROUP BY. The condition becomes a column of the grouped SELECT (where Spark allows it), filtered one level up:
+    the same rows, as QUALIFY is evaluated after the grouping in both."""
+    if not isinstance(select, exp.Select) or not select.args.get("qualify") or not select.args.get("group"):
+        return select
+    names = select.named_selects
+    if len(names) != len(select.expressions) or "*" in names:
+        raise NotImplementedError("QUALIFY with GROUP BY renders for Spark with named select items only")
+    inner = select.copy()
+    condition = inner.args["qualify"].this
+    inner.set("qualify", None)
+    inner.set("order", None)
+    inner.append("expressions", exp.alias_(condition, "mt_qualify"))
+    outer = exp.select(*[exp.column(name) for name in names]).from_(inner.subquery("mt_grouped")).where(exp.column("mt_qualify"))
+    if select.args.get("order"):
+        outer.set("order", select.args["order"])
+    return outer
+
+
+def _grouped_scalar_subqueries(select: exp.Expr) -> exp.Expr:
+    """A scalar subquery in the select list of a grouped SELECT, correlated on the grouping keys (pools.sql's
+    ``amp_pool_size``: ``(SELECT count(*) FROM c WHERE c.cluster_id = k.cluster_id)``): one value per group, which
+    Spark accepts only inside an aggregate. ``any_value`` of it is that value."""
+    if not isinstance(select, exp.Select) or not select.args.get("group"):
+        return select
+    for item in select.expressions:
+        value = item.this if isinstance(item, exp.Alias) else item
+        if isinstance(value, exp.Subquery):
+            name = value.alias  # a subquery may carry its own alias (SQLGlot's qualify puts one there)
+            bare = value.copy()
+            bare.set("alias", None)
+            chosen = exp.Anonymous(this="any_value", expressions=[bare])
+            value.replace(exp.alias_(chosen, name) if name else chosen)
+    return select
+
+
+def _epoch_ms(ts: exp.Expr) -> exp.Expr:
+    """``epoch_ms(ts)`` of a timestamp: DuckDB rounds the microseconds to the nearest millisecond, halves away from
+    zero (0.5 ms -> 1, -0.5 ms -> -1, 0.999 ms -> 1); Spark's ``unix_millis`` floors. (SQLGlot reads epoch_ms as the
+    other direction, milliseconds to a timestamp, which the SQL files do not use.)"""
+    micros = exp.func("unix_micros", exp.cast(ts, exp.DataType.build("TIMESTAMP")))
+
+    def rounded(m: exp.Expr) -> exp.Expr:
+        half_up = exp.IntDiv(this=exp.paren(exp.Add(this=m.copy(), expression=exp.Literal.number(500))),
+                             expression=exp.Literal.number(1000))
+        half_down = exp.Neg(this=exp.paren(exp.IntDiv(this=exp.paren(exp.Sub(this=exp.Literal.number(500), expression=m.copy())),
+                                                      expression=exp.Literal.number(1000))))
+        return exp.If(this=exp.GTE(this=m.copy(), expression=exp.Literal.number(0)), true=half_up, false=half_down)
+
+    return _let(micros, rounded)
+
+
+# --- intervals, epoch of a timestamp, ordered first, case-insensitive regexp (mass_reporting) ------------------
+
+_INTERVAL_UNITS = {"to_minutes": "MINUTE", "to_days": "DAY"}
+
+
+def _mass_reporting_constructs(node: exp.Expr) -> exp.Expr:
+    """DuckDB constructs the mass-reporting statements use:
+
+    - ``to_minutes(n)``, ``to_days(n)`` (an INTERVAL of n minutes or days, added to a TIMESTAMP): Spark has neither
+      function; ``n * INTERVAL '1' MINUTE`` is its day-time interval of the same microseconds (a day of a time
+      without time zone is 86,400 s in both), exact for any n, negative ones too;
+    - ``epoch(ts)`` of one timestamp: DuckDB's ``double(microseconds) / 1e6`` (checked against DuckDB on 100,000
+      times before and after 1970; whole seconds plus the fraction differs in the last bit on a fifth of them).
+      SQLGlot writes Spark's ``unix_timestamp``, whole seconds: every fraction lost (-0.000001 s is 0);
+    - ``first(x ORDER BY k, ...)`` (the first value in that order, NULL included, as DuckDB's ``first``): the
+      first element of ``list(x ORDER BY k, ...)`` (``_ordered_collection``: each key's direction, NULLS LAST);
+      Spark's ``first`` takes no order (SQLGlot writes one Spark cannot parse). Values that tie on every key
+      come in collection order: DuckDB's pick among them is arbitrary too, so the SQL must break ties itself
+      (features.sql orders by the value last);
+    - ``len(list)``: DuckDB's is a BIGINT, Spark's ``size`` an INT (a stored count, such as
+      mass_report_participants.other_targets, keeps DuckDB's type);
+    - ``regexp_matches(s, p, 'i')``: RE2's case-insensitive match folds every script's case; SQLGlot drops the
+      option (Spark's RLIKE is case-sensitive) and Java's ``(?i)`` alone folds ASCII only: ``(?iu)`` before p.
+      Java and RE2 still differ on the Turkish dotted and dotless i ('İ', 'ı' match 'i' in Java, not in RE2)."""
+    name = "to_days" if isinstance(node, exp.ToDays) else node.name.lower() if isinstance(node, exp.Anonymous) else ""
+    if name in _INTERVAL_UNITS:
+        (count,) = [node.this] if isinstance(node, exp.ToDays) else node.expressions
+        unit = exp.Interval(this=exp.Literal.string("1"), unit=exp.Var(this=_INTERVAL_UNITS[name]))
+        return exp.Mul(this=exp.paren(count.copy()), expression=unit)
+    if isinstance(node, exp.TimeToUnix) and not isinstance(node.this, exp.Sub) and node.args.get("scale") is None:
+        micros = exp.func("unix_micros", exp.cast(node.this.copy(), exp.DataType.build("TIMESTAMP")))
+        double = exp.DataType.build("DOUBLE")
+        return exp.Div(this=exp.cast(micros, double), expression=exp.cast(exp.Literal.string("1000000.0"), double))
+    if isinstance(node, exp.ArraySize):
+        return exp.cast(node, exp.DataType.build("BIGINT"))
+    if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:
+        flag = node.args["flag"]
+        if not (isinstance(flag, exp.Literal) and flag.this == "i"):
+            raise NotImplementedError("regexp_matches renders for Spark with no option or 'i' only")
+        pattern = exp.Anonymous(this="concat", expressions=[exp.Literal.string("(?iu)"), node.expression.copy()])
+        return exp.RegexpLike(this=node.this.copy(), expression=pattern)
+    if isinstance(node, exp.First) and isinstance(node.this, exp.Order):
+        listed = _ordered_collection(exp.ArrayAgg(this=node.this.copy()), None)
+        return exp.Anonymous(this="element_at", expressions=[listed, exp.Literal.number(1)])
+    return node
+
+
+# --- intervals, time ranges, list overlap, distinct ordered string_agg, avg of decimals (the burst detector, s10) ---
+
+
+def _interval_and_list_renderings(node: exp.Expr) -> exp.Expr:
+    """The burst detector's constructs, each with its reason (``to_days``/``to_minutes``, ``epoch(ts)`` and
+    ``string_agg(DISTINCT x ORDER BY x)``, which it uses too, are ``_mass_reporting_constructs``'s):
+
+
+    - ``range(a, b, step)`` of timestamps (end excluded): SQLGlot writes ``sequence(a, b - step, step)``, which is
+      empty when b - a is less than one step (DuckDB: ``[a]``) and cannot be told from ``[a .. b)`` otherwise;
+      rendered as ``sequence(a, b, step)`` without the values at or past b, empty when a >= b (Spark's sequence
+      would fail there);
+    - ``list_has_any(l, m)`` (SQLGlot writes ``l && m``, which Spark cannot parse): ``arrays_overlap`` of the
+      lists without their NULLs: DuckDB ignores NULL elements (false), Spark's arrays_overlap says NULL when a
+      list holds one and nothing else matched; a NULL list is NULL in both;
+    - ``avg(x)`` of an x with a decimal literal (``avg(CASE WHEN c THEN 1.0 ELSE 0.0 END)``): DuckDB's avg of a
+      DECIMAL is a DOUBLE (the exact sum over the count: k / n for a share), Spark's a DECIMAL rounded to a few
+      places; averaged as a DOUBLE, which is exact for such shares (sums of 0 and 1). Not for decimals that a DOUBLE
+      does not hold exactly (0.1): their double sum may differ from DuckDB's exact one in the last bit.
+    """
+    sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
+    if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive") and isinstance(node.args.get("step"), exp.Interval):
+        step = node.args["step"]
+        if not (isinstance(step.this, exp.Literal) and float(step.this.name) > 0):
+            raise NotImplementedError("range(a, b, step) of times renders for Spark with a constant positive interval step only")
+        start, end = sql(node.args["start"]), sql(node.args["end"])
+        return _spark_text(f"CASE WHEN ({start}) < ({end}) THEN filter(sequence({start}, {end}, {sql(step)}), mt_t -> mt_t < ({end})) "
+                           "ELSE array() END")
+    if isinstance(node, exp.ArrayOverlaps):
+        # array_compact, not filter: a side may be a scalar subquery, which Spark refuses inside a lambda function
+        lists = [f"array_compact({sql(side)})" for side in (node.this, node.expression)]
+        return _spark_text(f"arrays_overlap({lists[0]}, {lists[1]})")
+    if isinstance(node, exp.Avg) and not isinstance(node.this, (exp.Order, exp.Distinct)) and _has_decimal_literal_in(node.this):
+        return exp.Avg(this=exp.cast(node.this.copy(), exp.DataType.build("DOUBLE")))
+    return node
+
+
+def _has_decimal_literal_in(node: exp.Expr) -> bool:
+    return any(not literal.is_string and any(c in literal.name for c in ".eE") for literal in node.find_all(exp.Literal))
 
 
 FORMAT_FUNCTION, PRINTF_FUNCTION = "mt_duckdb_format", "mt_duckdb_printf"
@@ -480,13 +797,18 @@ def _ordered_collection(node: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
     order = node.this
     keys = list(order.expressions)
     value = order.this
+    # DISTINCT (DuckDB wants the order keys among the distinct arguments): equal values make equal (keys, value)
+    # structs, so the collected structs are deduplicated
+    distinct = isinstance(value, exp.Distinct)
+    if distinct:
+        (value,) = value.expressions
     text = isinstance(node, exp.GroupConcat)
     sql = lambda e: e.sql(dialect=Spark4)  # noqa: E731
     items = ", ".join([f"{sql(k.this)} AS k{i}" for i, k in enumerate(keys)] +
                       [f"{'CAST(' + sql(value) + ' AS STRING)' if text else sql(value)} AS v"])
     conditions = ([f"({sql(condition)})"] if condition is not None else []) + ([f"({sql(value)}) IS NOT NULL"] if text else [])
     element = f"struct({items})" if not conditions else f"CASE WHEN {' AND '.join(conditions)} THEN struct({items}) END"
-    collected = f"collect_list({element})"
+    collected = f"array_distinct(collect_list({element}))" if distinct else f"collect_list({element})"
     comparison = "0"
     for i, key in reversed(list(enumerate(keys))):
         direction = -1 if key.args.get("desc") else 1
@@ -638,15 +960,59 @@ def _drop_temp_schema(node: exp.Expr) -> exp.Expr:
     return node
 
 
+_PARSED_TYPES = {exp.DType.TIMESTAMP: "mt_duckdb_try_timestamp", exp.DType.TIMESTAMPNTZ: "mt_duckdb_try_timestamp",
+                 exp.DType.BIGINT: "mt_duckdb_try_bigint", exp.DType.DOUBLE: "mt_duckdb_try_double"}
+
+
+def _duckdb_parser(node: exp.Expr) -> exp.Expr:
+    """Values read out of text as DuckDB reads them (``duckdb_parsers``: DuckDB evaluates the same expression on
+    each batch). Spark's own casts differ on inputs exports hold: TRY_CAST('12.5' AS BIGINT) is 13 in DuckDB
+    (rounded) and 12 in Spark; '1_000' is 1000 in DuckDB; '2024-01-01 24:00:00' is the next midnight in DuckDB;
+    Spark's DOUBLE takes '1.5d'; TIMESTAMPTZ knows ICU's zone names; a JSON number in a list of VARCHAR and a
+    timestamp before year 1 are written differently. A TRY_CAST of a value that is not text (mt_count's DOUBLE to
+    BIGINT) goes the same way: DuckDB casts it from its own type (Arrow carries it)."""
+    # each call is wrapped in a CAST to its type (a no-op on Spark) so that SQLGlot types what uses it (see below)
+    if isinstance(node, exp.TryCast) and node.to.this in _PARSED_TYPES and not node.to.expressions:
+        return exp.cast(exp.Anonymous(this=_PARSED_TYPES[node.to.this], expressions=[node.this]), node.to.copy())
+    if (isinstance(node, exp.Anonymous) and node.name.lower() == "timezone" and len(node.expressions) == 2
+            and isinstance(node.expressions[0], exp.Literal) and node.expressions[0].this.upper() == "UTC"
+            and isinstance(node.expressions[1], exp.TryCast) and node.expressions[1].to.this == exp.DType.TIMESTAMPTZ):
+        return exp.cast(exp.Anonymous(this="mt_duckdb_try_timestamptz_utc", expressions=[node.expressions[1].this]),
+                        exp.DataType.build("TIMESTAMP", dialect="duckdb"))
+    if (isinstance(node, exp.Try) and isinstance(node.this, exp.FromJson)
+            and node.this.expression.name.replace(" ", "") == '["VARCHAR"]'):
+        return exp.Anonymous(this="mt_duckdb_try_varchar_list", expressions=[node.this.this])
+    return node
+
+
+_TIMESTAMP_TYPES = (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPNTZ)
+
+
+def _duckdb_timestamp_text(node: exp.Expr) -> exp.Expr:
+    """``CAST(ts AS VARCHAR)`` of a timestamp: DuckDB's text ('1200-02-15 (BC) 14:13:21' where Spark writes
+    '-1199-02-15 14:13:21'), by DuckDB (``duckdb_parsers``). Needs the typed tree: other casts to text stay Spark's."""
+    if (isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast) and node.to.this in exp.DataType.TEXT_TYPES
+            and node.this.type is not None and node.this.type.this in _TIMESTAMP_TYPES):
+        return exp.Anonymous(this="mt_duckdb_timestamp_text", expressions=[node.this])
+    return node
+
+
 def to_spark(tree: exp.Expr, schema: Mapping[str, Mapping[str, str]] | None = None) -> exp.Expr:
     """A parsed, bound, macro-free DuckDB statement rewritten for Spark (see the module docstring)."""
     tree = tree.transform(_drop_temp_schema, copy=False)
+    parsers = tree.find(exp.TryCast) is not None
+    tree = _bottom_up(tree, _duckdb_parser)
     if schema is not None and (any(isinstance(c.to, exp.DataType) and c.to.this in _INTEGER_TYPES for c in tree.find_all(exp.Cast))
-                               or tree.find(exp.ArraySize) or any(r.args.get("decimals") for r in tree.find_all(exp.Round))):
+                               or tree.find(exp.ArraySize) or any(r.args.get("decimals") for r in tree.find_all(exp.Round))
+                               or _stored_sums(tree) or _divides_hugeints(tree, schema) or parsers):
         tree = _typed(tree, schema)
         tree = _rounded_casts(tree)
         tree = _text_lengths(tree)
+        tree = _integer_sums(tree)
+        tree = _bottom_up(tree, _duckdb_timestamp_text)
     tree = tree.transform(_asof_join, copy=False)
+    tree = tree.transform(_grouped_qualify, copy=False)
+    tree = tree.transform(_grouped_scalar_subqueries, copy=False)
     tree = tree.transform(_nested_unnests, copy=False)
     tree = tree.transform(_reversed_following_frames, copy=False)
     tree = _bottom_up(tree, _window_renderings)

@@ -28,6 +28,7 @@ from typing import Any
 from sqlglot import exp
 
 from mobtrace.analysis.engine import Engine
+from mobtrace.analysis.engine import duckdb_parsers
 from mobtrace.analysis.engine.duckdb_hash import (FORMAT_FUNCTIONS, LIST_FUNCTIONS, STRING_FUNCTIONS, duckdb_hash, libm,
                                                     quantile_cont, quantiles_cont)
 from mobtrace.analysis.engine.render import HASH_FUNCTION, LIBM_FUNCTIONS, LIBM_PREFIX, QUANTILE_FUNCTION, Macro, Spark4, bind, inline_macros, parse, spark_sql, to_spark
@@ -56,9 +57,11 @@ def session(master: str = "local[2]", *, shuffle_partitions: int = 4, app_name: 
     from pyspark.sql import SparkSession
 
     from mobtrace.analysis.engine import duckdb_hash as hash_module
+    from mobtrace.analysis.engine import duckdb_parsers as parsers_module
 
     # The hash function travels to the workers by value: a cluster's Python need not have mobtrace installed.
     cloudpickle.register_pickle_by_value(hash_module)
+    cloudpickle.register_pickle_by_value(parsers_module)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this interpreter, not the PATH's
     builder = (SparkSession.builder.master(master).appName(app_name)
                .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
@@ -117,7 +120,7 @@ class SparkResult:
     arrow = to_arrow_table
 
     def df(self):
-        return self._fetch(self.frame.toPandas)
+        return self._fetch(lambda: _pandas_as_duckdb_gives(self.frame.toArrow()))
 
     @property
     def columns(self) -> list[str]:
@@ -159,6 +162,17 @@ class SparkEngine(Engine):
             self.spark.udf.register(name, function, "string")
         self.spark.udf.register(QUANTILE_FUNCTION, quantile_cont, "double")  # DuckDB's quantile_cont (render.py)
         self.spark.udf.register(f"{QUANTILE_FUNCTION}_list", quantiles_cont, "array<double>")
+        duckdb_parsers.register(self.spark)  # DuckDB's casts of text (render.py)
+        self._register_list_and_edit_functions()
+
+    def _register_list_and_edit_functions(self) -> None:
+        """C maths over a list (called before a lambda that needs it) and DuckDB's byte edit distance (render.py)."""
+        from mobtrace.analysis.engine.duckdb_hash import levenshtein_bytes, libm_each
+        from mobtrace.analysis.engine.render import LEVENSHTEIN_FUNCTION
+
+        for name in LIBM_FUNCTIONS:
+            self.spark.udf.register(f"{LIBM_PREFIX}{name}_each", libm_each(name), "array<double>")
+        self.spark.udf.register(LEVENSHTEIN_FUNCTION, levenshtein_bytes, "bigint")
 
     # --- the DuckDB connection API the stages use -------------------------------------------------------
 
@@ -188,7 +202,7 @@ class SparkEngine(Engine):
 
     def register(self, name: str, data) -> None:
         """A temp table of an Arrow table or a pandas DataFrame (like DuckDB's ``register``)."""
-        self._set(name.lower(), self.spark.createDataFrame(data), temp=True)
+        self._set(name.lower(), self.spark.createDataFrame(_arrow_of(data)), temp=True)
 
     def unregister(self, name: str) -> None:
         self._drop(name.lower(), temp_only=True, missing_ok=True)
@@ -200,6 +214,10 @@ class SparkEngine(Engine):
         self._main.clear()
 
     # --- Parquet in and out -------------------------------------------------------------------------------
+
+    def register_frame(self, name: str, frame) -> None:
+        """A temp table of a Spark DataFrame as it is (not computed now: a file's reader, say)."""
+        self._set(name.lower(), frame, temp=True, materialise=False)
 
     def register_parquet(self, name: str, path: str | Path, *, temp: bool = False) -> None:
         self._set(name.lower(), self.spark.read.parquet(str(path)), temp=temp, materialise=False)
@@ -230,7 +248,17 @@ class SparkEngine(Engine):
         return text
 
     def _frame(self, query: exp.Expr):
+        if isinstance(query, exp.Union) and query.args.get("by_name"):
+            return self._union_by_name(query)
         return self.spark.sql(self.render(query))
+
+    def _union_by_name(self, union: exp.Union):
+        """``a UNION [ALL] BY NAME b`` (Spark SQL has no BY NAME): the two sides' frames matched by column name, as
+        DuckDB does: a's columns in a's order, then b's others; a column one side lacks is NULL there."""
+        if any(union.args.get(key) for key in ("with", "order", "limit", "offset")):
+            raise NotImplementedError("UNION BY NAME with WITH, ORDER BY or LIMIT of its own on Spark")
+        frame = self._frame(union.this).unionByName(self._frame(union.expression), allowMissingColumns=True)
+        return frame.distinct() if union.args.get("distinct") else frame
 
     def _run(self, tree: exp.Expr) -> SparkResult:
         if isinstance(tree, exp.Create):
@@ -298,7 +326,11 @@ class SparkEngine(Engine):
                            else exp.select("*").from_(tree.expression.as_("v")))
         from pyspark.sql import functions as F
 
-        given = dict(zip(columns or existing.columns, rows.columns))
+        if tree.args.get("by_name"):  # INSERT ... BY NAME: the query's columns by name (any case), the others NULL
+            named = {c.lower(): c for c in rows.columns}
+            given = {f.name: named[f.name.lower()] for f in existing.schema.fields if f.name.lower() in named}
+        else:
+            given = dict(zip(columns or existing.columns, rows.columns))
         aligned = rows.select([(F.col(f"`{given[f.name]}`") if f.name in given else F.lit(None)).cast(f.dataType).alias(f.name)
                                for f in existing.schema.fields])
         self._set(name, existing.unionByName(aligned), temp=temp)
@@ -499,3 +531,32 @@ def _as_decimal(value: int):
     from decimal import Decimal
 
     return Decimal(value)
+
+
+def _arrow_of(data):
+    """A pandas DataFrame as Arrow (its dtypes give the schema, as in DuckDB's ``register``: Spark infers no schema
+    from an empty pandas frame, a step's empty result), categorical columns decoded to their values (waves.py's
+    series; the SQL casts them to text)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if not isinstance(data, pd.DataFrame):
+        return data
+    table = pa.Table.from_pandas(data, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
+    return table
+
+
+def _pandas_as_duckdb_gives(table):
+    """Arrow rows as DuckDB's ``df()`` gives them: an integer column holding NULLs is a nullable pandas integer
+    (Int64, ...), where Spark's ``toPandas`` makes it a float (a verdict wrote 'Kleinberg level 2.0')."""
+    import pyarrow as pa
+
+    nullable = {t: d for t, d in ((pa.int8(), "Int8"), (pa.int16(), "Int16"), (pa.int32(), "Int32"), (pa.int64(), "Int64"))}
+    frame = table.to_pandas()
+    for field, column in zip(table.schema, table.columns):
+        if field.type in nullable and column.null_count:
+            frame[field.name] = column.to_pandas().astype(nullable[field.type])
+    return frame

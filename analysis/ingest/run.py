@@ -28,7 +28,9 @@ from pathlib import Path
 
 import duckdb
 
+from mobtrace.analysis.engine.settings import EngineSettings
 from mobtrace.analysis.ingest import csv_engine
+from mobtrace.analysis.ingest.on_spark import staged_on_spark
 from mobtrace.analysis.ingest.core import Adapter, SourceSummary, UnknownFormatError, file_sha256
 from mobtrace.analysis.ingest.readers import broken_read, forget_broken_read, open_binary, read_head
 from mobtrace.analysis.ingest.registry import detect_format, get_adapter
@@ -63,14 +65,33 @@ def is_export_file(path: Path) -> bool:
 
 
 def ingest_paths(
-    con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], fmt: str = "auto"
+    con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], fmt: str = "auto", *,
+    execution: EngineSettings | None = None, spark=None,
 ) -> list[SourceSummary]:
     """Ingest each file (a folder: every export file inside it); ``fmt`` is an adapter name or ``auto`` to
-    detect per file."""
-    return [ingest_file(con, path, fmt) for path in expand_inputs(paths)]
+    detect per file. With ``execution.engine == "spark"`` the Parquet files of the column-mapping formats are
+    read and mapped on Spark (``on_spark``; ``spark``: a ``SparkEngine`` to use, else one is made when needed)."""
+    engine = _spark_once(execution, spark)
+    return [ingest_file(con, path, fmt, execution=execution, spark=engine) for path in expand_inputs(paths)]
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -> SourceSummary:
+def _spark_once(execution: EngineSettings | None, spark=None):
+    """A function giving the run's one SparkEngine, made on first use (a run with no file for Spark starts none)."""
+    made = [spark]
+
+    def engine():
+        if made[0] is None:
+            from mobtrace.analysis.engine.spark import SparkEngine
+
+            made[0] = SparkEngine(execution.spark_master)
+        return made[0]
+
+    return engine
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto", *,
+                execution: EngineSettings | None = None, spark=None) -> SourceSummary:
+    """Ingest one file (see ``ingest_paths``); ``spark``: a SparkEngine, or a function giving one when needed."""
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such input file; check the path")
     sha256 = file_sha256(path)
@@ -88,19 +109,22 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "auto") -
     if known:
         return SourceSummary(str(path), sha256, known[0], *known[1:], skipped=True)
 
-    def ingest() -> SourceSummary:
-        _forget_attempts_that_landed_nothing(con, sha256)
-        counts = _ingest_batches(con, adapter, path, sha256)
-        _record_source(con, path, sha256, name, *counts)
-        return SourceSummary(str(path), sha256, name, *counts[:3], problem=_problem(con, sha256, name, counts[1]))
+    # Spark (when it maps this file) runs here, outside the transaction, like DuckDB's CSV reader below
+    with staged_on_spark(adapter, path, execution, spark if callable(spark) else _spark_once(execution, spark)) as reader:
 
-    prepare = getattr(adapter, "prepare", None)
-    if prepare is not None:
-        prepare(con, path)  # outside the transaction: DuckDB's CSV reader may refuse a file, which aborts one
-    try:
-        return _in_transaction(con, ingest)
-    finally:
-        csv_engine.release(con, path)
+        def ingest() -> SourceSummary:
+            _forget_attempts_that_landed_nothing(con, sha256)
+            counts = _ingest_batches(con, reader, path, sha256)
+            _record_source(con, path, sha256, name, *counts)
+            return SourceSummary(str(path), sha256, name, *counts[:3], problem=_problem(con, sha256, name, counts[1]))
+
+        prepare = getattr(reader, "prepare", None)
+        if prepare is not None:
+            prepare(con, path)  # outside the transaction: DuckDB's CSV reader may refuse a file, which aborts one
+        try:
+            return _in_transaction(con, ingest)
+        finally:
+            csv_engine.release(con, path)
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work):

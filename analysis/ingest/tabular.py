@@ -65,16 +65,21 @@ def text_batches(
     reason naming the missing column(s), so the whole file is quarantined, not taken for something else."""
     kind = tabular_kind(path, read_head(path))
     batches = {"csv": _csv_batches, "ndjson": _ndjson_batches, "parquet": _parquet_batches}[kind]
-    missing = sorted(set(required) - set(column_names(path)))
-    reason = None
-    if missing:
-        reason = (f"the file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}, which the "
-                  f"{fmt or 'chosen'} format needs: add {'them' if len(missing) > 1 else 'it'}, or pass the --format the file is in")
+    reason = missing_columns_reason(required, column_names(path), fmt)
     prepared = csv_engine.prepared_read(con, path) if kind == "csv" else None
     if prepared is not None:
         yield from csv_engine.raw_batches(con, prepared, list(columns), reason)
         return
     yield from batches(con, path, list(columns), reason)
+
+
+def missing_columns_reason(required: Iterable[str], present: Iterable[str], fmt: str = "") -> str | None:
+    """The reason every record of a file carries when it lacks ``required`` columns (None when it has them)."""
+    missing = sorted(set(required) - set(present))
+    if not missing:
+        return None
+    return (f"the file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}, which the "
+            f"{fmt or 'chosen'} format needs: add {'them' if len(missing) > 1 else 'it'}, or pass the --format the file is in")
 
 
 def prepare_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:

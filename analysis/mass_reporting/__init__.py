@@ -77,6 +77,16 @@ Parameters
 ``MassReportingParams`` (step ``mass_reporting``) in ``params.py``: each parameter's default and meaning are
 written there. The co-report ties come from the co-action step (``coaction_edges``, behaviour ``co_report``).
 
+Engine
+------
+``build_mass_reporting(..., execution=EngineSettings(engine="spark"))`` runs the step's relational statements
+(``reports.sql``, ``notice_waves.sql``, ``calls.sql``, ``amplifications.sql``, ``features.sql``, ``signal.sql``
+and the queries of the Python modules over reports and interactions) on Spark through ``engine.bridge``; on the
+driver stay the statistics of each target's small report series (``waves.py``: Kleinberg's automaton, the
+baseline, numpy and scipy), the reasons' categories (``reasons.py``), the reading of the candidate calls
+(``calls.py``) and the verdicts and their sentences (``features.judge``), each reading the Spark statements'
+small results. The same tables and ``account_signals`` rows as on DuckDB (tests/test_engine.py).
+
 Known false positives
 ---------------------
 A genuinely violating account reported by many strangers is a surge and flags nobody, unless its reporters are
@@ -117,33 +127,87 @@ from pathlib import Path
 
 import duckdb
 
+from mobtrace.analysis.engine.settings import EngineSettings
 from mobtrace.analysis.ingest.notices import create_notices_table
 from mobtrace.analysis.mass_reporting.calls import find_calls
-from mobtrace.analysis.mass_reporting.features import wave_features
+from mobtrace.analysis.mass_reporting.features import table_names, wave_features
 from mobtrace.analysis.mass_reporting.params import MassReportingParams
 from mobtrace.analysis.mass_reporting.waves import detect_waves
-from mobtrace.analysis.signals import create_signals_table
-from mobtrace.analysis.sql import run_script
+from mobtrace.analysis.signals import SPARK_ROWS, create_signals_table, replace_signal_rows
+from mobtrace.analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
 
 __all__ = ["MassReportingParams", "build_mass_reporting"]
 
 
-def build_mass_reporting(con: duckdb.DuckDBPyConnection, params: MassReportingParams = MassReportingParams()) -> tuple[int, int, int]:
+# On Spark: what the step reads (those of them the database holds; the others' absence is no error, see
+# features.py) and the tables it writes besides its account_signals rows (loaded back into the database).
+SPARK_INPUTS = ("interactions", "accounts", "notices", "account_signals", "coaction_edges", "coaction_pairs", "coordination_graph",
+                "burst_episodes", "burst_events")
+SPARK_OUTPUTS = ("mass_report_reports", "mass_report_waves", "mass_report_series", "mass_report_wave_notices", "mass_report_calls",
+                 "mass_report_amplifications", "mass_report_ties", "mass_report_wave_reports", "mass_report_attack_groups",
+                 "mass_report_participants", "mass_report_wave_features")
+
+
+def build_mass_reporting(con: duckdb.DuckDBPyConnection, params: MassReportingParams = MassReportingParams(), *,
+                         execution: EngineSettings = EngineSettings(), spark=None) -> tuple[int, int, int]:
     """Step ``mass_reporting``: report waves and notice waves, their calls to report, reporters' features,
     verdicts and the ``mass_reporting`` rows of ``account_signals``; returns (waves, coordinated waves,
-    accounts flagged)."""
+    accounts flagged). With ``execution.engine == "spark"`` the step's statements run on Spark (``spark``, a
+    ``SparkEngine``, or one made for ``execution.spark_master``) through ``engine.bridge.run_on_spark``: its
+    inputs out as Parquet, its tables and its ``account_signals`` rows back. The statistics of each target's
+    series (``waves.py``: Kleinberg, the baseline, numpy and scipy), the reasons' categories, the reading of calls
+    and the verdicts and their sentences (``features.judge``) stay on the driver, on the small results of the
+    Spark statements before them. The same tables and rows either way (tests/test_engine.py)."""
     create_signals_table(con)
     create_notices_table(con)
+    if execution.engine == "duckdb":
+        coordinated = mass_reporting_tables(con, params)
+    else:
+        from mobtrace.analysis.engine.bridge import run_on_spark
+
+        present = table_names(con)
+        coordinated = run_on_spark(con, _spark_stage, inputs=[t for t in SPARK_INPUTS if t in present],
+                                   outputs=(*SPARK_OUTPUTS, SPARK_ROWS), spark=spark, master=execution.spark_master,
+                                   shared_dir=execution.spark_dir or None, params=params)
+        replace_signal_rows(con, "mass_reporting", SPARK_ROWS)
+    waves, flagged = first_row(con, "SELECT (SELECT count(*) FROM mass_report_waves), "
+                                    "(SELECT count(*) FROM account_signals WHERE signal = 'mass_reporting')")
+    return waves, coordinated, flagged
+
+
+def mass_reporting_tables(con, params: MassReportingParams) -> int:
+    """The step's statements and driver parts in order, on a DuckDB connection or a Spark engine; returns the
+    number of coordinated waves."""
+    coordinated = wave_tables(con, params)
+    signal_rows(con, params)
+    return coordinated
+
+
+def wave_tables(con, params: MassReportingParams) -> int:
+    """Everything before the flags: waves, calls, features and verdicts; returns the number of coordinated waves."""
     run_script(con, HERE / "reports.sql", bin_seconds=params.bin_minutes * 60)
     detect_waves(con, params)
     run_script(con, HERE / "notice_waves.sql", gap_seconds=params.notice_gap_hours * 3600, min_notices=params.min_notices,
                lead_hours=params.call_lead_hours)
     find_calls(con, params)
-    coordinated = wave_features(con, params)
+    return wave_features(con, params)
+
+
+# What signal.sql reads besides account_signals, and writes besides its rows.
+SIGNAL_INPUTS = ("mass_report_participants", "mass_report_waves", "mass_report_calls")
+SIGNAL_OUTPUTS = ("mass_report_participants",)
+
+
+def signal_rows(con, params: MassReportingParams) -> None:
+    """The ``mass_reporting`` rows of ``account_signals`` and the participants' ``flagged`` column (signal.sql)."""
     run_script(con, HERE / "signal.sql", read_seconds=params.read_seconds)
-    waves, flagged = con.execute(
-        "SELECT (SELECT count(*) FROM mass_report_waves), (SELECT count(*) FROM account_signals WHERE signal = 'mass_reporting')"
-    ).fetchall()[0]
-    return waves, coordinated, flagged
+
+
+def _spark_stage(eng, *, params: MassReportingParams) -> int:
+    """The step on a Spark engine whose ``account_signals`` holds the database's rows (the coordination and burst
+    flags F6 reads): signal.sql replaces the ``mass_reporting`` rows there, which are left in ``SPARK_ROWS``."""
+    coordinated = mass_reporting_tables(eng, params)
+    eng.execute(f"CREATE OR REPLACE TABLE {SPARK_ROWS} AS SELECT * FROM account_signals WHERE signal = 'mass_reporting'")
+    return coordinated

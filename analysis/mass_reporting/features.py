@@ -56,7 +56,7 @@ def _report_only_groups(con) -> None:
     """Coordination groups whose ties inside the group are all co_report (a group that only reports together: a
     report farm, which F8 reads, is no harassment cluster). Empty without the coordination graph."""
     con.execute("CREATE OR REPLACE TEMP TABLE mass_report_report_only_groups (platform VARCHAR, group_key VARCHAR)")
-    if "coordination_graph" in _tables(con):
+    if "coordination_graph" in table_names(con):
         con.execute(
             """INSERT INTO mass_report_report_only_groups
                WITH members AS (
@@ -70,7 +70,10 @@ def _report_only_groups(con) -> None:
                GROUP BY ALL HAVING bool_and(g.behaviours = ['co_report'])""")
 
 
-def _tables(con) -> set[str]:
+def table_names(con) -> set[str]:
+    """The tables of a DuckDB connection, or of a Spark engine (which keeps its own list)."""
+    if hasattr(con, "tables"):
+        return con.tables()
     return {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 
@@ -78,7 +81,7 @@ def _attack_sources(con) -> None:
     """Burst episodes against an account (pile-ons), with the groups of their flagged accounts that did more than
     report in them: the burst detector counts reports as inbound events, and a report wave must not count as a
     pile-on against its own target. Empty without the burst step."""
-    if {"burst_episodes", "burst_events"} <= _tables(con):
+    if {"burst_episodes", "burst_events"} <= table_names(con):
         con.execute(
             """CREATE OR REPLACE TEMP TABLE mass_report_attack_sources AS
                SELECT DISTINCT s.platform, s.account_id, s.group_key, s.signal, e.target_id
@@ -97,7 +100,7 @@ def _ties(con) -> None:
     con.execute("CREATE OR REPLACE TABLE mass_report_ties (platform VARCHAR, a_account VARCHAR, b_account VARCHAR)")
     con.execute("""CREATE OR REPLACE TEMP TABLE mass_report_tie_objects
                    (platform VARCHAR, a_account VARCHAR, b_account VARCHAR, object_id VARCHAR)""")
-    tables = _tables(con)
+    tables = table_names(con)
     if "coaction_edges" in tables:
         con.execute(
             """INSERT INTO mass_report_ties

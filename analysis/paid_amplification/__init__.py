@@ -78,6 +78,14 @@ sentence names these numbers. A pool's score is the mean of its client diversity
 members' median participation and its share of job reactions within ``fast_seconds``
 (``amplification_pools``, with a sentence saying why it is, or is not, a pool).
 
+Engines
+-------
+With ``--engine spark`` (``EngineSettings``) every statement of the step runs on Spark through the Parquet bridge
+(``engine.bridge.run_on_spark``): the account features, jobs, audiences, clients, pools and the signal and
+beneficiary rows, with the same tables and rows as on DuckDB (``tests/test_engine.py``). Only the numbering of
+client groups (connected components, NetworkX, on the clients and their related pairs) runs on the driver, between
+two Spark statements. The rows come back through ``signals.replace_signal_rows`` and ``replace_beneficiary_rows``.
+
 Parameters
 ----------
 ``PaidAmplificationParams`` (step ``paid_amplification``) in ``params.py``: each default and meaning is
@@ -177,21 +185,43 @@ import networkx as nx
 import pandas as pd
 
 from mobtrace.analysis.audiences import relate_authors
+from mobtrace.analysis.engine.settings import EngineSettings
 from mobtrace.analysis.paid_amplification.params import PaidAmplificationParams
-from mobtrace.analysis.signals import create_signals_table
+from mobtrace.analysis.signals import (SPARK_BENEFICIARIES, SPARK_ROWS, create_signals_table, keep_beneficiary_rows,
+                                       replace_beneficiary_rows, replace_signal_rows, signal_rows_on_spark)
 from mobtrace.analysis.sql import first_row, run_script
 
 HERE = Path(__file__).parent
 DEFAULTS = PaidAmplificationParams()
+SIGNAL = "paid_amplification"
+
+# What the step reads (sent to Spark) and the tables it writes besides its signal and beneficiary rows (loaded back).
+SPARK_INPUTS = ("interactions", "accounts", "account_clusters")
+SPARK_OUTPUTS = ("amplification_features", "amplification_organic_latency", "amplification_jobs", "amplification_clients",
+                 "audience_members", "audience_pairs", "amplification_reactions", "amplification_members",
+                 "amplification_pools")
 
 
-def build_paid_amplification(con: duckdb.DuckDBPyConnection,
-                             params: PaidAmplificationParams = DEFAULTS) -> tuple[int, int]:
+def build_paid_amplification(con: duckdb.DuckDBPyConnection, params: PaidAmplificationParams = DEFAULTS, *,
+                             execution: EngineSettings = EngineSettings(), spark=None) -> tuple[int, int]:
     """Step ``paid_amplification``: account features, jobs, clients, pools, the ``paid_amplification`` rows of
     ``account_signals`` and the pools' ``signal_beneficiaries``; returns (pools, flagged accounts). Needs the
-    coordination detector's ``account_clusters``."""
-    account_features(con, params)
-    return pool_scores(con, params)
+    coordination detector's ``account_clusters``. With ``execution.engine == "spark"`` every statement of the
+    step runs on Spark (``spark``, a ``SparkEngine``, or one made for ``execution.spark_master``) and its tables
+    and rows are loaded back; the client groups (connected components, NetworkX) are numbered on the driver
+    between two Spark statements (``assign_client_groups``). The same tables and rows either way."""
+    if execution.engine == "duckdb":
+        account_features(con, params)
+        return pool_scores(con, params)
+    from mobtrace.analysis.engine.bridge import run_on_spark
+
+    create_signals_table(con)
+    run_on_spark(con, signal_rows_on_spark, inputs=SPARK_INPUTS, outputs=(*SPARK_OUTPUTS, SPARK_ROWS, SPARK_BENEFICIARIES),
+                 spark=spark, master=execution.spark_master, shared_dir=execution.spark_dir or None, signal=SIGNAL,
+                 rows=lambda eng: _on_spark(eng, params))
+    replace_signal_rows(con, SIGNAL, SPARK_ROWS)
+    replace_beneficiary_rows(con, SIGNAL, SPARK_BENEFICIARIES)
+    return _counts(con)
 
 
 def account_features(con: duckdb.DuckDBPyConnection, params: PaidAmplificationParams = DEFAULTS) -> int:
@@ -209,6 +239,18 @@ def pool_scores(con: duckdb.DuckDBPyConnection, params: PaidAmplificationParams 
     run_script(con, HERE / "clients.sql")
     assign_client_groups(con)
     run_script(con, HERE / "pools.sql", **params.as_record())
+    return _counts(con)
+
+
+def _on_spark(eng, params: PaidAmplificationParams) -> None:
+    """The whole step on a Spark engine (a ``signal_rows_on_spark`` stage), the beneficiary rows kept for the way back."""
+    account_features(eng, params)
+    pool_scores(eng, params)
+    keep_beneficiary_rows(eng, SIGNAL)
+
+
+def _counts(con) -> tuple[int, int]:
+    """(pools, flagged accounts)."""
     pools = first_row(con, "SELECT count(*) FROM amplification_pools WHERE is_pool")[0]
     flagged = first_row(con, "SELECT count(*) FROM account_signals WHERE signal = 'paid_amplification'")[0]
     return pools, flagged
