@@ -378,18 +378,10 @@ def _regexp_renderings(node: exp.Expr) -> exp.Expr:
 
 
 def _function_renderings(node: exp.Expr) -> exp.Expr:
-    regexp = _regexp_renderings(node)
-    if regexp is not node:
-        return regexp
-    listed = _list_and_time_renderings(node)
-    if listed is not node:
-        return listed
-    mass_reporting = _mass_reporting_constructs(node)
-    if mass_reporting is not node:
-        return mass_reporting
-    interval_or_list = _interval_and_list_renderings(node)
-    if interval_or_list is not node:
-        return interval_or_list
+    for rendering in (_regexp_renderings, _list_and_time_renderings, _mass_reporting_constructs, _interval_and_list_renderings):
+        rendered = rendering(node)
+        if rendered is not node:
+            return rendered
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _python_out_of_lambda(node)
     if isinstance(node, exp.Trim) and node.expression is None:
