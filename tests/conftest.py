@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -418,3 +419,17 @@ def bidi_con(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     con = _analyse(folder / "mobtrace.duckdb", files)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="module")
+def spark_engine():
+    """A Spark engine in local mode for small data (one per test module: its JVM is shared, getOrCreate); the
+    module's tests are skipped without a Java runtime."""
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
+    from mobtrace.analysis.engine import engine
+    from mobtrace.analysis.engine.spark import SMALL_DATA
+
+    eng = engine("spark", master="local[2]", materialise="driver", shuffle_partitions=1, conf=SMALL_DATA)
+    yield eng
+    eng.close()

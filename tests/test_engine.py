@@ -18,7 +18,7 @@ import pytest
 from mobtrace.analysis.coordination.coaction import OUTPUT_TABLES, coaction_edges
 from mobtrace.analysis.coordination import build_account_clusters, build_coaction_edges
 from mobtrace.analysis.coordination.params import ClusterParams, CoactionParams
-from mobtrace.analysis.engine import SPARK_BEHAVIOURS, SPARK_SIGNALS, DuckDBEngine, engine
+from mobtrace.analysis.engine import SPARK_BEHAVIOURS, SPARK_SIGNALS, DuckDBEngine
 from mobtrace.analysis.engine.duckdb_hash import duckdb_hash
 from mobtrace.analysis.engine.render import bind, parse, spark_sql, to_spark
 from mobtrace.analysis.engine.settings import EngineSettings
@@ -82,17 +82,6 @@ def test_renderings_for_spark():
 
 
 # --- Spark in local mode ----------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def spark_engine():
-    if JAVA is None:
-        pytest.skip("no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
-    from mobtrace.analysis.engine.spark import SMALL_DATA
-
-    eng = engine("spark", master="local[2]", materialise="driver", shuffle_partitions=1, conf=SMALL_DATA)
-    yield eng
-    eng.close()
-
 
 @needs_java
 def test_spark_computes_duckdbs_numbers_on_the_boundaries(spark_engine):

@@ -10,8 +10,6 @@ One Spark session for the module; skipped without Java like tests/test_engine.py
 
 from __future__ import annotations
 
-import shutil
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -21,7 +19,6 @@ from mobtrace.analysis.ingest import connect, ingest_paths
 from mobtrace.analysis.ingest.on_spark import column_mapping
 from mobtrace.analysis.ingest.registry import get_adapter
 
-JAVA = shutil.which("java")
 WALL_CLOCK = {"sources": "ingested_at"}
 TABLES = ("interactions", "accounts", "quarantine", "sources")
 
@@ -137,18 +134,6 @@ def _corrupt_file(path):
     data[len(data) // 2:len(data) // 2 + 200] = b"\xff" * 200
     path.write_bytes(bytes(data))
     return path
-
-
-@pytest.fixture(scope="module")
-def spark_engine():
-    if JAVA is None:
-        pytest.skip("no Java runtime: Spark needs Java 17+ (Debian: default-jre-headless; .ci/run installs it)")
-    from mobtrace.analysis.engine import engine
-    from mobtrace.analysis.engine.spark import SMALL_DATA
-
-    eng = engine("spark", master="local[2]", materialise="driver", shuffle_partitions=1, conf=SMALL_DATA)
-    yield eng
-    eng.close()
 
 
 def _ingest(files, **engine):
