@@ -38,13 +38,21 @@ def signal_rows_on_spark(eng, *, signal: str, rows: Callable[[object], None]) ->
                 {"signal": signal})
 
 
+SIGNAL_COLUMNS = "signal, platform, account_id, group_key, score, evidence, first_ts, last_ts, events"
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, target: str, columns: str, rows: str, order: str, table: str,
+                 params: dict | None = None) -> None:
+    """Replace the rows of ``target`` that match ``rows`` (a condition) by those of ``table`` (then dropped), in
+    ``order``: how a detector's rows computed on Spark take the place of its earlier ones."""
+    con.execute(f"DELETE FROM {target} WHERE {rows}", params)
+    con.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {table} WHERE {rows} ORDER BY {order}", params)
+    con.execute(f"DROP TABLE {table}")
+
+
 def replace_signal_rows(con: duckdb.DuckDBPyConnection, signal: str, table: str = SPARK_ROWS) -> None:
     """Replace the ``signal`` rows of ``account_signals`` by those of ``table`` (then dropped), in key order."""
-    columns = "signal, platform, account_id, group_key, score, evidence, first_ts, last_ts, events"
-    con.execute("DELETE FROM account_signals WHERE signal = $signal", {"signal": signal})
-    con.execute(f"INSERT INTO account_signals ({columns}) SELECT {columns} FROM {table} WHERE signal = $signal "
-                "ORDER BY platform, account_id", {"signal": signal})
-    con.execute(f"DROP TABLE {table}")
+    replace_rows(con, "account_signals", SIGNAL_COLUMNS, "signal = $signal", "platform, account_id", table, {"signal": signal})
 
 
 # The table a detector's ``signal_beneficiaries`` rows come back from Spark in (see ``keep_beneficiary_rows``).
@@ -60,8 +68,5 @@ def keep_beneficiary_rows(eng, signal: str) -> None:
 
 def replace_beneficiary_rows(con: duckdb.DuckDBPyConnection, signal: str, table: str = SPARK_BENEFICIARIES) -> None:
     """Replace the ``signal`` rows of ``signal_beneficiaries`` by those of ``table`` (then dropped), in key order."""
-    columns = "signal, group_key, platform, account_id, reason"
-    con.execute("DELETE FROM signal_beneficiaries WHERE signal = $signal", {"signal": signal})
-    con.execute(f"INSERT INTO signal_beneficiaries ({columns}) SELECT {columns} FROM {table} WHERE signal = $signal "
-                "ORDER BY group_key, platform, account_id", {"signal": signal})
-    con.execute(f"DROP TABLE {table}")
+    replace_rows(con, "signal_beneficiaries", "signal, group_key, platform, account_id, reason", "signal = $signal",
+                 "group_key, platform, account_id", table, {"signal": signal})

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mobtrace.analysis.engine.settings import EngineSettings
+from mobtrace.analysis.signals import SIGNAL_COLUMNS, replace_rows
 from mobtrace.analysis.sql import run_script
 
 HERE = Path(__file__).parent
@@ -101,7 +102,4 @@ def _scripts(eng, *, scripts: list[tuple[str, dict]], signal: bool) -> None:
 
 def replace_burst_rows(con, table: str = SPARK_ROWS) -> None:
     """The detector's rows of ``account_signals`` replaced by those of ``table`` (then dropped), in key order."""
-    columns = "signal, platform, account_id, group_key, score, evidence, first_ts, last_ts, events"
-    con.execute(f"DELETE FROM account_signals WHERE {BURST_ROWS}")
-    con.execute(f"INSERT INTO account_signals ({columns}) SELECT {columns} FROM {table} ORDER BY signal, platform, account_id")
-    con.execute(f"DROP TABLE {table}")
+    replace_rows(con, "account_signals", SIGNAL_COLUMNS, BURST_ROWS, "signal, platform, account_id", table)
