@@ -67,25 +67,31 @@ def test_no_edges_means_no_campaigns(con, write_csv, repost):
     assert con.sql("SELECT count(*) FROM flagged_accounts").fetchall() == [(0,)]
 
 
-def test_evidence_noun_is_one_kind_or_actions_whatever_the_row_order(con, write_csv, repost):
-    """Members who match as many reposts as link shares: the sentence counts 'actions', not whichever kind's noun
-    the aggregate met last (it read 'reposts' or 'link shares' by the order of coaction_accounts' rows)."""
+def test_evidence_counts_each_behaviour_apart_whatever_the_row_order(con, write_csv, repost):
+    """Members who repost three posts and share three links together: each link post counts in co_link and in
+    co_domain, so one total would say 9 of 9 actions where there are 6. The sentence lists each behaviour's count,
+    most matches first, then by name, whatever the order of coaction_accounts' rows (an aggregate once took the
+    noun of whichever row it met last)."""
     rows = []
     for n in range(3):
         rows.append({"platform": "x", "event_id": f"p{n}", "account_id": "seed", "action": "post", "timestamp": T0 + 3600 * n})
         for i, m in enumerate("abcd"):
             rows.append(repost(f"{m}{n}", m, f"p{n}", T0 + 3600 * n + 5 + i, author="seed"))
             rows.append({"platform": "x", "event_id": f"l{m}{n}", "account_id": m, "action": "post",
-                         "timestamp": T0 + 3600 * n + 1800 + i, "urls": f'["https://example.org/{n}"]'})
+                         "timestamp": T0 + 3600 * n + 1800 + i, "urls": f'["https://site{n}.example/a"]'})
     ingest_paths(con, [write_csv(rows)])
-    coaction_edges(con, behaviours=("co_link", "co_repost"), window_seconds=60, min_weight=3)
+    coaction_edges(con, behaviours=("co_domain", "co_link", "co_repost"), window_seconds=60, min_weight=3)
+    con.execute("UPDATE coaction_accounts SET actions = 4 WHERE behaviour = 'co_repost'")  # a repost of its own, unmatched
     sentences = set()
     for order in ("ASC", "DESC"):
         con.execute(f"CREATE OR REPLACE TABLE coaction_accounts AS SELECT * FROM coaction_accounts ORDER BY behaviour {order}")
         account_clusters(con, seed=1)
         assert coordination_signal(con) == 5
         sentences |= {row[0] for row in con.sql("SELECT evidence FROM account_signals WHERE account_id = 'a'").fetchall()}
-    assert len(sentences) == 1 and sentences.pop().startswith("6 of its 6 actions (100%) came within 60 s")
-    con.execute("DELETE FROM coaction_accounts WHERE behaviour = 'co_link'")  # one kind left: its noun
+    assert len(sentences) == 1
+    assert sentences.pop().startswith("3 of its 3 link shares compared by domain (100%) and 3 of its 3 link shares (100%) and "
+                                      "3 of its 4 reposts (75%) came within 60 s of the same action")
+    assert con.sql("SELECT score FROM account_signals WHERE account_id = 'a'").fetchall() == [(0.9,)]  # 9 of 10
+    con.execute("DELETE FROM coaction_accounts WHERE behaviour <> 'co_repost'")  # one behaviour left
     assert coordination_signal(con) == 5
-    assert con.sql("SELECT evidence FROM account_signals WHERE account_id = 'a'").fetchall()[0][0].startswith("3 of its 3 reposts")
+    assert con.sql("SELECT evidence FROM account_signals WHERE account_id = 'a'").fetchall()[0][0].startswith("3 of its 4 reposts (75%) came")

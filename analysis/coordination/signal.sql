@@ -1,22 +1,24 @@
 -- The coordination signal: every member of a kept cluster, scored by the share of its actions that
--- were matched within the window by an account it is tied to. Ties are significant edges only
--- (`significant` is NULL when the null model did not run). The window quoted is the one the matches were
+-- were matched within the window by an account it is tied to (summed over the behaviours; the sentence gives
+-- each behaviour's count, as one post can count in two: its link in co_link, its domain in co_domain). Ties are
+-- significant edges only (`significant` is NULL when the null model did not run). The window quoted is the one the matches were
 -- made within, read from coaction_accounts: one value for a fixed window, a range for per-object windows.
 -- The flag's period is that of its ties inside the cluster. For an account whose events come from
 -- minute-stamped files (time_resolution, analysis/timing.py) "within 60 s" reads "in the same or the next
 -- minute" and a median gap of 0 "the same minute": the data cannot say more.
 
--- Plain-language nouns for each co-action behaviour, used in evidence sentences.
+-- Plain-language nouns for each co-action behaviour, used in evidence sentences; no two behaviours share an
+-- action noun, so a sentence that lists several reads as several counts.
 CREATE OR REPLACE TABLE behaviour_labels AS SELECT * FROM (VALUES
     ('co_repost', 'reposts', 'posts'),
     ('co_link', 'link shares', 'links'),
-    ('co_domain', 'link shares', 'domains'),
+    ('co_domain', 'link shares compared by domain', 'domains'),
     ('co_hashtag', 'hashtag uses', 'hashtags'),
     ('co_hashtag_seq', 'hashtag sequences', 'hashtag sequences'),
     ('co_reply', 'replies', 'posts'),
     ('co_mention', 'mentions', 'accounts'),
     ('co_text', 'posts', 'texts'),
-    ('co_text_near', 'posts', 'near-identical texts')
+    ('co_text_near', 'posts compared by near-identical text', 'near-identical texts')
 ) AS t(behaviour, action_noun, object_noun);
 
 DELETE FROM account_signals WHERE signal = 'coordination';
@@ -34,9 +36,10 @@ activity AS (
     SELECT c.platform, c.account_id,
            sum(c.actions) AS actions,
            sum(c.matched_actions) AS matched,
-           -- one noun when the matches are of one kind; 'actions' when they mix kinds (reposts and link shares)
-           CASE WHEN count(DISTINCT coalesce(l.action_noun, 'actions')) = 1 THEN min(coalesce(l.action_noun, 'actions'))
-                ELSE 'actions' END AS action_noun,
+           -- each behaviour's count, most matches first: not one total, which would count a post twice
+           string_agg(format('{} of its {} {} ({}%)', c.matched_actions, c.actions, coalesce(l.action_noun, 'actions'),
+                             CAST(round(100.0 * c.matched_actions / c.actions) AS INTEGER)), ' and '
+                      ORDER BY c.matched_actions DESC, c.behaviour) AS counts_text,
            CASE WHEN any_value(s.account_id) IS NOT NULL AND max(c.max_window_s) BETWEEN 60 AND 119
                      THEN 'in the same or the next minute as'
                 WHEN min(c.min_window_s) = max(c.max_window_s) THEN printf('within %g s of', min(c.min_window_s))
@@ -70,8 +73,8 @@ strongest AS (
 )
 SELECT 'coordination', m.platform, m.account_id, 'cluster-' || m.cluster_id,
        round(a.matched / a.actions, 3) AS score,
-       format('{} of its {} {} ({}%) came {} the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: {}, {} shared {}, median gap {}.',
-              a.matched, a.actions, a.action_noun, CAST(round(100.0 * a.matched / a.actions) AS INTEGER), a.window_text,
+       format('{} came {} the same action by an account it is tied to (cluster {}, {} accounts); strongest tie: {}, {} shared {}, median gap {}.',
+              a.counts_text, a.window_text,
               m.cluster_id, count(*) OVER (PARTITION BY m.cluster_id),
               coalesce('@' || h.handle, s.other_account), s.weight, s.object_noun,
               CASE WHEN a.minute_data AND s.median_dt_s = 0 THEN 'the same minute (times are to the minute)'
