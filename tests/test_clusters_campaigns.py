@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import duckdb
 import networkx as nx
 
-from mobtrace.analysis.campaigns import fuse_campaigns, fused_groups
+from mobtrace.analysis.campaigns import fuse_campaigns, fused_groups, group_links
 from mobtrace.analysis.coordination.clusters import account_clusters, louvain_clusters
 from mobtrace.analysis.coordination.coaction import coaction_edges
 from mobtrace.analysis.coordination.signal import coordination_signal
@@ -95,3 +96,30 @@ def test_evidence_counts_each_behaviour_apart_whatever_the_row_order(con, write_
     con.execute("DELETE FROM coaction_accounts WHERE behaviour <> 'co_repost'")  # one behaviour left
     assert coordination_signal(con) == 5
     assert con.sql("SELECT evidence FROM account_signals WHERE account_id = 'a'").fetchall()[0][0].startswith("3 of its 4 reposts (75%) came")
+
+
+def test_link_details_list_victims_and_handles_alphabetically_whatever_the_row_order():
+    """shared_target and shared_handle join their victims / personas in one string: alphabetically, so a rerun
+    (or another thread count) gives the same campaign sentence; string_agg(DISTINCT ...) alone kept the order the
+    hash aggregate met them."""
+    victims = [("x", f"v{n}", f"victim_{letter}") for n, letter in enumerate("zmqa")]
+    details = set()
+    for order in (1, -1):
+        con = duckdb.connect()
+        con.execute("CREATE TABLE group_targets (signal VARCHAR, group_key VARCHAR, platform VARCHAR, account_id VARCHAR, "
+                    "handle VARCHAR, members_engaged BIGINT, n_members BIGINT)")
+        rows = [(signal, group, *victim, 3, 3) for victim in victims[::order] for signal, group in
+                (("burst", "episode-1"), ("coordination", "cluster-1"))]
+        con.executemany("INSERT INTO group_targets VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("CREATE TABLE account_signals AS SELECT * FROM (VALUES ('burst', 'episode-1', 'x', 'a1'), "
+                    "('coordination', 'cluster-1', 'bluesky', 'b1'), ('burst', 'episode-1', 'x', 'a2'), "
+                    "('coordination', 'cluster-1', 'bluesky', 'b2')) AS t(signal, group_key, platform, account_id)")
+        handles = [("x", "a1", "zed_persona"), ("bluesky", "b1", "zed_persona"), ("x", "a2", "amy_persona"),
+                   ("bluesky", "b2", "amy_persona")]
+        con.execute("CREATE TABLE accounts AS SELECT * FROM (VALUES " + ", ".join(map(str, handles[::order]))
+                    + ") AS t(platform, account_id, handle)")
+        details |= {detail for _, _, _, detail in group_links(con, ("shared_target", "shared_handle"))}
+    assert details == {
+        "both went after @victim_a (x), @victim_m (x), @victim_q (x), @victim_z (x)",
+        "share member handles across platforms: @amy_persona (x and bluesky), @zed_persona (x and bluesky)",
+    }

@@ -98,7 +98,7 @@ def test_the_notices_after_calls_in_two_languages_name_the_organisers(victim_cas
     assert wave[:9] == ("notice-wave-001", "notices", 4, 2, 2, 4, 1, True, 1.0)
     assert wave[9] == (
         "Notice wave after calls to report: 4 enforcement notices to @lena_v on x from 2025-04-10 09:14 to 2025-04-11 16:30 UTC "
-        "(post_removed ×2, account_locked, account_suspended) came after 2 call(s) to report naming it (ru, es) by 2 account(s), "
+        "(post_removed ×2, account_locked, account_suspended) came after 2 call(s) to report naming it (es, ru) by 2 account(s), "
         "posted 12.7 hours to 15.2 hours before the first notice, amplified by 4 account(s); 1 of the platform's actions was reversed "
         "(appeal granted or restored).")
     calls = con.execute("SELECT platform, account_id, languages, how FROM mass_report_calls ORDER BY ts").fetchall()

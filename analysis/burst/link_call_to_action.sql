@@ -9,8 +9,8 @@ WITH called AS (
 )
 SELECT 'burst' AS signal_a, a.episode_id AS group_a, 'burst' AS signal_b, b.episode_id AS group_b,
        'were called in by ' || CASE WHEN bool_and(a.event_id = b.event_id) THEN 'the same post' ELSE 'posts of the same account' END
-       || ' on ' || min(a.platform) || ' (' || string_agg(DISTINCT a.platform || ':' || a.event_id, ', ') || ' by ' || min(a.account_id)
-       || ', linking to ' || string_agg(DISTINCT a.url, ' and ') || ' and ' || string_agg(DISTINCT b.url, ' and ') || '), '
+       || ' on ' || min(a.platform) || ' (' || string_agg(DISTINCT a.platform || ':' || a.event_id, ', ' ORDER BY a.platform || ':' || a.event_id) || ' by ' || min(a.account_id)
+       || ', linking to ' || string_agg(DISTINCT a.url, ' and ' ORDER BY a.url) || ' and ' || string_agg(DISTINCT b.url, ' and ' ORDER BY b.url) || '), '
        || CAST(round(min(a.lead_s) / 60) AS BIGINT) || ' and ' || CAST(round(min(b.lead_s) / 60) AS BIGINT)
        || ' minutes before the two pile-ons began' AS detail
 FROM called AS a

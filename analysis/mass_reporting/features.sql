@@ -347,7 +347,7 @@ shares AS (
     FROM mass_report_participants WHERE role = 'reporter' GROUP BY ALL
 ),
 calls AS (
-    SELECT wave_id, count(*) AS calls, count(DISTINCT account_id) AS organisers, string_agg(DISTINCT languages, ', ') AS call_languages,
+    SELECT wave_id, count(*) AS calls, count(DISTINCT account_id) AS organisers, string_agg(DISTINCT languages, ', ' ORDER BY languages) AS call_languages,
            min(lead_s) AS min_lead_s, max(lead_s) AS max_lead_s
     FROM mass_report_calls GROUP BY ALL
 ),
