@@ -5,6 +5,7 @@ they ask for these by name, and the helpers come as fixtures that return the fun
   ``generic_columns``: its columns; ``repost``: one generic-format repost row.
 - ``event``, ``database``, ``edge_weights``: hand-made events inserted straight into ``interactions``
   (the coordination tests), and the resulting ``coaction_edges`` weights.
+- ``report_wave``: a database with one hand-made mass-reporting wave (the mass-reporting and engine tests).
 - ``hostile``, ``build_files``, ``analyse``, ``hostile_con``: a small hand-made data set with hostile
   text (the report, evidence, transparency and fusion tests); see ``build_files``.
 """
@@ -30,6 +31,7 @@ from mobtrace.analysis.coordination.coaction import coaction_edges
 from mobtrace.analysis.coordination.signal import coordination_signal
 from mobtrace.analysis.ingest import connect, ingest_paths
 from mobtrace.analysis.provenance import record_parameters
+from mobtrace.analysis.signals import create_signals_table
 
 # --- generic CSV input ---------------------------------------------------------------------------
 
@@ -131,6 +133,92 @@ def database() -> Callable[[list[dict]], duckdb.DuckDBPyConnection]:
     """``database(rows)``: a fresh in-memory mobtrace database holding the ``event`` rows (event ids
     and source lines numbered); the caller closes it or lets it go."""
     return _database
+
+
+REPORT_WAVE_T = 19 * 86_400 + 12 * 3600  # 2025-03-20 12:00:00, seconds after the event fixture's 2025-03-01
+
+
+def _wave_report(account: str, seconds: float, reason: str, post: str | None = None) -> dict:
+    return _event(account, seconds, "report", target_account_id="vic", target_post_id=post, text=reason)
+
+
+def _report_wave(extra_rows: tuple[dict, ...] = ()) -> duckdb.DuckDBPyConnection:
+    """A fresh database with one mass-reporting wave against 'vic' (x, handle victim_h) by 22 reporters, each
+    built to show one feature on one side of its boundary (F1-F8 below), the ``extra_rows`` after them, the
+    reporters' accounts, other detectors' flags and the co_report ties."""
+    T, start = REPORT_WAVE_T, datetime(2025, 3, 20, 12)
+    rows = [
+        _event("vic", 0, "post", event_id="p2", text="an old post of hers"),
+        _event("vic", T + 590, "post", event_id="p1", text="a post of hers, 10 s before a report of it"),
+        # F1: r01 replied to her and she mentioned r01 before the wave; r02 mentioned her handle (other case);
+        # r03 replied only after the wave
+        _event("r01", T - 10 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="hi"),
+        _event("vic", T - 9 * 86_400, "post", mentions=["r01"], text="thanks @r01"),
+        _event("r02", T - 8 * 86_400, "post", mentions=["Victim_H"], text="look at @Victim_H"),
+        _event("r03", T + 5 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="sorry"),
+        # F3: r08 reported five accounts it never dealt with otherwise, and a sixth it liked; r09 four
+        *[_event("r08", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 6)],
+        _event("r08", T - 5 * 86_400 + 10, "report", target_account_id="b1", text="spam"),
+        _event("r08", T - 6 * 86_400, "like", target_account_id="b1", target_post_id="bp"),
+        *[_event("r09", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 5)],
+        # F6: cluster-9's ring1 and ring2 reposted a post that mentions her; cluster-8's loner alone did
+        _event("ringboss", T - 4 * 86_400, "post", event_id="rb1", mentions=["victim_h"], text="get @victim_h"),
+        _event("ring1", T - 4 * 86_400 + 5, "repost", target_account_id="ringboss", target_post_id="rb1"),
+        _event("ring2", T - 4 * 86_400 + 7, "repost", target_account_id="ringboss", target_post_id="rb1"),
+        _event("loner", T - 4 * 86_400 + 9, "repost", target_account_id="ringboss", target_post_id="rb1"),
+        # F7: a call to report an hour before; r17 liked it before reporting, r18 follows its author, r19 liked it too late
+        _event("caller", T - 3600, "post", event_id="call1", mentions=["victim_h"], text="Everyone report @victim_h now"),
+        _event("r17", T - 3000, "like", target_account_id="caller", target_post_id="call1"),
+        _event("r18", T - 18 * 86_400, "follow", target_account_id="caller"),
+        _event("r19", T + 7200, "like", target_account_id="caller", target_post_id="call1"),
+        # F8: r20 and r21 reported a8 and a9 together, and nobody else did; r17 and r18 reported d1 together and
+        # nobody else, and c1 with five others
+        *[_event(a, T - 2 * 86_400 + 3600 * k + n, "report", target_account_id=t, text="spam")
+          for k, (t, accounts) in enumerate([("a8", ["r20", "r21"]), ("a9", ["r20", "r21"]), ("d1", ["r17", "r18"]),
+                                             ("c1", ["r17", "r18", "o1", "o2", "o3", "o4", "o5"])]) for n, a in enumerate(accounts)],
+    ]
+    harassment = ["Harassment", "targeted harassment", "harassment!!", "harassment/bullying"]
+    reasons = {f"r{n:02d}": harassment[n % 4] for n in range(1, 19)} | {"r19": "other", "r20": "spam", "r21": "spam", "r22": "spam"}
+    for n in range(1, 23):
+        account = f"r{n:02d}"
+        if account in ("r10", "r11", "r12", "r13"):
+            continue
+        rows.append(_wave_report(account, T + 60 * n, reasons[account]))
+    rows += [  # F5: reports of her post p1 10 and 11 s after it; a second report 10 and 11 s after the first
+        _wave_report("r10", T + 600, reasons["r10"], "p1"), _wave_report("r11", T + 601, reasons["r11"], "p1"),
+        _wave_report("r12", T + 700, reasons["r12"]), _wave_report("r12", T + 710, reasons["r12"], "p2"),
+        _wave_report("r13", T + 800, reasons["r13"]), _wave_report("r13", T + 811, reasons["r13"], "p2"),
+    ]
+    con = _database([*rows, *extra_rows])
+    created = {f"r{n:02d}": datetime(2016, 1, 1) for n in range(1, 23)}
+    created.update({"r04": start + timedelta(seconds=240) - timedelta(days=5),  # its report: T + 240 s
+                    "r05": start + timedelta(seconds=300) - timedelta(days=90),
+                    "r06": start + timedelta(seconds=360) - timedelta(days=91)})
+    del created["r07"]
+    con.executemany("INSERT INTO accounts (platform, account_id, handle, created_at) VALUES ('x', ?, ?, ?)",
+                    [("vic", "victim_h", datetime(2012, 1, 1)), ("r07", "r07", None), *[(a, a, c) for a, c in created.items()]])
+    create_signals_table(con)
+    con.executemany("INSERT INTO account_signals VALUES ('coordination', 'x', ?, ?, 0.9, 'tied', NULL, NULL, 1)",
+                    [("ring1", "cluster-9"), ("ring2", "cluster-9"), ("r14", "cluster-9"), ("r15", "cluster-9"),
+                     ("loner", "cluster-8"), ("r16", "cluster-8")])
+    # F8: significant co_report ties between r20 and r21, r17 and r18, and r22 and an account outside the wave,
+    # with the targets each pair matched on (as coaction_edges and coaction_pairs hold them)
+    con.execute("""CREATE TABLE coaction_edges AS SELECT * FROM (VALUES
+                   ('co_report', 'x', 'r20', 'x', 'r21', TRUE), ('co_report', 'x', 'r17', 'x', 'r18', TRUE),
+                   ('co_report', 'x', 'outsider', 'x', 'r22', TRUE), ('co_repost', 'x', 'r14', 'x', 'r15', TRUE))
+                   AS t(behaviour, a_platform, a_account, b_platform, b_account, significant)""")
+    con.execute("""CREATE TABLE coaction_pairs AS
+                   SELECT 'co_report' AS behaviour, 'x:report:@' || o AS object_id, 'x' AS a_platform, a AS a_account, 'x' AS b_platform,
+                          b AS b_account FROM (VALUES ('r20', 'r21', 'a8'), ('r20', 'r21', 'a9'), ('r20', 'r21', 'vic'),
+                   ('r17', 'r18', 'd1'), ('r17', 'r18', 'c1'), ('r17', 'r18', 'vic'), ('outsider', 'r22', 'a8')) AS t(a, b, o)""")
+    return con
+
+
+@pytest.fixture(scope="session")
+def report_wave() -> Callable[..., duckdb.DuckDBPyConnection]:
+    """``report_wave(extra_rows=())``: a fresh database holding the mass-reporting wave of test_mass_reporting.py
+    (the features' boundaries) and test_engine.py (the same step on Spark)."""
+    return _report_wave
 
 
 @pytest.fixture(scope="session")

@@ -452,78 +452,13 @@ def test_spark_coaction_with_automatic_windows_equals_duckdb_exactly(spark_engin
 
 # --- mass_reporting on both engines --------------------------------------------------------------------------
 
-T_WAVE = 19 * 86_400 + 12 * 3600  # 2025-03-20 12:00, seconds after the event fixture's 2025-03-01
-# The whole step on Spark (73 statements) costs ~54 s at load 19 here, more than `make test` has room for: make test
-# runs signal.sql on Spark (the flags and their evidence sentences) after the rest on DuckDB, and the boundary test
-# below every construct the other statements needed; MOBTRACE_SPARK_ALL=1 runs the whole step through the bridge.
-FULL_MASS_REPORTING = bool(os.environ.get("MOBTRACE_SPARK_ALL"))
-
-
-def _report_wave(event) -> list[dict]:
-    """tests/test_mass_reporting.py's wave against 'vic' (22 reporters, each showing one reporter feature on one side
-    of its boundary: earlier contact, age, serial reporting, reasons, faster than reading, harassment group, a call
-    to report, co-report ties), with the call reposted by 'amp'."""
-    T = T_WAVE
-    harassment = ["Harassment", "targeted harassment", "harassment!!", "harassment/bullying"]
-    reasons = {f"r{n:02d}": harassment[n % 4] for n in range(1, 19)} | {"r19": "other", "r20": "spam", "r21": "spam", "r22": "spam"}
-
-    def report(account, seconds, post=None):
-        return event(account, seconds, "report", target_account_id="vic", target_post_id=post, text=reasons[account])
-
-    return [
-        event("vic", 0, "post", event_id="p2", text="an old post of hers"),
-        event("vic", T + 590, "post", event_id="p1", text="a post of hers, 10 s before a report of it"),
-        event("r01", T - 10 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="hi"),
-        event("vic", T - 9 * 86_400, "post", mentions=["r01"], text="thanks @r01"),
-        event("r02", T - 8 * 86_400, "post", mentions=["Victim_H"], text="look at @Victim_H"),
-        event("r03", T + 5 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="sorry"),
-        *[event("r08", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 6)],
-        event("r08", T - 5 * 86_400 + 10, "report", target_account_id="b1", text="spam"),
-        event("r08", T - 6 * 86_400, "like", target_account_id="b1", target_post_id="bp"),
-        *[event("r09", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 5)],
-        event("ringboss", T - 4 * 86_400, "post", event_id="rb1", mentions=["victim_h"], text="get @victim_h"),
-        *[event(a, T - 4 * 86_400 + 5 + 2 * k, "repost", target_account_id="ringboss", target_post_id="rb1")
-          for k, a in enumerate(["ring1", "ring2", "loner"])],
-        event("caller", T - 3600, "post", event_id="call1", mentions=["victim_h"], text="Everyone report @victim_h now"),
-        event("amp", T - 3500, "repost", target_account_id="caller", target_post_id="call1"),
-        event("r17", T - 3000, "like", target_account_id="caller", target_post_id="call1"),
-        event("r18", T - 18 * 86_400, "follow", target_account_id="caller"),
-        event("r19", T + 7200, "like", target_account_id="caller", target_post_id="call1"),
-        *[event(a, T - 2 * 86_400 + 3600 * k + n, "report", target_account_id=t, text="spam")
-          for k, (t, accounts) in enumerate([("a8", ["r20", "r21"]), ("a9", ["r20", "r21"]), ("d1", ["r17", "r18"]),
-                                             ("c1", ["r17", "r18", "o1", "o2", "o3", "o4", "o5"])]) for n, a in enumerate(accounts)],
-        *[report(f"r{n:02d}", T + 60 * n) for n in range(1, 23) if n not in (10, 11, 12, 13)],
-        report("r10", T + 600, "p1"), report("r11", T + 601, "p1"),
-        report("r12", T + 700), report("r12", T + 710, "p2"), report("r13", T + 800), report("r13", T + 811, "p2"),
-    ]
-
-
-def _report_wave_context(con) -> None:
-    """What the wave's database holds besides interactions: accounts (ages), other detectors' flags and co_report
-    ties, and moderation notices to 'vic' after the call (a notice wave, one action reversed on appeal)."""
+def _notices_after_the_call(con) -> None:
+    """Moderation notices to 'vic' after the call: a notice wave, one action reversed on appeal."""
     from datetime import datetime, timedelta
 
     from mobtrace.analysis.ingest.notices import create_notices_table
-    from mobtrace.analysis.signals import create_signals_table
 
     start = datetime(2025, 3, 20, 12)
-    created = {f"r{n:02d}": datetime(2016, 1, 1) for n in range(1, 23) if n != 7}
-    created |= {"r04": start + timedelta(seconds=240, days=-5), "r05": start + timedelta(seconds=300, days=-90),
-                "r06": start + timedelta(seconds=360, days=-91)}
-    con.executemany("INSERT INTO accounts (platform, account_id, handle, created_at) VALUES ('x', ?, ?, ?)",
-                    [("vic", "victim_h", datetime(2012, 1, 1)), ("r07", "r07", None), *[(a, a, c) for a, c in created.items()]])
-    create_signals_table(con)
-    con.executemany("INSERT INTO account_signals VALUES ('coordination', 'x', ?, ?, 0.9, 'tied', NULL, NULL, 1)",
-                    [("ring1", "cluster-9"), ("ring2", "cluster-9"), ("r14", "cluster-9"), ("r15", "cluster-9"),
-                     ("loner", "cluster-8"), ("r16", "cluster-8")])
-    con.execute("""CREATE TABLE coaction_edges AS SELECT * FROM (VALUES
-                   ('co_report', 'x', 'r20', 'x', 'r21', TRUE), ('co_report', 'x', 'r17', 'x', 'r18', TRUE),
-                   ('co_report', 'x', 'outsider', 'x', 'r22', TRUE), ('co_repost', 'x', 'r14', 'x', 'r15', TRUE))
-                   AS t(behaviour, a_platform, a_account, b_platform, b_account, significant)""")
-    con.execute("""CREATE TABLE coaction_pairs AS
-                   SELECT 'co_report' AS behaviour, 'x:report:@' || o AS object_id, 'x' AS a_platform, a AS a_account, 'x' AS b_platform,
-                          b AS b_account FROM (VALUES ('r20', 'r21', 'a8'), ('r20', 'r21', 'a9'), ('r20', 'r21', 'vic'),
-                   ('r17', 'r18', 'd1'), ('r17', 'r18', 'c1'), ('r17', 'r18', 'vic'), ('outsider', 'r22', 'a8')) AS t(a, b, o)""")
     create_notices_table(con)
     con.executemany("INSERT INTO notices VALUES ('x', ?, 'vic', 'Victim_H', NULL, ?, ?, ?, 'harassment', 'we acted', 'n.csv', ?)",
                     [("n1", start + timedelta(minutes=50), "post_removed", "Post removed", 1),
@@ -533,26 +468,19 @@ def _report_wave_context(con) -> None:
 
 
 @pytest.fixture(scope="module")
-def mass_reporting_on_both(spark_engine, event, database):
-    """The mass_reporting step on the wave above, by DuckDB and with its statements on Spark (the bridge), with a
-    call-share floor the wave's call reaches (2 of 22 reporters), so that the wave is coordinated: (duck, via_spark)."""
-    rows = _report_wave(event)
-    duck, via_spark = database(rows), database(rows)
+def mass_reporting_on_both(spark_engine, event, report_wave):
+    """The mass_reporting step on tests/test_mass_reporting.py's wave (conftest's ``report_wave``), its call reposted
+    by 'amp', with notices after it, by DuckDB and with its statements on Spark (the bridge), with a call-share floor
+    the wave's call reaches (2 of 22 reporters), so that the wave is coordinated: (duck, via_spark). The whole step
+    (73 statements) runs on Spark: ~15 s here."""
+    call_seconds = 19 * 86_400 + 11 * 3600  # the call to report: an hour before the wave (2025-03-20 12:00)
+    amplifier = event("amp", call_seconds + 100, "repost", target_account_id="caller", target_post_id="call1")
+    duck, via_spark = report_wave((amplifier,)), report_wave((amplifier,))
     for con in (duck, via_spark):
-        _report_wave_context(con)
+        _notices_after_the_call(con)
     params = MassReportingParams(min_called_share=0.09)
     assert build_mass_reporting(duck, params) == (2, 2, 20)
-    if FULL_MASS_REPORTING:
-        assert build_mass_reporting(via_spark, params, execution=EngineSettings("spark"), spark=spark_engine) == (2, 2, 20)
-    else:  # the tables before the flags on DuckDB, signal.sql (the flags and their sentences) on Spark
-        from mobtrace.analysis.engine.bridge import run_on_spark
-        from mobtrace.analysis.mass_reporting import SIGNAL_INPUTS, SIGNAL_OUTPUTS, signal_rows, wave_tables
-        from mobtrace.analysis.signals import SPARK_ROWS, replace_signal_rows, signal_rows_on_spark
-
-        wave_tables(via_spark, params)
-        run_on_spark(via_spark, signal_rows_on_spark, inputs=SIGNAL_INPUTS, outputs=(*SIGNAL_OUTPUTS, SPARK_ROWS), spark=spark_engine,
-                     signal="mass_reporting", rows=lambda eng: signal_rows(eng, params))
-        replace_signal_rows(via_spark, "mass_reporting")
+    assert build_mass_reporting(via_spark, params, execution=EngineSettings("spark"), spark=spark_engine) == (2, 2, 20)
     return duck, via_spark
 
 

@@ -23,78 +23,11 @@ WAVE_START = datetime(2025, 3, 20, 12)
 HARASSMENT = ["Harassment", "targeted harassment", "harassment!!", "harassment/bullying"]
 
 
-def _report(event, account: str, seconds: float, reason: str, post: str | None = None) -> dict:
-    return event(account, seconds, "report", target_account_id="vic", target_post_id=post, text=reason)
-
-
 @pytest.fixture(scope="module")
-def features(event, database):
+def features(report_wave):
     """One wave against 'vic' (x, handle victim_h) by 22 reporters, each built to show one feature on one side of
     its boundary; returns the connection after the mass_reporting step."""
-    rows = [
-        event("vic", 0, "post", event_id="p2", text="an old post of hers"),
-        event("vic", T + 590, "post", event_id="p1", text="a post of hers, 10 s before a report of it"),
-        # F1: r01 replied to her and she mentioned r01 before the wave; r02 mentioned her handle (other case);
-        # r03 replied only after the wave
-        event("r01", T - 10 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="hi"),
-        event("vic", T - 9 * 86_400, "post", mentions=["r01"], text="thanks @r01"),
-        event("r02", T - 8 * 86_400, "post", mentions=["Victim_H"], text="look at @Victim_H"),
-        event("r03", T + 5 * 86_400, "reply", target_account_id="vic", target_post_id="p2", text="sorry"),
-        # F3: r08 reported five accounts it never dealt with otherwise, and a sixth it liked; r09 four
-        *[event("r08", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 6)],
-        event("r08", T - 5 * 86_400 + 10, "report", target_account_id="b1", text="spam"),
-        event("r08", T - 6 * 86_400, "like", target_account_id="b1", target_post_id="bp"),
-        *[event("r09", T - 5 * 86_400 + n, "report", target_account_id=f"a{n}", text="spam") for n in range(1, 5)],
-        # F6: cluster-9's ring1 and ring2 reposted a post that mentions her; cluster-8's loner alone did
-        event("ringboss", T - 4 * 86_400, "post", event_id="rb1", mentions=["victim_h"], text="get @victim_h"),
-        event("ring1", T - 4 * 86_400 + 5, "repost", target_account_id="ringboss", target_post_id="rb1"),
-        event("ring2", T - 4 * 86_400 + 7, "repost", target_account_id="ringboss", target_post_id="rb1"),
-        event("loner", T - 4 * 86_400 + 9, "repost", target_account_id="ringboss", target_post_id="rb1"),
-        # F7: a call to report an hour before; r17 liked it before reporting, r18 follows its author, r19 liked it too late
-        event("caller", T - 3600, "post", event_id="call1", mentions=["victim_h"], text="Everyone report @victim_h now"),
-        event("r17", T - 3000, "like", target_account_id="caller", target_post_id="call1"),
-        event("r18", T - 18 * 86_400, "follow", target_account_id="caller"),
-        event("r19", T + 7200, "like", target_account_id="caller", target_post_id="call1"),
-        # F8: r20 and r21 reported a8 and a9 together, and nobody else did; r17 and r18 reported d1 together and
-        # nobody else, and c1 with five others
-        *[event(a, T - 2 * 86_400 + 3600 * k + n, "report", target_account_id=t, text="spam")
-          for k, (t, accounts) in enumerate([("a8", ["r20", "r21"]), ("a9", ["r20", "r21"]), ("d1", ["r17", "r18"]),
-                                             ("c1", ["r17", "r18", "o1", "o2", "o3", "o4", "o5"])]) for n, a in enumerate(accounts)],
-    ]
-    reasons = {f"r{n:02d}": HARASSMENT[n % 4] for n in range(1, 19)} | {"r19": "other", "r20": "spam", "r21": "spam", "r22": "spam"}
-    for n in range(1, 23):
-        account = f"r{n:02d}"
-        if account in ("r10", "r11", "r12", "r13"):
-            continue
-        rows.append(_report(event, account, T + 60 * n, reasons[account]))
-    rows += [  # F5: reports of her post p1 10 and 11 s after it; a second report 10 and 11 s after the first
-        _report(event, "r10", T + 600, reasons["r10"], "p1"), _report(event, "r11", T + 601, reasons["r11"], "p1"),
-        _report(event, "r12", T + 700, reasons["r12"]), _report(event, "r12", T + 710, reasons["r12"], "p2"),
-        _report(event, "r13", T + 800, reasons["r13"]), _report(event, "r13", T + 811, reasons["r13"], "p2"),
-    ]
-    con = database(rows)
-    created = {f"r{n:02d}": datetime(2016, 1, 1) for n in range(1, 23)}
-    created.update({"r04": WAVE_START + timedelta(seconds=240) - timedelta(days=5),  # its report: T + 240 s
-                    "r05": WAVE_START + timedelta(seconds=300) - timedelta(days=90),
-                    "r06": WAVE_START + timedelta(seconds=360) - timedelta(days=91)})
-    del created["r07"]
-    con.executemany("INSERT INTO accounts (platform, account_id, handle, created_at) VALUES ('x', ?, ?, ?)",
-                    [("vic", "victim_h", datetime(2012, 1, 1)), ("r07", "r07", None), *[(a, a, c) for a, c in created.items()]])
-    con.execute("""CREATE TABLE account_signals (signal VARCHAR, platform VARCHAR, account_id VARCHAR, group_key VARCHAR, score DOUBLE,
-                   evidence VARCHAR, first_ts TIMESTAMP, last_ts TIMESTAMP, events BIGINT, PRIMARY KEY (signal, platform, account_id))""")
-    con.executemany("INSERT INTO account_signals VALUES ('coordination', 'x', ?, ?, 0.9, 'tied', NULL, NULL, 1)",
-                    [("ring1", "cluster-9"), ("ring2", "cluster-9"), ("r14", "cluster-9"), ("r15", "cluster-9"),
-                     ("loner", "cluster-8"), ("r16", "cluster-8")])
-    # F8: significant co_report ties between r20 and r21, r17 and r18, and r22 and an account outside the wave,
-    # with the targets each pair matched on (as coaction_edges and coaction_pairs hold them)
-    con.execute("""CREATE TABLE coaction_edges AS SELECT * FROM (VALUES
-                   ('co_report', 'x', 'r20', 'x', 'r21', TRUE), ('co_report', 'x', 'r17', 'x', 'r18', TRUE),
-                   ('co_report', 'x', 'outsider', 'x', 'r22', TRUE), ('co_repost', 'x', 'r14', 'x', 'r15', TRUE))
-                   AS t(behaviour, a_platform, a_account, b_platform, b_account, significant)""")
-    con.execute("""CREATE TABLE coaction_pairs AS
-                   SELECT 'co_report' AS behaviour, 'x:report:@' || o AS object_id, 'x' AS a_platform, a AS a_account, 'x' AS b_platform,
-                          b AS b_account FROM (VALUES ('r20', 'r21', 'a8'), ('r20', 'r21', 'a9'), ('r20', 'r21', 'vic'),
-                   ('r17', 'r18', 'd1'), ('r17', 'r18', 'c1'), ('r17', 'r18', 'vic'), ('outsider', 'r22', 'a8')) AS t(a, b, o)""")
+    con = report_wave()
     result = build_mass_reporting(con, MassReportingParams())
     yield con, result
     con.close()

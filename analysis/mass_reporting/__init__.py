@@ -195,11 +195,6 @@ def wave_tables(con, params: MassReportingParams) -> int:
     return wave_features(con, params)
 
 
-# What signal.sql reads besides account_signals, and writes besides its rows.
-SIGNAL_INPUTS = ("mass_report_participants", "mass_report_waves", "mass_report_calls")
-SIGNAL_OUTPUTS = ("mass_report_participants",)
-
-
 def signal_rows(con, params: MassReportingParams) -> None:
     """The ``mass_reporting`` rows of ``account_signals`` and the participants' ``flagged`` column (signal.sql)."""
     run_script(con, HERE / "signal.sql", read_seconds=params.read_seconds)
