@@ -359,6 +359,27 @@ def pipeline_on_both(spark_engine, event, database, tmp_path_factory):
     return duck, via_spark, edges
 
 
+@needs_java
+def test_spark_coordination_sentences_of_several_behaviours_equal_duckdbs(spark_engine, event, database):
+    """A ring that co-reposts, shares links to the same domains and posts the same texts: each member's sentence lists
+    the three behaviours' counts, most matches first (signal.sql's ordered string_agg of formatted parts), the same
+    rows on Spark as on DuckDB."""
+    behaviours = ("co_repost", "co_domain", "co_text")
+    rows = [row for behaviour in behaviours for row in _coacting(event, behaviour)]
+    duck, via_spark = database(rows), database(rows)
+    for con in (duck, via_spark):
+        build_coaction_edges(con, CoactionParams(behaviours=behaviours))
+    build_account_clusters(duck, ClusterParams())
+    build_account_clusters(via_spark, ClusterParams(), execution=EngineSettings("spark"), spark=spark_engine)
+    query = "SELECT * FROM account_signals WHERE signal = 'coordination' ORDER BY ALL"
+    flags = duck.execute(query).fetchall()
+    assert via_spark.execute(query).fetchall() == flags
+    sentences = {row[2]: row[5] for row in flags}
+    assert all(sentences[f"ring{i}"].count(" of its ") == 3 for i in range(6)), sentences
+    # the strongest tie is the same pair in each behaviour (same weight and gap): the first behaviour by name
+    assert "strongest tie: ring1, 12 shared domains" in sentences["ring0"]
+
+
 def _paid_pool_and_fan_club(event) -> list[dict]:
     """Cluster 1, a for-hire pool: pool0-3 repost each of six posts by three clients within seconds (reactions
     0.5 ms off the millisecond, so epoch_ms rounds them); each client has four readers of its own (three unrelated

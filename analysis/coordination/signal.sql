@@ -64,7 +64,7 @@ strongest AS (
            min(t.first_ts) OVER (PARTITION BY m.platform, m.account_id) AS first_ts,
            max(t.last_ts) OVER (PARTITION BY m.platform, m.account_id) AS last_ts,
            row_number() OVER (PARTITION BY m.platform, m.account_id
-                              ORDER BY t.weight DESC, t.median_dt_s, t.other_platform, t.other_account) AS nth
+                              ORDER BY t.weight DESC, t.median_dt_s, t.other_platform, t.other_account, t.behaviour) AS nth
     FROM account_clusters AS m
     JOIN ties AS t ON t.platform = m.platform AND t.account_id = m.account_id
     JOIN account_clusters AS o
