@@ -18,15 +18,13 @@ from mobtrace.analysis.mass_reporting.features import judge
 from mobtrace.analysis.mass_reporting.reasons import reason_category
 from mobtrace.assets.mass_reporting import report_waves_well_formed
 
-T = 19 * 86_400 + 12 * 3600          # 2025-03-20 12:00:00, seconds after the fixtures' 2025-03-01
 WAVE_START = datetime(2025, 3, 20, 12)
-HARASSMENT = ["Harassment", "targeted harassment", "harassment!!", "harassment/bullying"]
 
 
 @pytest.fixture(scope="module")
 def features(report_wave):
-    """One wave against 'vic' (x, handle victim_h) by 22 reporters, each built to show one feature on one side of
-    its boundary; returns the connection after the mass_reporting step."""
+    """conftest's ``report_wave``: one wave against 'vic' (x, handle victim_h) by 22 reporters, each built to show one
+    feature on one side of its boundary (F1-F8 there); returns the connection after the mass_reporting step."""
     con = report_wave()
     result = build_mass_reporting(con, MassReportingParams())
     yield con, result
