@@ -123,3 +123,16 @@ def test_link_details_list_victims_and_handles_alphabetically_whatever_the_row_o
         "both went after @victim_a (x), @victim_m (x), @victim_q (x), @victim_z (x)",
         "share member handles across platforms: @amy_persona (x and bluesky), @zed_persona (x and bluesky)",
     }
+
+
+def test_co_report_evidence_names_reports_and_reported_accounts(con, write_csv):
+    """Four accounts reporting the same three accounts within seconds: the sentence counts reports, not 'actions',
+    and the strongest tie shares reported accounts, not 'objects' (co_report had no label)."""
+    rows = [{"platform": "x", "event_id": f"r{m}{n}", "account_id": m, "action": "report", "timestamp": T0 + 3600 * n + i,
+             "target_account_id": f"victim{n}"} for n in range(3) for i, m in enumerate("abcd")]
+    ingest_paths(con, [write_csv(rows)])
+    coaction_edges(con, behaviours=("co_report",), window_seconds=60, min_weight=3, alpha=None)
+    account_clusters(con, seed=1)
+    assert coordination_signal(con) == 4
+    evidence = con.sql("SELECT evidence FROM account_signals WHERE account_id = 'a'").fetchall()[0][0]
+    assert evidence.startswith("3 of its 3 reports (100%) came within 60 s") and "3 shared reported accounts" in evidence

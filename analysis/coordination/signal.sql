@@ -17,6 +17,7 @@ CREATE OR REPLACE TABLE behaviour_labels AS SELECT * FROM (VALUES
     ('co_hashtag_seq', 'hashtag sequences', 'hashtag sequences'),
     ('co_reply', 'replies', 'posts'),
     ('co_mention', 'mentions', 'accounts'),
+    ('co_report', 'reports', 'reported accounts'),
     ('co_text', 'posts', 'texts'),
     ('co_text_near', 'posts compared by near-identical text', 'near-identical texts')
 ) AS t(behaviour, action_noun, object_noun);
