@@ -178,26 +178,17 @@ def build_mass_reporting(con: duckdb.DuckDBPyConnection, params: MassReportingPa
 
 
 def mass_reporting_tables(con, params: MassReportingParams) -> int:
-    """The step's statements and driver parts in order, on a DuckDB connection or a Spark engine; returns the
-    number of coordinated waves."""
-    coordinated = wave_tables(con, params)
-    signal_rows(con, params)
-    return coordinated
-
-
-def wave_tables(con, params: MassReportingParams) -> int:
-    """Everything before the flags: waves, calls, features and verdicts; returns the number of coordinated waves."""
+    """The step's statements and driver parts in order, on a DuckDB connection or a Spark engine: waves, calls,
+    features and verdicts, then the ``mass_reporting`` rows of ``account_signals`` and the participants'
+    ``flagged`` column (signal.sql); returns the number of coordinated waves."""
     run_script(con, HERE / "reports.sql", bin_seconds=params.bin_minutes * 60)
     detect_waves(con, params)
     run_script(con, HERE / "notice_waves.sql", gap_seconds=params.notice_gap_hours * 3600, min_notices=params.min_notices,
                lead_hours=params.call_lead_hours)
     find_calls(con, params)
-    return wave_features(con, params)
-
-
-def signal_rows(con, params: MassReportingParams) -> None:
-    """The ``mass_reporting`` rows of ``account_signals`` and the participants' ``flagged`` column (signal.sql)."""
+    coordinated = wave_features(con, params)
     run_script(con, HERE / "signal.sql", read_seconds=params.read_seconds)
+    return coordinated
 
 
 def _spark_stage(eng, *, params: MassReportingParams) -> int:
